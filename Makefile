@@ -1,0 +1,47 @@
+# policykg — the two commands a user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+GRAPH  := build/kg.ttl
+
+.PHONY: run test build serve lint bench clean system-deps
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# The stamp is re-made whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# Debian packages the page tests and the reasoner use (Chromium, Java). Installed only when
+# missing and only where apt-get can run (root); elsewhere the tests that need them say so.
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; \
+	  else echo "note: chromium/java missing and cannot be installed here; browser and reasoner tests will be skipped"; fi; \
+	fi
+
+$(GRAPH): $(VENV)/.installed $(wildcard loaders/*.py loaders/data/*.yaml loaders/data/samples/* ontology/*.ttl kg/*.py)
+	$(BIN)/policykg build --out $(GRAPH)
+
+build: $(GRAPH)
+
+run: $(GRAPH)
+	$(BIN)/policykg serve --graph $(GRAPH) --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed system-deps
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf build .pytest_cache test-artifacts
