@@ -1,0 +1,1 @@
+"""Loaders: files → records → triples. Imports kg only; never queries, api or viz."""

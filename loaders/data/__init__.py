@@ -1,0 +1,11 @@
+"""Curated data the loaders read: the organisation registry, places, and the bundled sample plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent
+SAMPLES_DIR = DATA_DIR / "samples"
+BUNDLED_PLAN = SAMPLES_DIR / "juye-2023-business-environment.txt"
+ORGANIZATIONS_PATH = DATA_DIR / "organizations.yaml"
+PLACES_PATH = DATA_DIR / "places.yaml"

@@ -1,0 +1,268 @@
+"""Turn a parsed PolicyDocument into triples of the policykg ontology.
+
+Uses only kg.namespace (terms) and kg.iri (IRIs). Organisation names are resolved through the
+registry here, not in the parser, so the parser stays a pure reading of the text. Every fact gets
+a pk:evidence link to a pk:TextSpan holding its offsets, quote and sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
+
+from kg.iri import child_iri, iri_for
+from kg.namespace import PK
+from loaders.organizations import Organization, Place, Registry
+from loaders.records import PolicyDocument, Problem, Role, Severity, Span, UnitMention
+
+Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
+
+# Registry kinds → ontology classes. The registry's vocabulary of kinds is data; this table is
+# the one place that says which class each kind means.
+KIND_CLASSES: dict[str, URIRef] = {
+    "government_agency": PK.GovernmentAgency,
+    "people_government": PK.PeopleGovernment,
+    "court": PK.Court,
+    "procuratorate": PK.Procuratorate,
+    "party_organ": PK.PartyOrgan,
+    "public_institution": PK.PublicInstitution,
+    "soe_branch": PK.StateOwnedEnterpriseBranch,
+    "bank_branch": PK.BankBranch,
+    "regulator_branch": PK.RegulatorBranch,
+    "mass_organization": PK.MassOrganization,
+    "utility_group": PK.UtilityGroup,
+    "placeholder": PK.CollectiveUnit,
+}
+LEVELS: dict[str, URIRef] = {
+    "national": PK.NationalLevel,
+    "province": PK.ProvinceLevel,
+    "city": PK.CityLevel,
+    "county": PK.CountyLevel,
+}
+ROLES: dict[Role, tuple[URIRef, URIRef]] = {
+    Role.LEAD: (PK.LeadRole, PK.leadUnit),
+    Role.RESPONSIBLE: (PK.ResponsibleRole, PK.responsibleUnit),
+    Role.DOMAIN_LEAD: (PK.DomainLeadRole, PK.domainLead),
+}
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def document_iri(doc: PolicyDocument) -> URIRef:
+    """The document's IRI: from its 文号, else from its title, else from its file name."""
+    key = doc.doc_number or doc.title or doc.source.rsplit("/", 1)[-1]
+    return iri_for("document", key)
+
+
+def place_iri(place: Place) -> URIRef:
+    return iri_for("place", place.code)
+
+
+def organization_iri(org: Organization, place: Place | None) -> URIRef:
+    """Organisations are scoped by jurisdiction: 县市场监督管理局 of one county is not another's."""
+    return iri_for("org", place.code if place else "unplaced", org.name)
+
+
+@dataclass
+class TripleWriter:
+    """Collects the triples of one or more documents, minting each shared node once."""
+
+    registry: Registry
+    place: Place | None = None
+    problems: list[Problem] = field(default_factory=list)
+    _orgs: dict[URIRef, Organization] = field(default_factory=dict)
+    _spans: set[URIRef] = field(default_factory=set)
+
+    # -- building blocks ----------------------------------------------------------------------
+
+    def evidence(self, subject: URIRef, doc_iri: URIRef, span: Span) -> Iterator[Triple]:
+        """Link ``subject`` to the text span it was read from (each span node minted once)."""
+        node = child_iri(doc_iri, "span", f"{span.start}-{span.end}")
+        yield (subject, PK.evidence, node)
+        if node in self._spans:
+            return
+        self._spans.add(node)
+        yield (node, RDF.type, PK.TextSpan)
+        yield (node, PK.inDocument, doc_iri)
+        yield (node, PK.startOffset, Literal(span.start))
+        yield (node, PK.endOffset, Literal(span.end))
+        yield (node, PK.quote, Literal(span.text))
+        if span.sentence:
+            yield (node, PK.sentence, Literal(span.sentence))
+
+    def organization(self, name: str, source: str, locator: str) -> URIRef:
+        org = self.registry.resolve(name, place=self.place)
+        node = organization_iri(org, self.place)
+        if node not in self._orgs:
+            self._orgs[node] = org
+            if not org.known:
+                self.problems.append(Problem(
+                    Severity.WARN, source, locator,
+                    f"organisation {name!r} is not in the registry; kept as a new organisation",
+                ))
+        return node
+
+    def organization_triples(self) -> Iterator[Triple]:
+        for node, org in sorted(self._orgs.items()):
+            yield (node, RDF.type, ORG.Organization)
+            yield (node, RDF.type, KIND_CLASSES.get(org.kind, PK.GovernmentAgency))
+            yield (node, SKOS.prefLabel, zh(org.name))
+            yield (node, RDFS.label, zh(org.name))
+            for alias in org.aliases:
+                if alias != org.name:
+                    yield (node, SKOS.altLabel, zh(alias))
+            yield (node, PK.registered, Literal(org.known))
+            if org.level in LEVELS:
+                yield (node, PK.level, LEVELS[org.level])
+            if org.function:
+                yield (node, PK.governmentFunction, iri_for("function", org.function))
+            if self.place is not None:
+                yield (node, PK.jurisdiction, place_iri(self.place))
+
+    def assignment(self, holder: URIRef, doc: PolicyDocument, doc_iri: URIRef,
+                   mention: UnitMention, locator: str) -> Iterator[Triple]:
+        role_node, shortcut = ROLES[mention.role]
+        org = self.organization(mention.name, doc.source, locator)
+        yield (holder, shortcut, org)
+        a = child_iri(holder, "assignment", mention.role.value, mention.span.start)
+        yield (holder, PK.hasAssignment, a)
+        yield (a, RDF.type, PK.Assignment)
+        yield (a, PK.agent, org)
+        yield (a, PK.role, role_node)
+        yield (a, PK.mentionText, zh(mention.name))
+        yield from self.evidence(a, doc_iri, mention.span)
+
+    # -- documents ----------------------------------------------------------------------------
+
+    def document(self, doc: PolicyDocument) -> Iterator[Triple]:
+        d = document_iri(doc)
+        yield (d, RDF.type, PK.PolicyDocument)
+        yield (d, RDF.type, PK.ImplementationPlan)
+        if doc.title:
+            yield (d, DCTERMS.title, zh(doc.title))
+            yield (d, RDFS.label, zh(doc.title))
+        if doc.doc_number:
+            yield (d, DCTERMS.identifier, Literal(doc.doc_number))
+        if doc.issued:
+            yield (d, DCTERMS.issued, Literal(doc.issued, datatype=XSD.date))
+        if doc.plan_year:
+            yield (d, PK.planYear, Literal(str(doc.plan_year), datatype=XSD.gYear))
+        if doc.issuer:
+            yield (d, PK.issuer, self.organization(doc.issuer, doc.source, "issuer"))
+        if self.place is not None:
+            yield (d, PK.jurisdiction, place_iri(self.place))
+        yield (d, PK.sourceFile, Literal(doc.source.rsplit("/", 1)[-1]))
+        yield (d, PK.sourceEncoding, Literal(doc.encoding))
+        yield (d, PK.sourceText, Literal(doc.text))
+
+        for dom in doc.domains:
+            dn = child_iri(d, "domain", dom.number)
+            yield (dn, RDF.type, PK.Domain)
+            yield (dn, PK.domainNumber, Literal(dom.number))
+            yield (dn, SKOS.prefLabel, zh(dom.label))
+            yield (dn, RDFS.label, zh(dom.label))
+            yield (dn, PK.inDocument, d)
+            yield from self.evidence(dn, d, dom.span)
+            for m in dom.leads:
+                yield from self.assignment(dn, doc, d, m, f"domain {dom.number}")
+
+        for task in doc.tasks:
+            yield from self.task(doc, d, task)
+
+    def task(self, doc: PolicyDocument, d: URIRef, task) -> Iterator[Triple]:
+        t = child_iri(d, "task", task.number)
+        loc = f"task {task.number}"
+        yield (t, RDF.type, PK.Task)
+        yield (t, PK.taskNumber, Literal(task.number))
+        yield (t, PK.inDocument, d)
+        if task.domain_number is not None:
+            yield (t, PK.inDomain, child_iri(d, "domain", task.domain_number))
+        yield (t, DCTERMS.title, zh(task.title))
+        yield (t, RDFS.label, zh(f"{task.number}. {task.title}"))
+        yield (t, PK.text, zh(task.text))
+        yield from self.evidence(t, d, task.span)
+        for m in [*task.lead, *task.responsible]:
+            yield from self.assignment(t, doc, d, m, loc)
+
+        for dl in task.deadlines:
+            node = child_iri(t, "deadline", dl.date.isoformat() if dl.date else dl.phrase)
+            yield (t, PK.hasDeadline, node)
+            yield (node, RDF.type, PK.Deadline)
+            yield (node, RDFS.label, zh(dl.phrase))
+            yield (node, PK.deadlineKind, Literal(dl.kind.value))
+            if dl.date:
+                yield (node, TIME.inXSDDate, Literal(dl.date, datatype=XSD.date))
+            yield from self.evidence(node, d, dl.span)
+
+        for ref in task.references:
+            node = iri_for("work", ref.label)
+            yield (t, PK.cites, node)
+            yield (node, RDF.type, PK.PolicyReference)
+            yield (node, RDF.type, PK.OrderReference if ref.kind == "order" else PK.TitleReference)
+            yield (node, RDFS.label, zh(ref.label))
+            yield from self.evidence(node, d, ref.span)
+
+        for tg in task.targets:
+            node = child_iri(t, "target", tg.text)
+            yield (t, PK.hasTarget, node)
+            yield (node, RDF.type, PK.Target)
+            yield (node, RDFS.label, zh(tg.text))
+            yield (node, PK.value, Literal(_decimal(tg.value), datatype=XSD.decimal))
+            yield (node, PK.unit, Literal(tg.unit))
+            yield (node, PK.comparator, Literal(tg.comparator))
+            yield from self.evidence(node, d, tg.span)
+
+        yield (t, PK.followsHigherDeployment, Literal(task.follows_higher_deployment))
+        for w in task.deployment_waits:
+            node = child_iri(t, "deployment", w.span.start)
+            yield (t, PK.hasDeploymentWait, node)
+            yield (node, RDF.type, PK.DeploymentWait)
+            yield (node, RDFS.label, zh(w.phrase))
+            for level in w.levels:
+                if level in LEVELS:
+                    yield (node, PK.deploymentLevel, LEVELS[level])
+            yield from self.evidence(node, d, w.span)
+
+        for pc in task.preconditions:
+            node = child_iri(t, "precondition", pc.label)
+            yield (t, PK.hasPrecondition, node)
+            yield (node, RDF.type, PK.Precondition)
+            yield (node, RDFS.label, zh(pc.label))
+            yield from self.evidence(node, d, pc.span)
+
+    def place_triples(self, places: dict[str, Place]) -> Iterator[Triple]:
+        """The document's division and the divisions above it."""
+        p = self.place
+        while p is not None:
+            node = place_iri(p)
+            yield (node, RDF.type, PK.AdministrativeDivision)
+            yield (node, SKOS.prefLabel, zh(p.name))
+            yield (node, RDFS.label, zh(p.name))
+            yield (node, PK.divisionCode, Literal(p.code))
+            if p.level in LEVELS:
+                yield (node, PK.level, LEVELS[p.level])
+            if p.wikidata:
+                yield (node, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{p.wikidata}"))
+            parent = places.get(p.parent) if p.parent else None
+            if parent is not None:
+                yield (node, PK.withinDivision, place_iri(parent))
+            p = parent
+
+
+def _decimal(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def document_triples(doc: PolicyDocument, registry: Registry,
+                     places: dict[str, Place], place: Place | None) -> tuple[list[Triple], list[Problem]]:
+    """Return the triples of one document and the problems met while resolving its names."""
+    w = TripleWriter(registry=registry, place=place)
+    triples = list(w.document(doc))
+    triples.extend(w.organization_triples())
+    triples.extend(w.place_triples(places))
+    return triples, w.problems

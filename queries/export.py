@@ -1,0 +1,114 @@
+"""Tables out: rows (list of dicts) as CSV, JSON, XLSX or a plain-text table for the terminal.
+
+CSV is written with a BOM (utf-8-sig) because Excel, where analysts open ledgers, otherwise
+misreads Chinese text as a legacy code page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+
+class TableFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+    XLSX = "xlsx"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def columns_of(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> list[str]:
+    if columns:
+        return list(columns)
+    return list(rows[0].keys()) if rows else []
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
+           headers: dict[str, str] | None = None, *, bom: bool = True) -> str:
+    cols = columns_of(rows, columns)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([(headers or {}).get(c, c) for c in cols])
+    for r in rows:
+        w.writerow([_cell(r.get(c)) for c in cols])
+    return ("\ufeff" if bom else "") + buf.getvalue()
+
+
+def to_json(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
+    cols = columns_of(rows, columns)
+    return json.dumps([{c: r.get(c) for c in cols} for r in rows], ensure_ascii=False, indent=2)
+
+
+def to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
+            headers: dict[str, str] | None = None, *, sheet: str = "台账") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    cols = columns_of(rows, columns)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append([(headers or {}).get(c, c) for c in cols])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([r.get(c) if isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool)
+                   else _cell(r.get(c)) for c in cols])
+    for i, c in enumerate(cols, start=1):
+        width = max([_width(_cell((headers or {}).get(c, c)))] + [_width(_cell(r.get(c))) for r in rows[:200]])
+        ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max(6, width + 2))
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _width(s: str) -> int:
+    # East Asian wide characters take two terminal / spreadsheet columns.
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def to_text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
+                  headers: dict[str, str] | None = None, *, max_width: int = 40) -> str:
+    cols = columns_of(rows, columns)
+    if not cols:
+        return "(no rows)"
+
+    def clip(s: str) -> str:
+        if _width(s) <= max_width:
+            return s
+        out, w = "", 0
+        for ch in s:
+            w += _width(ch)
+            if w > max_width - 1:
+                break
+            out += ch
+        return out + "…"
+
+    table = [[clip(_cell((headers or {}).get(c, c))) for c in cols]]
+    table += [[clip(_cell(r.get(c))) for c in cols] for r in rows]
+    widths = [max(_width(row[i]) for row in table) for i in range(len(cols))]
+
+    def fmt(row: list[str]) -> str:
+        return "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip()
+
+    lines = [fmt(table[0]), "  ".join("-" * w for w in widths)]
+    lines += [fmt(r) for r in table[1:]]
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines)

@@ -1,0 +1,41 @@
+"""The task ledger (台账): one row per task, produced by the saved query ``ledger`` over the graph.
+
+Built from SPARQL rather than from the parser's objects, so the ledger proves what the graph holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rdflib import Graph
+
+from queries.library import run_query
+
+# Column order and the Chinese headers an analyst's Excel ledger uses.
+LEDGER_COLUMNS = [
+    "number", "domain", "title", "lead_units", "responsible_units", "deadlines", "deadline_dates",
+    "references", "targets", "follows_higher_deployment", "preconditions", "document",
+]
+LEDGER_HEADERS = {
+    "number": "序号",
+    "domain": "领域",
+    "title": "任务",
+    "lead_units": "牵头单位",
+    "responsible_units": "责任单位",
+    "deadlines": "完成时限",
+    "deadline_dates": "时限日期",
+    "references": "引用文件",
+    "targets": "量化指标",
+    "follows_higher_deployment": "根据上级部署",
+    "preconditions": "前置条件",
+    "document": "文号",
+}
+
+
+def ledger_rows(g: Graph, *, doc: str | None = None) -> list[dict[str, Any]]:
+    """Return the ledger rows of every task (or of one document's tasks), in document order."""
+    rows = run_query(g, "ledger", doc=doc)
+    for r in rows:
+        if r.get("domain_number") is not None and r.get("domain"):
+            r["domain"] = f"（{r['domain_number']}）{r['domain']}"
+    return rows
