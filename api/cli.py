@@ -193,6 +193,13 @@ def _emit(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | N
     typer.echo(f"wrote {out} ({len(rows)} rows)", err=True)
 
 
+# -- commands defined beside their topic (each module's register() adds them) ------------------
+from api import cli_analysis, cli_reason, cli_serve, cli_viz  # noqa: E402
+
+for _module in (cli_serve, cli_analysis, cli_viz, cli_reason):
+    _module.register(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning policykg's own errors into one line and exit code 1."""
     try:

@@ -1,0 +1,7 @@
+"""Routes for analysis."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

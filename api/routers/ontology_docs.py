@@ -1,0 +1,7 @@
+"""Routes for ontology_docs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
