@@ -18,12 +18,18 @@ class PK(DefinedNamespace):
     BankBranch: URIRef
     CollectiveUnit: URIRef
     Court: URIRef
+    CrossDepartmentTask: URIRef
     Deadline: URIRef
     DeploymentWait: URIRef
     Domain: URIRef
+    FourthQuarterDeadline: URIRef
+    FourthQuarterTask: URIRef
     GovernmentAgency: URIRef
+    HigherLevelDependentTask: URIRef
     ImplementationPlan: URIRef
+    JointlyLedTask: URIRef
     MassOrganization: URIRef
+    MultiDomainLeadOrganization: URIRef
     OrderReference: URIRef
     PartyOrgan: URIRef
     PeopleGovernment: URIRef
@@ -34,6 +40,7 @@ class PK(DefinedNamespace):
     PublicInstitution: URIRef
     RegulatorBranch: URIRef
     Role: URIRef
+    SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
     Target: URIRef
     Task: URIRef
@@ -59,6 +66,7 @@ class PK(DefinedNamespace):
     issuer: URIRef
     jurisdiction: URIRef
     leadUnit: URIRef
+    leadsTaskIn: URIRef
     level: URIRef
     responsibleUnit: URIRef
     role: URIRef
@@ -67,6 +75,7 @@ class PK(DefinedNamespace):
     # Datatype properties
     comparator: URIRef
     deadlineKind: URIRef
+    deadlineMonth: URIRef
     divisionCode: URIRef
     domainNumber: URIRef
     endOffset: URIRef

@@ -197,6 +197,7 @@ class TripleWriter:
             yield (node, PK.deadlineKind, Literal(dl.kind.value))
             if dl.date:
                 yield (node, TIME.inXSDDate, Literal(dl.date, datatype=XSD.date))
+                yield (node, PK.deadlineMonth, Literal(dl.date.month))  # DL reasoners lack xsd:date
             yield from self.evidence(node, d, dl.span)
 
         for ref in task.references:
