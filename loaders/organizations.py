@@ -1,0 +1,368 @@
+"""Organisation names: splitting a plan's unit lists and resolving each name against the registry.
+
+Why a registry: plans write one body several ways (县市场监管局 / 县市场监督管理局), and merging two
+spellings is a judgement a curator makes once, in ``loaders/data/organizations.yaml``. This module
+holds only general rules — whitespace and full-width clean-up, the county-name prefix, placeholder
+filling, suffix-based guesses for names nobody has registered — so the next county's plan needs new
+data at most, never new code. A name the registry does not know is kept (``known=False``), never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg.errors import LoadError
+from loaders.data import ORGANIZATIONS_PATH, PLACES_PATH
+
+KINDS = frozenset({
+    "government_agency", "people_government", "court", "procuratorate", "party_organ",
+    "public_institution", "soe_branch", "bank_branch", "regulator_branch", "mass_organization",
+    "utility_group", "placeholder",
+})
+LEVELS = ("county", "city", "province", "national")
+_FIELDS = frozenset({"name", "aliases", "kind", "level", "function", "parent", "collective", "pattern", "note"})
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_SLOTS = {"county": "county", "city": "city", "province": "province"}  # placeholder → place level
+_WS = re.compile(r"\s+")
+
+# Suffix rules for names the registry does not know, tried in order: the first match wins, so the
+# more specific endings (…法院, …支行) come before the generic ones (…局). Order is the whole rule.
+_KIND_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) for p, k in (
+    (r"(?:各|有关|相关)", "placeholder"),
+    (r"法院$", "court"),
+    (r"检察院$", "procuratorate"),
+    (r"^(?:中共|县委|市委|省委|党委)", "party_organ"),
+    (r"人民政府$|^[县市省]?政府$", "people_government"),
+    (r"(?:支行|分行|银行)$", "bank_branch"),
+    (r"公司$", "soe_branch"),
+    (r"(?:监管组|监管分局|分局)$", "regulator_branch"),
+    (r"(?:联合会|工商联|总工会|妇联|科协|团县委)$", "mass_organization"),
+    (r"(?:中心|站|所|院)$", "public_institution"),
+))
+
+
+@dataclass(frozen=True)
+class Place:
+    """An administrative division (GB/T 2260 ``code``); ``short`` fills the registry's placeholders."""
+
+    code: str
+    name: str
+    short: str
+    level: str
+    parent: str | None = None
+    wikidata: str | None = None
+    issuers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Organization:
+    """A resolved unit: canonical ``name`` as written in the plan's jurisdiction, placeholders filled.
+
+    ``known`` is False for names the registry lacks; their ``kind`` is then a suffix-rule guess.
+    """
+
+    name: str
+    kind: str
+    level: str
+    aliases: tuple[str, ...] = ()
+    collective: bool = False
+    known: bool = True
+    function: str | None = None
+    parent: str | None = None
+
+
+def _key(name: str) -> str:
+    """The form names are compared in: no whitespace (PDF line breaks), NFKC (full → half width)."""
+    return unicodedata.normalize("NFKC", _WS.sub("", name))
+
+
+def _read_yaml(path: Path, top: str) -> list[Any]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise LoadError(str(path), "", f"cannot read: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get(top), list):
+        raise LoadError(str(path), "", f"expected a mapping with a list under {top!r}")
+    return data[top]
+
+
+def load_places(path: Path = PLACES_PATH) -> dict[str, Place]:
+    """Return the administrative divisions in ``path`` keyed by code.
+
+    Example:
+        >>> load_places()["371724"].short
+        '巨野'
+    """
+    places: dict[str, Place] = {}
+    for i, e in enumerate(_read_yaml(path, "places")):
+        where = f"place {i + 1}"
+        if not isinstance(e, dict) or not all(isinstance(e.get(f), str) for f in ("code", "name", "short")):
+            raise LoadError(str(path), where, "needs string code, name and short")
+        if e.get("level") not in LEVELS or str(e["code"]) in places:
+            raise LoadError(str(path), f"{where} ({e['name']})", "bad level or duplicate code")
+        places[e["code"]] = Place(e["code"], e["name"], e["short"], e["level"], e.get("parent"),
+                                  e.get("wikidata"), tuple(e.get("issuers") or ()))
+    return places
+
+
+def place_for_issuer(issuer: str, places: dict[str, Place]) -> Place | None:
+    """Return the division whose government issued a document, or None.
+
+    A listed issuer name wins; otherwise the longest place name the issuer starts with, so that
+    巨野县人民政府办公室 still lands in 巨野县 and not in a shorter name that happens to prefix it.
+
+    Example:
+        >>> place_for_issuer("巨野县人民政府", load_places()).name
+        '巨野县'
+    """
+    key = _key(issuer).removeprefix("中共")
+    for p in places.values():
+        if key in map(_key, p.issuers):
+            return p
+    starts = [p for p in places.values() if key.startswith(p.name)]
+    return max(starts, key=lambda p: len(p.name), default=None)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    kind: str
+    level: str
+    aliases: tuple[str, ...]
+    function: str | None
+    parent: str | None
+    collective: bool
+    pattern: re.Pattern[str] | None
+
+
+def _parse_entry(e: Any, path: Path, where: str) -> _Entry:
+    if not isinstance(e, dict) or not isinstance(e.get("name"), str) or not e["name"].strip():
+        raise LoadError(str(path), where, "entry has no name")
+    where = f"{where} ({e['name']})"
+    if unknown := set(e) - _FIELDS:
+        raise LoadError(str(path), where, f"unknown field(s) {sorted(unknown)}")
+    if e.get("kind") not in KINDS:
+        raise LoadError(str(path), where, f"bad kind {e.get('kind')!r}; expected one of {sorted(KINDS)}")
+    if e.get("level") not in LEVELS:
+        raise LoadError(str(path), where, f"bad level {e.get('level')!r}")
+    aliases = e.get("aliases") or []
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise LoadError(str(path), where, "aliases must be a list of strings")
+    for text in (e["name"], *aliases, e.get("parent") or ""):
+        if bad := set(_PLACEHOLDER.findall(text)) - set(_SLOTS):
+            raise LoadError(str(path), where, f"unknown placeholder(s) {sorted(bad)} in {text!r}")
+    try:
+        pattern = re.compile(e["pattern"]) if e.get("pattern") else None
+    except re.error as exc:
+        raise LoadError(str(path), where, f"bad pattern: {exc}") from exc
+    return _Entry(e["name"], e["kind"], e["level"], tuple(aliases), e.get("function"), e.get("parent"),
+                  bool(e.get("collective")), pattern)
+
+
+class Registry:
+    """The curated organisations, with lookups per jurisdiction.
+
+    Lookups are built per place on first use, because the same entry (中国人民银行{county}支行)
+    spells a different name in every county.
+    """
+
+    def __init__(self, entries: Iterable[_Entry], places: dict[str, Place], source: str = "") -> None:
+        self.entries = tuple(entries)
+        self.places = places
+        self.source = source
+        self._indexes: dict[str | None, dict[str, tuple[_Entry, dict[str, str]]]] = {}
+        self._check()
+
+    @classmethod
+    def load(cls, path: Path = ORGANIZATIONS_PATH, *, places: dict[str, Place] | None = None) -> Registry:
+        """Return the registry in ``path``; raise LoadError naming the file and entry if malformed.
+
+        Example:
+            >>> Registry.load().resolve("县市场监管局").name
+            '县市场监督管理局'
+        """
+        entries = [_parse_entry(e, path, f"entry {i + 1}") for i, e in enumerate(_read_yaml(path, "organizations"))]
+        return cls(entries, load_places() if places is None else places, str(path))
+
+    def _check(self) -> None:
+        """Refuse one spelling mapping to two bodies, and parents that are not entries themselves."""
+        owner: dict[str, str] = {}
+        for e in self.entries:
+            for text in {_key(t) for t in (e.name, *e.aliases)}:
+                if owner.setdefault(text, e.name) != e.name:
+                    raise LoadError(self.source, f"entry {e.name}",
+                                    f"alias {text!r} already names {owner[text]!r}")
+        names = {_key(e.name) for e in self.entries}
+        for e in self.entries:
+            if e.parent and _key(e.parent) not in names:
+                raise LoadError(self.source, f"entry {e.name}", f"parent {e.parent!r} is not an entry")
+        for place in self._counties():
+            self._index(place)  # filled names can collide too (县政府 vs {county}县政府 in odd places)
+
+    def _counties(self) -> list[Place]:
+        return [p for p in self.places.values() if p.level == "county"]
+
+    def _slots(self, place: Place | None) -> dict[str, str]:
+        """Placeholder values for ``place``: its own short name and those of the divisions above it."""
+        slots: dict[str, str] = {}
+        seen: set[str] = set()
+        while place is not None and place.code not in seen:
+            seen.add(place.code)
+            slots.setdefault(place.level, place.short)
+            place = self.places.get(place.parent) if place.parent else None
+        return slots
+
+    @staticmethod
+    def _fill(text: str, slots: dict[str, str]) -> str | None:
+        """``text`` with placeholders filled, or None when the place lacks one of them."""
+        try:
+            return _PLACEHOLDER.sub(lambda m: slots[_SLOTS[m.group(1)]], text)
+        except KeyError:
+            return None
+
+    def _index(self, place: Place | None) -> dict[str, tuple[_Entry, dict[str, str]]]:
+        code = place.code if place else None
+        if code not in self._indexes:
+            slots, index = self._slots(place), {}
+            for e in self.entries:
+                for text in (e.name, *e.aliases):
+                    filled = self._fill(text, slots)
+                    if filled is None:
+                        continue
+                    prior = index.setdefault(_key(filled), (e, slots))[0]
+                    if prior is not e:
+                        raise LoadError(self.source, f"entry {e.name}",
+                                        f"{filled!r} also names {prior.name!r} in {place.name if place else '-'}")
+            self._indexes[code] = index
+        return self._indexes[code]
+
+    def _organization(self, e: _Entry, slots: dict[str, str], name: str | None = None) -> Organization:
+        aliases = tuple(a for a in (self._fill(a, slots) for a in e.aliases) if a)
+        parent = self._fill(e.parent, slots) if e.parent else None
+        return Organization(name or self._fill(e.name, slots) or e.name, e.kind, e.level, aliases,
+                            e.collective, True, e.function, parent)
+
+    def resolve(self, name: str, *, place: Place | None = None) -> Organization:
+        """Return the organisation ``name`` refers to in ``place`` (or in any registered county).
+
+        Tried in order: canonical name or alias (after whitespace and full-width clean-up), the same
+        with the county's own name written out (巨野县财政局 → 县财政局), a collective pattern; else
+        an unknown organisation whose kind is guessed from its suffix. 县X局 is never matched to
+        县X委员会 by rule: such merges are aliases in the data.
+
+        Example:
+            >>> Registry.load().resolve("人行巨野支行").name
+            '中国人民银行巨野支行'
+        """
+        key = _key(name)
+        for p in [place] if place else (self._counties() or [None]):
+            index = self._index(p)
+            bare = key.removeprefix("中共")
+            written_out = "县" + bare.removeprefix(p.name) if p and bare.startswith(p.name) else key
+            for candidate in (key, written_out):
+                if candidate in index:
+                    return self._organization(*index[candidate])
+        plain = _WS.sub("", name)
+        for e in self.entries:
+            if e.pattern and (e.pattern.fullmatch(plain) or e.pattern.fullmatch(key)):
+                return self._organization(e, {}, name=plain)
+        return unknown_organization(plain, place=place)
+
+    def literal_names(self) -> set[str]:
+        """Every registered spelling, filled for each registered county: the splitter keeps them whole."""
+        names: set[str] = set()
+        for p in self._counties() or [None]:
+            names.update(self._index(p))
+        return names
+
+    def collective_patterns(self) -> list[re.Pattern[str]]:
+        return [e.pattern for e in self.entries if e.pattern]
+
+
+def unknown_organization(name: str, *, place: Place | None = None) -> Organization:
+    """Return an unregistered organisation, its kind guessed from the name's suffix.
+
+    Example:
+        >>> unknown_organization("县退役军人事务局").kind
+        'government_agency'
+    """
+    kind = next((k for rx, k in _KIND_RULES if rx.search(name)), "government_agency")
+    level = {"市": "city", "省": "province"}.get(name[:1], place.level if place else "county")
+    if name.startswith(("国家", "中央")):
+        level = "national"
+    return Organization(name, kind, level, collective=kind == "placeholder", known=False)
+
+
+@lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    """The bundled registry, read once: split_unit_list's one-argument callers use it."""
+    return Registry.load()
+
+
+# Separators that always end a unit; 及/和 end one only between a name-like ending and a name-like
+# start (县财政局和县税务局), because 和 sits inside many names (县人力资源和社会保障局).
+_SEPARATORS = frozenset("、，,；;")
+_NAME_END = re.compile(r"(?:局|委|办|院|中心|公司|行|部|组|队|会|所|站|室|厅|单位|街)$")
+_NAME_START = re.compile(r"^(?:县|市|省|各|中国|国家|有关|中共)")
+_NOISE = re.compile(r"等(?:部门|单位)?$")
+
+
+def split_unit_list(raw: str, registry: Registry | None = None) -> list[tuple[int, int]]:
+    """Return (start, end) offsets in ``raw`` of each organisation name in a unit list.
+
+    Splits on 、，,；; (and 及/和 between two names); collective expressions (水、电、气、热各专营单位,
+    县有关部门、单位) and every registered name come back whole; a trailing 等/等部门 is left out.
+    Whitespace inside ``raw`` (PDF line breaks) is skipped, so spans may contain it.
+
+    Example:
+        >>> raw = "县发展和改革局、县自然资源和规划局，水、电、气、热各专营单位"
+        >>> [raw[s:e] for s, e in split_unit_list(raw)]
+        ['县发展和改革局', '县自然资源和规划局', '水、电、气、热各专营单位']
+    """
+    registry = registry or default_registry()
+    pos = [i for i, c in enumerate(raw) if not c.isspace()]
+    text = "".join(raw[i] for i in pos)
+    keep = _protected(text, registry)
+    cuts: list[tuple[int, int]] = []  # (start, end) of each separator in ``text``
+    for i, c in enumerate(text):
+        if keep[i]:
+            continue
+        if c in _SEPARATORS:
+            cuts.append((i, i + 1))
+        elif c in "及和" and _NAME_END.search(text[:i].removesuffix("以")) and _NAME_START.match(text[i + 1:]):
+            cuts.append((i - 1 if text[:i].endswith("以") and not keep[i - 1] else i, i + 1))
+    spans, start = [], 0
+    for s, e in [*cuts, (len(text), len(text))]:
+        piece_end = s
+        while piece_end > start and not keep[piece_end - 1] and (m := _NOISE.search(text[start:piece_end])):
+            if m.start() == 0:
+                break
+            piece_end = start + m.start()
+        if piece_end > start:
+            spans.append((pos[start], pos[piece_end - 1] + 1))
+        start = e
+    return spans
+
+
+def _protected(text: str, registry: Registry) -> list[bool]:
+    """Mark characters inside a collective expression or a registered name, leftmost-longest first."""
+    found = [(m.start(), m.end()) for rx in registry.collective_patterns() for m in rx.finditer(text)]
+    for name in registry.literal_names():
+        i = text.find(name)
+        while i >= 0:
+            found.append((i, i + len(name)))
+            i = text.find(name, i + 1)
+    keep, taken_to = [False] * len(text), 0
+    for s, e in sorted(found, key=lambda se: (se[0], -se[1])):
+        if s >= taken_to:
+            keep[s:e] = [True] * (e - s)
+            taken_to = e
+    return keep
