@@ -16,6 +16,7 @@ class PK(DefinedNamespace):
     AdministrativeLevel: URIRef
     Assignment: URIRef
     BankBranch: URIRef
+    CoAssignment: URIRef
     CollectiveUnit: URIRef
     Court: URIRef
     CrossDepartmentTask: URIRef
@@ -51,6 +52,7 @@ class PK(DefinedNamespace):
     # Object properties
     agent: URIRef
     cites: URIRef
+    coAssignee: URIRef
     deploymentLevel: URIRef
     domainLead: URIRef
     evidence: URIRef
@@ -85,6 +87,7 @@ class PK(DefinedNamespace):
     quote: URIRef
     registered: URIRef
     sentence: URIRef
+    sharedTaskCount: URIRef
     sourceEncoding: URIRef
     sourceFile: URIRef
     sourceText: URIRef
