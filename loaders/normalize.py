@@ -1,0 +1,123 @@
+"""Text clean-up for matching, keeping a map from every cleaned character back to the source.
+
+Why: PDF extraction breaks lines (and leaves blank lines) inside words and names — ``县行\\n\\n政审批服务局``,
+``（牵\\n\\n头单位`` — and plans mix full- and half-width punctuation — ``(牵头单位: …; 责任单位: …)`` next
+to ``（牵头单位：…；责任单位：…）``. Matching rules stay simple on one canonical form, but every fact must
+still point at the original text, so each normalized character remembers its source offset.
+
+The canonical form (chosen so that ``normalize(normalize(s).text).text == normalize(s).text``):
+
+* Whitespace (spaces, tabs, line breaks, U+3000) is removed, because written Chinese has no spaces
+  between words; a run of it survives as one space only between two "word" characters — letters or
+  digits of scripts that are written with spaces (``APEC card``, ``LPR 2023``).
+* Full-width forms of ASCII letters, digits and symbols (``ＡＢＣ１２３．％［］``) become ASCII.
+* The clause punctuation Chinese prose writes full-width becomes full-width: ``( ) : ; , ! ?`` →
+  ``（ ） ： ； ， ！ ？``. A ``,`` or ``:`` written directly between two digits (``1,000``, ``10:30``)
+  stays ASCII, because there it is part of a number, not of the sentence.
+* Zero-width characters, soft hyphens and stray BOMs are dropped.
+
+Every normalized character comes from exactly one source character (substitution or copy; a
+collapsed whitespace run maps to its first character), so a normalized range maps to one source
+range that contains exactly the kept characters plus whatever was dropped between them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# ASCII punctuation → the full-width form the canonical text uses.
+_TO_FULL = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "!": "！", "?": "？"}
+_NUMERIC_SEPARATORS = frozenset(",:")
+_DROP = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_FULLWIDTH_FIRST, _FULLWIDTH_LAST, _FULLWIDTH_SHIFT = 0xFF01, 0xFF5E, 0xFEE0
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A cleaned copy of ``source`` with ``offsets[i]`` = the source index of ``text[i]``."""
+
+    text: str
+    source: str
+    offsets: tuple[int, ...]
+
+    def source_offset(self, index: int) -> int:
+        """Return the source index of normalized index ``index`` (``len(text)`` maps to ``len(source)``)."""
+        if index >= len(self.offsets):
+            return len(self.source)
+        return self.offsets[index]
+
+    def source_range(self, start: int, end: int) -> tuple[int, int]:
+        """Return the source ``(start, end)`` covering normalized ``text[start:end]``.
+
+        Example:
+            >>> nt = normalize("县行\\n\\n政审批服务局")
+            >>> s, e = nt.source_range(0, len(nt.text))
+            >>> nt.source[s:e] == "县行\\n\\n政审批服务局"
+            True
+        """
+        if end <= start:
+            position = self.source_offset(start)
+            return position, position
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def normalize(text: str) -> NormalizedText:
+    """Return ``text`` in the canonical form described in the module docstring, with its offset map.
+
+    Args:
+        text: any decoded text.
+
+    Returns:
+        The :class:`NormalizedText`.
+
+    Example:
+        >>> normalize("(牵头单位: 县行\\n\\n政审批服务局; 责任单位: 县大数据中心)").text
+        '（牵头单位：县行政审批服务局；责任单位：县大数据中心）'
+        >>> normalize("APEC\\n card, 1,000").text
+        'APEC card，1,000'
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        c = text[i]
+        if c in _DROP:
+            i += 1
+        elif c.isspace():
+            j = i
+            while j < n and (text[j].isspace() or text[j] in _DROP):
+                j += 1
+            if out and j < n and _is_word(out[-1]) and _is_word(_fold(text, j)):
+                out.append(" ")
+                offsets.append(i)
+            i = j
+        else:
+            out.append(_fold(text, i))
+            offsets.append(i)
+            i += 1
+    return NormalizedText("".join(out), text, tuple(offsets))
+
+
+def _fold(text: str, i: int) -> str:
+    """Return the canonical form of the single character ``text[i]``."""
+    c = text[i]
+    code = ord(c)
+    if _FULLWIDTH_FIRST <= code <= _FULLWIDTH_LAST:
+        ascii_c = chr(code - _FULLWIDTH_SHIFT)
+        return _TO_FULL.get(ascii_c, ascii_c)
+    if c in _TO_FULL:
+        if c in _NUMERIC_SEPARATORS and _is_digit_at(text, i - 1) and _is_digit_at(text, i + 1):
+            return c
+        return _TO_FULL[c]
+    return c
+
+
+def _is_digit_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and ("0" <= text[i] <= "9" or "０" <= text[i] <= "９")
+
+
+def _is_word(c: str) -> bool:
+    """A letter or digit of a script written with spaces between words (so not CJK, kana, hangul)."""
+    return c.isalnum() and unicodedata.east_asian_width(c) not in ("W", "F")
