@@ -179,6 +179,7 @@ class Registry:
         self.places = places
         self.source = source
         self._indexes: dict[str | None, dict[str, tuple[_Entry, dict[str, str]]]] = {}
+        self._literals: frozenset[str] | None = None
         self._check()
 
     @classmethod
@@ -276,12 +277,11 @@ class Registry:
                 return self._organization(e, {}, name=plain)
         return unknown_organization(plain, place=place)
 
-    def literal_names(self) -> set[str]:
+    def literal_names(self) -> frozenset[str]:
         """Every registered spelling, filled for each registered county: the splitter keeps them whole."""
-        names: set[str] = set()
-        for p in self._counties() or [None]:
-            names.update(self._index(p))
-        return names
+        if self._literals is None:
+            self._literals = frozenset(k for p in self._counties() or [None] for k in self._index(p))
+        return self._literals
 
     def collective_patterns(self) -> list[re.Pattern[str]]:
         return [e.pattern for e in self.entries if e.pattern]
