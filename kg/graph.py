@@ -38,7 +38,8 @@ _FORMATS = {
 }
 QUAD_FORMATS = {"nquads", "trig"}
 
-PREFIXES = {
+# Plain strings: oxrdflib hands initNs straight to Oxigraph, which wants str, not rdflib namespaces.
+PREFIXES: dict[str, str] = {k: str(v) for k, v in {
     "pk": PK._NS,
     "id": "https://w3id.org/policykg/id/",
     "rdf": RDF,
@@ -50,7 +51,7 @@ PREFIXES = {
     "org": ORG,
     "time": TIME,
     "prov": PROV,
-}
+}.items()}
 
 
 def rdf_format_for(path: str | Path) -> str:
