@@ -16,72 +16,33 @@ checks rather than trust in line layout, since a PDF extraction runs tasks toget
 * a task number must be the next number (or 1 again just after a new domain heading: some plans
   restart per domain); a small jump is accepted with a warning.
 
-The facts inside a task are read by :mod:`loaders.task_facts`. Whatever cannot be placed becomes a
-:class:`~loaders.records.Problem` in ``doc.problems``; nothing is dropped silently.
+Helpers by topic: :mod:`loaders.doc_header` (title, 文号, issuer, date), :mod:`loaders.unit_trailer`
+(the labelled unit parentheses), :mod:`loaders.task_facts` (deadlines, targets, references, waits,
+preconditions). Whatever cannot be placed becomes a :class:`~loaders.records.Problem` in
+``doc.problems`` (with a locator such as ``task 37`` or ``offset 1234``); nothing is dropped silently.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from kg.errors import LoadError
-from loaders import task_facts
+from loaders import task_facts, unit_trailer
+from loaders.doc_header import read_header
 from loaders.normalize import NormalizedText, normalize
 from loaders.organizations import split_unit_list
-from loaders.records import (
-    Deadline,
-    Domain,
-    PolicyDocument,
-    Problem,
-    Role,
-    Severity,
-    Span,
-    Task,
-    UnitMention,
-)
+from loaders.records import Domain, PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
 from loaders.textfile import read_plan_text
 
-_CN_DIGIT = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
 _BOUNDARY_BEFORE = "。）；！？ "
 _SECTION_RE = re.compile(r"([一二三四五六七八九十]{1,3})、(?=[^\W\d_])")
 _DOMAIN_RE = re.compile(r"（([零〇一二两三四五六七八九十百]{1,5})）")
 _TASK_RE = re.compile(r"(?<![\d.])(\d{1,3})[.、](?=[^\W\d_]|[“《（])")
 _MAX_DOMAIN_LABEL = 40
 _MAX_TASK_GAP = 3
-
-# Unit-trailer labels. A PDF break can double a label's first character (责\n\n责任单位), so each
-# label also matches with that character written twice.
-_ROLE_LABELS = {
-    "牵头单位": Role.LEAD, "牵头部门": Role.LEAD,
-    "责任单位": Role.RESPONSIBLE, "责任部门": Role.RESPONSIBLE,
-    "配合单位": Role.RESPONSIBLE, "配合部门": Role.RESPONSIBLE, "协办单位": Role.RESPONSIBLE,
-}  # fmt: skip
-_TIME_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求")
-_LABEL_RE = re.compile(
-    r"(?P<domain>领域)?(?P<label>"
-    + "|".join(f"{re.escape(label[0])}?{re.escape(label)}" for label in (*_ROLE_LABELS, *_TIME_LABELS))
-    + r")：?"
-)
-_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
-_TAIL_AFTER_SIGNATURE = re.compile(r"(?:（[^（）]{0,20}）)?")
-_CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]{2,30}$")
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
 
 
 def load_policy_document(path: str | Path) -> PolicyDocument:
@@ -232,63 +193,14 @@ class _Parser:
     # -- header -------------------------------------------------------------------------------
 
     def read_header(self, header_end: int) -> None:
-        t, doc = self.t, self.doc
-        notice = t.find("关于印发《", 0, header_end)
-        if notice >= 0:
-            close = task_facts.matching_close(t, notice + 4, len(t), "《", "》")
-            if close is not None:
-                doc.title = t[notice + 5 : close - 1]
-            run = _CJK_RUN_END.search(t, max(0, notice - 30), notice)
-            if run:
-                doc.issuer = run.group()
-        if doc.title is None:
-            doc.title = self.first_line_title()
-
-        doc.doc_number = task_facts.find_doc_number(t, 0, header_end)
-
-        signature = self.signature()
-        if signature is not None:
-            signer, issued = signature
-            doc.issued = issued
-            if doc.issuer is None:
-                doc.issuer = signer
-            elif signer and signer != doc.issuer:
-                self.problem(
-                    Severity.INFO, "header", f"notice issuer {doc.issuer} differs from signer {signer}"
-                )
-        elif doc.issuer:
-            k = t.find(doc.issuer, notice + 1 if notice >= 0 else 0, header_end)
-            m2 = _DATE_RE.match(t, k + len(doc.issuer)) if k >= 0 else None
-            if m2 is not None:
-                doc.issued = _date_or_none(m2)
-
-        year = _YEAR_RE.search(doc.title or "")
-        doc.plan_year = int(year.group(1)) if year else (doc.issued.year if doc.issued else None)
-        for name in ("title", "doc_number", "issuer", "issued", "plan_year"):
-            if getattr(doc, name) is None:
-                self.problem(Severity.WARN, "header", f"no {name} found")
-
-    def first_line_title(self) -> str | None:
-        for line in self.doc.text.splitlines():
-            cleaned = normalize(line).text
-            if cleaned:
-                inner = re.search(r"《(.+)》", cleaned)
-                return inner.group(1) if inner else cleaned
-        return None
-
-    def signature(self) -> tuple[str | None, date] | None:
-        """The signer and date closing the document: the last full date followed by nothing but an
-        optional parenthesis such as （此件公开发布）; the signer is the CJK run just before it."""
-        t = self.t
-        for m in reversed(list(_DATE_RE.finditer(t))):
-            if _TAIL_AFTER_SIGNATURE.fullmatch(t, m.end()) is None:
-                continue
-            issued = _date_or_none(m)
-            if issued is None:
-                return None
-            run = _CJK_RUN_END.search(t, max(0, m.start() - 30), m.start())
-            return (run.group() if run else None), issued
-        return None
+        header = read_header(self.nt, header_end)
+        doc = self.doc
+        doc.title, doc.doc_number, doc.issuer = header.title, header.doc_number, header.issuer
+        doc.issued, doc.plan_year = header.issued, header.plan_year
+        for note in header.notes:
+            self.problem(Severity.INFO, "header", note)
+        for name in header.missing:
+            self.problem(Severity.WARN, "header", f"no {name} found")
 
     # -- domains and tasks --------------------------------------------------------------------
 
@@ -324,12 +236,8 @@ class _Parser:
         if self.doc.domains:
             last_domain = self.doc.domains[-1].number
         else:
-            followed = [
-                chinese_numeral(m.group(1))
-                for m in domains
-                if self.domain_heading_end(m.end(), hi, starts) in starts
-                or self.domain_heading_end(m.end(), hi, starts) >= hi
-            ]
+            ends = [(m, self.domain_heading_end(m.end(), hi, starts)) for m in domains]
+            followed = [chinese_numeral(m.group(1)) for m, end in ends if end in starts or end >= hi]
             last_domain = _sequence_start(followed) - 1
         domain_since_task = False
         covered = lo  # inside an accepted domain heading nothing else starts
@@ -380,7 +288,7 @@ class _Parser:
         end = min([end, *(s for s in starts if after_marker < s < end)])
         if end < hi and t[end] == "。":
             end += 1
-        if end < hi and t[end] == "（" and _LABEL_RE.match(t, end + 1):
+        if end < hi and unit_trailer.starts_unit_parenthesis(t, end):
             close = task_facts.matching_close(t, end, hi, "（", "）")
             end = close if close is not None else end
         return end
@@ -394,10 +302,9 @@ class _Parser:
         domain = Domain(item.number, t[item.body : label_end], self.span(lo, hi, lo, hi, whole=True))
         paren = t.find("（", label_end, hi)
         if paren >= 0:
-            fields = self.read_fields(paren, hi, f"domain {item.number}")
-            for label, vs, ve in fields:
-                if label in _ROLE_LABELS and _ROLE_LABELS[label] is Role.LEAD:
-                    domain.leads.extend(self.units(vs, ve, Role.DOMAIN_LEAD, paren, hi))
+            for f in self.read_fields(paren, hi, f"domain {item.number}"):
+                if f.role is Role.LEAD:
+                    domain.leads.extend(self.units(f.start, f.end, Role.DOMAIN_LEAD, paren, hi))
         if not domain.leads:
             self.problem(Severity.INFO, f"domain {item.number}", "heading names no 领域牵头 unit")
         return domain
@@ -442,69 +349,47 @@ class _Parser:
         return task
 
     def find_trailer(self, lo: int, hi: int, loc: str) -> tuple[int, int] | None:
-        """Return ``(open, end)`` of the last parenthesis in ``[lo, hi)`` that starts with a unit label."""
-        t = self.t
-        opens = [k for k in range(lo, hi) if t[k] == "（" and _LABEL_RE.match(t, k + 1)]
-        if not opens:
+        """Return ``(open, end)`` of the last unit parenthesis in ``[lo, hi)``: the task's trailer."""
+        found = unit_trailer.find_unit_parentheses(self.t, lo, hi)
+        if not found:
             return None
-        if len(opens) > 1:
-            self.problem(Severity.INFO, loc, f"{len(opens)} unit parentheses; the last one is read")
-        close = task_facts.matching_close(t, opens[-1], hi, "（", "）")
-        if close is None:
+        if len(found) > 1:
+            self.problem(Severity.INFO, loc, f"{len(found)} unit parentheses; the last one is read")
+        start, end = found[-1]
+        if end is None:
             self.problem(Severity.WARN, loc, "unit trailer is not closed by ）")
-            close = hi
-            while close > opens[-1] and t[close - 1] == " ":
-                close -= 1
-        return opens[-1], close
+            end = max(start + 1, len(self.t[:hi].rstrip(" ")))
+        return start, end
 
     def read_trailer(self, task: Task, lo: int, hi: int, loc: str) -> None:
-        lead_raw: list[str] = []
-        responsible_raw: list[str] = []
-        for label, vs, ve in self.read_fields(lo, hi, loc):
-            if label in _TIME_LABELS:
-                found: list[Deadline] = task_facts.find_deadlines(
-                    self.t, vs, ve, self.doc.plan_year, lambda s, e: self.span(s, e, lo, hi, whole=True)
-                )
-                if not found:
-                    open_ended = task_facts.find_open_deadline(
-                        self.t, vs, ve, lambda s, e: self.span(s, e, lo, hi, whole=True)
-                    )
-                    found = [open_ended] if open_ended else []
-                task.deadlines.extend(found)
-                continue
-            role = _ROLE_LABELS[label]
-            mentions = self.units(vs, ve, role, lo, hi)
-            if role is Role.LEAD:
-                task.lead.extend(mentions)
-                lead_raw.append(self.t[vs:ve])
-            else:
-                task.responsible.extend(mentions)
-                responsible_raw.append(self.t[vs:ve])
-        task.lead_raw = "；".join(lead_raw) if lead_raw else None
-        task.responsible_raw = "；".join(responsible_raw) if responsible_raw else None
+        def trailer_span(s: int, e: int) -> Span:
+            return self.span(s, e, lo, hi, whole=True)
 
-    def read_fields(self, open_paren: int, end: int, loc: str) -> list[tuple[str, int, int]]:
-        """Return ``(label, value_start, value_end)`` for each labelled field in the parenthesis."""
-        t = self.t
-        inner_end = end - 1 if end > open_paren and t[end - 1] == "）" else end
-        labels = list(_LABEL_RE.finditer(t, open_paren + 1, inner_end))
-        fields = []
-        for k, m in enumerate(labels):
-            written = m.group("label")
-            label = written[1:] if len(written) == 5 else written
-            if label != written:
-                self.problem(Severity.INFO, loc, f"label written {written}: read as {label}")
-            vs = m.end()
-            ve = labels[k + 1].start() if k + 1 < len(labels) else inner_end
-            while ve > vs and t[ve - 1] in "；，、。 ":
-                ve -= 1
-            while vs < ve and t[vs] in "：；，、 ":
-                vs += 1
-            fields.append((label, vs, ve))
+        raws: dict[Role, list[str]] = {Role.LEAD: [], Role.RESPONSIBLE: []}
+        for f in self.read_fields(lo, hi, loc):
+            if f.role is None:  # a time-limit field: a dated deadline, or an open one (长期坚持)
+                found = task_facts.find_deadlines(self.t, f.start, f.end, self.doc.plan_year, trailer_span)
+                open_ended = (
+                    None if found else task_facts.find_open_deadline(self.t, f.start, f.end, trailer_span)
+                )
+                task.deadlines.extend(found or ([open_ended] if open_ended else []))
+                continue
+            mentions = self.units(f.start, f.end, f.role, lo, hi)
+            (task.lead if f.role is Role.LEAD else task.responsible).extend(mentions)
+            raws[f.role].append(self.t[f.start : f.end])
+        task.lead_raw = "；".join(raws[Role.LEAD]) or None
+        task.responsible_raw = "；".join(raws[Role.RESPONSIBLE]) or None
+
+    def read_fields(self, open_paren: int, end: int, loc: str) -> list[unit_trailer.Field]:
+        fields = unit_trailer.read_fields(self.t, open_paren, end)
+        for f in fields:
+            if f.written != f.label:
+                self.problem(Severity.INFO, loc, f"label written {f.written}: read as {f.label}")
         return fields
 
-    def units(self, vs: int, ve: int, role: Role, lo: int, hi: int) -> list[UnitMention]:
-        raw = self.t[vs:ve]
+    def units(self, start: int, end: int, role: Role, lo: int, hi: int) -> list[UnitMention]:
+        """The unit mentions of the list ``text[start:end]``, split by the organisation registry's rules."""
+        raw = self.t[start:end]
         mentions = []
         for s, e in split_unit_list(raw):
             while s < e and raw[s].isspace():
@@ -512,7 +397,8 @@ class _Parser:
             while e > s and raw[e - 1].isspace():
                 e -= 1
             if s < e:
-                mentions.append(UnitMention(raw[s:e], role, self.span(vs + s, vs + e, lo, hi, whole=True)))
+                span = self.span(start + s, start + e, lo, hi, whole=True)
+                mentions.append(UnitMention(raw[s:e], role, span))
         return mentions
 
 
@@ -559,10 +445,3 @@ def _sequence_start(numbers: list[int]) -> int:
         if length + 1 > best[0]:
             best = (length + 1, first)
     return best[1]
-
-
-def _date_or_none(m: re.Match[str]) -> date | None:
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None

@@ -223,3 +223,30 @@ def test_whole_document_counts(sample_doc: PolicyDocument) -> None:
     assert sum(len(t.deadlines) for t in tasks) == 99  # 97 N月底(前) + 2 年内, hand-counted
     assert sum(len(t.targets) for t in tasks) == 23
     assert sum(len(t.references) for t in tasks) == 7
+
+
+def test_time_limit_field_gives_dated_and_open_deadlines() -> None:
+    doc = parse(
+        "（一）开办企业。（领域牵头部门：县行政审批服务局）\n"
+        "1. 甲。持续推进改革。（牵头单位：县财政局；完成时限：长期坚持）\n"
+        "2. 乙。推动。（牵头单位：县财政局；完成时限：2024年3月底前）"
+    )
+    first, second = doc.tasks
+    assert [(d.phrase, d.kind.value, d.date) for d in first.deadlines] == [("长期坚持", "open", None)]
+    assert [(d.phrase, d.date) for d in second.deadlines] == [("2024年3月底前", date(2024, 3, 31))]
+    assert first.lead_raw == "县财政局"
+
+
+def test_issuer_from_signature_when_the_notice_line_has_more_before_it() -> None:
+    header = HEADER.replace("巨野县人民政府关于印发", "政府文件巨野县人民政府关于印发", 1)
+    doc = parse("1. 甲。推动。（牵头单位：县财政局）", header=header)
+    assert doc.issuer == "巨野县人民政府"
+
+
+def test_bare_plan_without_notice_reports_missing_header_facts() -> None:
+    doc = parse_policy_document(
+        "巨野县2023年行动方案\n一、重点任务\n（一）纳税。\n1. 甲。推动。（牵头单位：县税务局）", "bare.txt"
+    )
+    assert doc.title == "巨野县2023年行动方案" and doc.plan_year == 2023
+    missing = {p.message for p in doc.problems if p.locator == "header"}
+    assert missing == {"no doc_number found", "no issuer found", "no issued found"}

@@ -1,0 +1,119 @@
+"""The facts a plan's 通知 header and signature give: title, 文号, issuer, date issued, plan year.
+
+A plan is published inside a notice: ``巨野县人民政府关于印发《巨野县2023年…实施方案》的通知``, then the
+文号 ``巨政发〔2023〕5号``, the addressees, one line of text, and the signer and date — which the plan
+repeats at its very end (``巨野县人民政府 2023年08月29日``). The rules below read those general forms;
+each fact that is not found is left None and named in ``missing``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from loaders.normalize import NormalizedText, normalize
+from loaders.task_facts import find_doc_number, matching_close
+
+_NOTICE = "关于印发《"
+_DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+# After the closing date only a note such as （此件公开发布） may follow.
+_TAIL_AFTER_SIGNATURE = re.compile(r"(?:（[^（）]{0,20}）)?")
+_CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]{2,30}$")
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+
+
+@dataclass
+class DocumentHeader:
+    """What the header says; ``notes`` are observations worth a Problem (info)."""
+
+    title: str | None = None
+    doc_number: str | None = None
+    issuer: str | None = None
+    issued: date | None = None
+    plan_year: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        """Names of the facts not found."""
+        names = ("title", "doc_number", "issuer", "issued", "plan_year")
+        return [name for name in names if getattr(self, name) is None]
+
+
+def read_header(nt: NormalizedText, header_end: int) -> DocumentHeader:
+    """Return the header facts of a plan; the 文号 and notice are looked for before ``header_end``.
+
+    Rules: the title is the 《…》 of ``X关于印发《…》的通知`` (else the first line, without 《》); the
+    issuer is X, or the signer when X merely ends with the signer's name; the date is the last full
+    date that closes the text (the signature), else the one right after the issuer in the header; the
+    plan year is the first year in the title, else the year issued.
+
+    Example:
+        >>> h = read_header(normalize("巨野县人民政府关于印发《巨野县2023年行动方案》的通知巨政发〔2023〕5号"
+        ...                           "\\n一、目标\\n巨野县人民政府\\n2023年08月29日"), 50)
+        >>> (h.title, h.doc_number, h.issuer, str(h.issued), h.plan_year)
+        ('巨野县2023年行动方案', '巨政发〔2023〕5号', '巨野县人民政府', '2023-08-29', 2023)
+    """
+    t = nt.text
+    header = DocumentHeader()
+    notice = t.find(_NOTICE, 0, header_end)
+    notice_issuer = None
+    if notice >= 0:
+        close = matching_close(t, notice + len(_NOTICE) - 1, len(t), "《", "》")
+        if close is not None:
+            header.title = t[notice + len(_NOTICE) : close - 1]
+        run = _CJK_RUN_END.search(t, max(0, notice - 30), notice)
+        notice_issuer = run.group() if run else None
+    if header.title is None:
+        header.title = _first_line_title(nt.source)
+    header.doc_number = find_doc_number(t, 0, header_end)
+
+    signature = _signature(t)
+    signer = signature[0] if signature else None
+    if signer and (notice_issuer is None or notice_issuer.endswith(signer)):
+        header.issuer = signer
+    else:
+        header.issuer = notice_issuer
+        if signer and notice_issuer:
+            header.notes.append(f"notice issuer {notice_issuer} differs from signer {signer}")
+    if signature is not None:
+        header.issued = signature[1]
+    elif header.issuer:
+        k = t.find(header.issuer, 0, header_end)
+        after = _DATE_RE.match(t, k + len(header.issuer)) if k >= 0 else None
+        header.issued = _date_or_none(after) if after else None
+
+    year = _YEAR_RE.search(header.title or "")
+    header.plan_year = int(year.group(1)) if year else (header.issued.year if header.issued else None)
+    return header
+
+
+def _first_line_title(source: str) -> str | None:
+    for line in source.splitlines():
+        cleaned = normalize(line).text
+        if cleaned:
+            inner = re.search(r"《(.+)》", cleaned)
+            return inner.group(1) if inner else cleaned
+    return None
+
+
+def _signature(t: str) -> tuple[str | None, date] | None:
+    """The signer and date closing the text: the last full date followed by nothing but an optional
+    parenthesis; the signer is the run of CJK characters just before it."""
+    for m in reversed(list(_DATE_RE.finditer(t))):
+        if _TAIL_AFTER_SIGNATURE.fullmatch(t, m.end()) is None:
+            continue
+        issued = _date_or_none(m)
+        if issued is None:
+            return None
+        run = _CJK_RUN_END.search(t, max(0, m.start() - 30), m.start())
+        return (run.group() if run else None), issued
+    return None
+
+
+def _date_or_none(m: re.Match[str]) -> date | None:
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
