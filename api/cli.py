@@ -203,7 +203,10 @@ for _module in (cli_serve, cli_analysis, cli_viz, cli_reason):
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the CLI, turning policykg's own errors into one line and exit code 1."""
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode off, click returns an Exit's code instead of raising it.
+        rv = app(args=argv, standalone_mode=False)
+        if isinstance(rv, int):
+            return rv
     except typer.Exit as e:
         return e.exit_code
     except KGError as e:
