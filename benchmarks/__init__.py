@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic plan corpora (synth) and the scale benchmark (run)."""
