@@ -135,7 +135,8 @@ def test_collective_unit_lists_go_through_the_splitter() -> None:
     )
     task = doc.tasks[0]
     assert task.responsible_raw == "县发展和改革局，水、电、气、热各专营单位"
-    for unit in task.responsible:  # whatever the splitter decides, each mention is a slice of the source
+    assert [u.name for u in task.responsible] == ["县发展和改革局", "水、电、气、热各专营单位"]
+    for unit in task.responsible:
         assert doc.text[unit.span.start : unit.span.end] == unit.span.text
 
 

@@ -77,3 +77,14 @@ def test_bad_bom(tmp_path: Path) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes(codecs.BOM_UTF8 + b"\xff\xfe\xfd")
     assert "BOM" in _error(path).message
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "locked.txt"
+    path.write_bytes(SAMPLE.encode())
+
+    def refuse(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    assert _error(path).message == "cannot read: Permission denied"
