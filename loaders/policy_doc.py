@@ -24,6 +24,7 @@ preconditions). Whatever cannot be placed becomes a :class:`~loaders.records.Pro
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,74 +219,102 @@ class _Parser:
                 self.doc.tasks.append(self.read_task(item, end, domain.number if domain else None))
 
     def accept_items(self, lo: int, hi: int) -> list[_Item]:
-        """Return the domain headings and tasks of ``[lo, hi)`` that fit the numbering sequences."""
+        """Return the domain headings and tasks of ``[lo, hi)`` that fit the numbering sequences.
+
+        A task's text runs to its unit trailer, so a numbered item before the open task's trailer
+        (a sub-list ``；2.…；3.…`` inside a task) is part of that task, unless the trailer is missing
+        and the item is the next task number with no later copy of that number after a trailer.
+        """
         t = self.t
         tasks = [m for m in _TASK_RE.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
         domains = [m for m in _DOMAIN_RE.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
         starts = {m.start() for m in tasks} | {m.start() for m in domains}
-        candidates = sorted(
-            [("task", m) for m in tasks] + [("domain", m) for m in domains], key=lambda c: c[1].start()
-        )
+        trailers = [start for start, _ in unit_trailer.find_unit_parentheses(t, lo, hi)]
+
+        def trailer_between(a: int, b: int) -> bool:
+            k = bisect.bisect_left(trailers, a)
+            return k < len(trailers) and trailers[k] < b
+
+        last_task, last_domain = self.numbering_starts(tasks, domains, hi, starts)
         accepted: list[_Item] = []
-        # Where the numbering starts: 1 in a whole plan, later in an excerpt; a region that continues
-        # an earlier one continues its numbering.
-        if self.doc.tasks:
-            last_task = self.doc.tasks[-1].number
-        else:
-            last_task = _sequence_start([int(m.group(1)) for m in tasks]) - 1
-        if self.doc.domains:
-            last_domain = self.doc.domains[-1].number
-        else:
-            ends = [(m, self.domain_heading_end(m.end(), hi, starts)) for m in domains]
-            followed = [chinese_numeral(m.group(1)) for m, end in ends if end in starts or end >= hi]
-            last_domain = _sequence_start(followed) - 1
-        domain_since_task = False
         covered = lo  # inside an accepted domain heading nothing else starts
-        for kind, m in candidates:
+        for m in sorted(tasks + domains, key=lambda m: m.start()):
             if m.start() < covered:
                 continue
-            if kind == "domain":
+            if m.re is _DOMAIN_RE:
                 number = chinese_numeral(m.group(1))
                 heading_end = self.domain_heading_end(m.end(), hi, starts)
                 followed = heading_end >= hi or heading_end in starts
                 if number == last_domain + 1 and followed and heading_end > m.end():
                     accepted.append(_Item("domain", number, m.start(), m.end(), heading_end))
-                    last_domain, domain_since_task, covered = number, True, heading_end
+                    last_domain, covered = number, heading_end
                 elif followed and number:
-                    self.problem(
-                        Severity.WARN,
-                        self.o(m.start()),
-                        f"heading （{m.group(1)}） out of sequence after domain {last_domain}",
-                    )
+                    message = f"heading （{m.group(1)}） out of sequence after domain {last_domain}"
+                    self.problem(Severity.WARN, self.o(m.start()), message)
                 continue
             number = int(m.group(1))
-            restart = number == 1 and domain_since_task and last_task > 0
-            if number == last_task + 1 or restart:
-                pass
-            elif last_task + 1 < number <= last_task + _MAX_TASK_GAP:
+            expected = number == last_task + 1 or (
+                number == 1 and bool(accepted) and accepted[-1].kind == "domain"
+            )
+            open_task = accepted[-1] if accepted and accepted[-1].kind == "task" else None
+            if open_task and not trailer_between(open_task.body, m.start()):
+                later = any(
+                    int(n.group(1)) == number and trailer_between(m.start(), n.start())
+                    for n in tasks
+                    if n.start() > m.start()
+                )
+                if not expected or later:
+                    message = (
+                        f"numbered item {number}. comes before the unit trailer: read as part of the task"
+                    )
+                    self.problem(Severity.INFO, f"task {open_task.number}", message)
+                    continue
+            if not expected:
+                if not last_task + 1 < number <= last_task + _MAX_TASK_GAP:
+                    message = f"numbered item {number}. not attached: expected task {last_task + 1}"
+                    self.problem(Severity.WARN, self.o(m.start()), message)
+                    continue
                 missing = ", ".join(str(n) for n in range(last_task + 1, number))
                 self.problem(Severity.WARN, f"task {number}", f"numbering skips task(s) {missing}")
-            else:
-                self.problem(
-                    Severity.WARN,
-                    self.o(m.start()),
-                    f"numbered item {number}. not attached: expected task {last_task + 1}",
-                )
-                continue
             accepted.append(_Item("task", number, m.start(), m.end()))
-            last_task, domain_since_task = number, False
+            last_task = number
         return accepted
 
-    def domain_heading_end(self, after_marker: int, hi: int, starts: set[int]) -> int:
-        """End of a domain heading: the label up to 。, （ or the next item, then its lead parenthesis."""
+    def numbering_starts(
+        self, tasks: list[re.Match[str]], domains: list[re.Match[str]], hi: int, starts: set[int]
+    ) -> tuple[int, int]:
+        """Return the task and domain numbers just before this region's first ones.
+
+        1 in a whole plan, later in an excerpt (the longest consecutive run decides); a region that
+        continues an earlier one continues its numbering.
+        """
+        if self.doc.tasks:
+            last_task = self.doc.tasks[-1].number
+        else:
+            last_task = _sequence_start([int(m.group(1)) for m in tasks]) - 1
+        if self.doc.domains:
+            return last_task, self.doc.domains[-1].number
+        ends = [(m, self.domain_heading_end(m.end(), hi, starts)) for m in domains]
+        followed = [chinese_numeral(m.group(1)) for m, end in ends if end in starts or end >= hi]
+        return last_task, _sequence_start(followed) - 1
+
+    def domain_label_end(self, after_marker: int, hi: int, starts: set[int]) -> int:
+        """End of a domain heading's label: its 。, its unit parenthesis or the next item, whichever is first."""
         t = self.t
         limit = min(hi, after_marker + _MAX_DOMAIN_LABEL)
         end = limit
-        for stop in ("。", "（"):
-            k = t.find(stop, after_marker, limit)
-            if k >= 0:
-                end = min(end, k)
-        end = min([end, *(s for s in starts if after_marker < s < end)])
+        dot = t.find("。", after_marker, limit)
+        if dot >= 0:
+            end = dot
+        units = unit_trailer.find_unit_parentheses(t, after_marker, end)
+        if units:
+            end = units[0][0]
+        return min([end, *(s for s in starts if after_marker < s < end)])
+
+    def domain_heading_end(self, after_marker: int, hi: int, starts: set[int]) -> int:
+        """End of a domain heading: the label, its 。, then its lead parenthesis （领域牵头部门：…）."""
+        t = self.t
+        end = self.domain_label_end(after_marker, hi, starts)
         if end < hi and t[end] == "。":
             end += 1
         if end < hi and unit_trailer.starts_unit_parenthesis(t, end):
@@ -296,15 +325,12 @@ class _Parser:
     def read_domain(self, item: _Item) -> Domain:
         t = self.t
         lo, hi = item.start, item.heading_end
-        label_end = item.body
-        while label_end < hi and t[label_end] not in "。（":
-            label_end += 1
+        label_end = self.domain_label_end(item.body, hi, set())
         domain = Domain(item.number, t[item.body : label_end], self.span(lo, hi, lo, hi, whole=True))
-        paren = t.find("（", label_end, hi)
-        if paren >= 0:
-            for f in self.read_fields(paren, hi, f"domain {item.number}"):
+        for paren, end in unit_trailer.find_unit_parentheses(t, label_end, hi):
+            for f in self.read_fields(paren, end or hi, f"domain {item.number}"):
                 if f.role is Role.LEAD:
-                    domain.leads.extend(self.units(f.start, f.end, Role.DOMAIN_LEAD, paren, hi))
+                    domain.leads.extend(self.units(f.start, f.end, Role.DOMAIN_LEAD, paren, end or hi))
         if not domain.leads:
             self.problem(Severity.INFO, f"domain {item.number}", "heading names no 领域牵头 unit")
         return domain

@@ -251,3 +251,23 @@ def test_bare_plan_without_notice_reports_missing_header_facts() -> None:
     assert doc.title == "巨野县2023年行动方案" and doc.plan_year == 2023
     missing = {p.message for p in doc.problems if p.locator == "header"}
     assert missing == {"no doc_number found", "no issuer found", "no issued found"}
+
+
+def test_domain_label_with_its_own_parenthesis() -> None:
+    doc = parse(
+        "（一）知识产权（专利）保护。（领域牵头部门：县市场监督管理局）1. 甲。推动。（牵头单位：县财政局）"
+    )
+    assert [(d.label, [u.name for u in d.leads]) for d in doc.domains] == [
+        ("知识产权（专利）保护", ["县市场监督管理局"])
+    ]
+
+
+def test_numbered_sub_items_inside_a_task_stay_in_its_text() -> None:
+    doc = parse(
+        "（一）开办企业。（领域牵头部门：县行政审批服务局）\n"
+        "1. 甲。主要包括：\n1.梳理清单；\n2.建立机制；\n3.开展评估。（牵头单位：县财政局）\n"
+        "2. 乙。推动。（牵头单位：县税务局）"
+    )
+    assert [(t.number, t.lead_raw) for t in doc.tasks] == [(1, "县财政局"), (2, "县税务局")]
+    assert "2.建立机制" in doc.tasks[0].text
+    assert {p.severity for p in doc.problems} == {Severity.INFO}
