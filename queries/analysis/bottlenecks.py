@@ -1,0 +1,141 @@
+"""The bottleneck report: organisations whose delay would hold up the most, with the why.
+
+score = load × crunch × brokerage × dependence, where, for one real organisation:
+
+- load = tasks it leads + ½ × tasks it supports (a 责任单位 carries part of a task, not all of it);
+- crunch = 1 + (its tasks due in its busiest month) / (the busiest organisation-month of the plan);
+- brokerage = 1 + (its betweenness) / (the highest betweenness): how much it bridges others;
+- dependence = 1 + (organisations held up if it slips) / (the most any organisation holds up),
+  counting the partners on the tasks it leads and the leads of tasks tied to them (shared system
+  or platform, or ordered after them by the text), see :func:`queries.analysis.impact.slip_impact`.
+
+Load is in tasks; each other factor lies between 1 and 2, so it can at most double the score and
+a unit with nothing on its plate never rises. Collective units are never scored. Every entry keeps
+the numbers and the task numbers behind each factor, and says them in ``reasons``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from queries.analysis.deadlines import crunch_matrix
+from queries.analysis.graphs import organization_nodes, tasks_of
+from queries.analysis.impact import slip_impact
+
+RESPONSIBLE_SHARE = 0.5
+
+
+def _refs(refs: list[Any], limit: int = 12) -> str:
+    shown = "、".join(str(r) for r in refs[:limit])
+    return shown + (f" …(+{len(refs) - limit})" if len(refs) > limit else "")
+
+
+def bottleneck_report(B: nx.Graph, D: nx.DiGraph, measures: dict[str, Any], *,
+                      top: int | None = None) -> list[dict[str, Any]]:
+    """Return real organisations ranked by bottleneck score, each with its reasons.
+
+    Args:
+        B: the task–organisation graph (not modified).
+        D: its dependency graph.
+        measures: :func:`queries.analysis.network.organization_measures` of its collaboration graph.
+        top: keep only the first ``top`` entries.
+
+    Returns:
+        Entries with ``rank``, ``organization``, ``iri``, ``score``, the four factors, the raw
+        numbers behind them (``lead``, ``responsible``, ``lead_tasks``, ``peak_month``, ``peak``,
+        ``peak_tasks``, ``betweenness``, ``articulation``, ``cuts_off``, ``held_up``,
+        ``held_up_organizations``, ``tied_tasks``) and ``reasons`` (sentences).
+
+    Example:
+        >>> from queries.analysis.graphs import task_org_graph, collaboration_graph
+        >>> from queries.analysis.dependencies import dependency_graph
+        >>> from queries.analysis.network import organization_measures
+        >>> B = task_org_graph([{"task": f"t{i}", "number": i} for i in (1, 2, 3)], [
+        ...     {"task": "t1", "org": "A", "role": "lead"}, {"task": "t1", "org": "B", "role": "responsible"},
+        ...     {"task": "t2", "org": "B", "role": "lead"}, {"task": "t2", "org": "C", "role": "responsible"},
+        ...     {"task": "t3", "org": "D", "role": "lead"}],
+        ...     deadlines=[{"task": "t1", "date": "2023-09-30"}, {"task": "t2", "date": "2023-09-30"}])
+        >>> m = organization_measures(collaboration_graph(B), B=B)
+        >>> [(e["organization"], e["load"], e["crunch"], e["brokerage"], e["dependence"], e["score"])
+        ...  for e in bottleneck_report(B, dependency_graph(B), m)]
+        [('B', 1.5, 2.0, 2.0, 2.0, 12.0), ('A', 1.0, 1.5, 1.0, 2.0, 3.0), ('D', 1.0, 1.0, 1.0, 1.0, 1.0), ('C', 0.5, 1.5, 1.0, 1.0, 0.75)]
+    """
+    by_iri = {r["iri"]: r for r in measures["organizations"]}
+    matrix = {r["iri"]: r for r in crunch_matrix(B) if not r["collective"]}
+    plan_peak = max((r["peak"] for r in matrix.values()), default=0)
+    max_bc = max((r["betweenness"] for r in by_iri.values()), default=0.0)
+    entries = []
+    impacts = {}
+    for org in organization_nodes(B, include_collective=False):
+        impacts[org] = slip_impact(B, D, org)
+    held = {org: {p for p in _held_up(B, imp)} for org, imp in impacts.items()}
+    max_held = max((len(h) for h in held.values()), default=0)
+    for org, imp in impacts.items():
+        lead, resp = tasks_of(B, org, "lead"), tasks_of(B, org, "responsible")
+        load = len(lead) + RESPONSIBLE_SHARE * len(resp)
+        if load == 0:
+            continue
+        cr = matrix.get(org)
+        peak = cr["peak"] if cr else 0
+        m = by_iri.get(org, {})
+        bc = float(m.get("betweenness", 0.0))
+        crunch = 1 + (peak / plan_peak if plan_peak else 0)
+        brokerage = 1 + (bc / max_bc if max_bc else 0)
+        dependence = 1 + (len(held[org]) / max_held if max_held else 0)
+        e = {
+            "organization": B.nodes[org].get("label"), "iri": org,
+            "score": round(load * crunch * brokerage * dependence, 3),
+            "load": round(load, 3), "crunch": round(crunch, 3), "brokerage": round(brokerage, 3),
+            "dependence": round(dependence, 3),
+            "lead": len(lead), "responsible": len(resp),
+            "lead_tasks": [B.nodes[t]["ref"] for t in lead], "responsible_tasks": [B.nodes[t]["ref"] for t in resp],
+            "peak_month": cr["peak_month"] if cr else None, "peak": peak,
+            "peak_tasks": cr["tasks_by_month"][cr["peak_month"]] if cr else [], "plan_peak": plan_peak,
+            "betweenness": bc, "max_betweenness": max_bc,
+            "articulation": bool(m.get("articulation")), "cuts_off": m.get("cuts_off", []),
+            "held_up": len(held[org]), "max_held_up": max_held,
+            "held_up_organizations": sorted(B.nodes[o]["label"] for o in held[org]),
+            "tied_tasks": [t["task"] for t in imp["tied_tasks"]],
+        }
+        e["reasons"] = _reasons(e)
+        entries.append(e)
+    entries.sort(key=lambda e: (-e["score"], -e["load"], e["organization"] or "", e["iri"]))
+    for i, e in enumerate(entries, start=1):
+        e["rank"] = i
+    return entries[:top] if top else entries
+
+
+def _held_up(B: nx.Graph, imp: dict[str, Any]) -> set[str]:
+    """Real organisations that wait if this one slips: partners on its led tasks, leads of tied tasks."""
+    names = {p["organization"] for p in imp["partners"] if not p["collective"]}
+    names |= {lead for t in imp["tied_tasks"] for lead in t["leads"]}
+    names.discard(imp["organization"])
+    label_to_node = {B.nodes[v].get("label"): v for v in B if B.nodes[v].get("kind") == "organization"
+                     and not B.nodes[v].get("collective")}
+    return {label_to_node[n] for n in names if n in label_to_node}
+
+
+def _reasons(e: dict[str, Any]) -> list[str]:
+    out = [f"load {e['load']:g}: leads {e['lead']} tasks ({_refs(e['lead_tasks'])})"
+           + (f" and supports {e['responsible']} ({_refs(e['responsible_tasks'])})" if e["responsible"] else "")]
+    if e["peak"]:
+        out.append(f"crunch {e['crunch']:g}: {e['peak']} of its tasks fall due in {e['peak_month']} "
+                   f"({_refs(e['peak_tasks'])}); the plan's busiest organisation-month has {e['plan_peak']}")
+    else:
+        out.append("crunch 1: none of its tasks has a dated deadline")
+    if e["betweenness"] > 0:
+        out.append(f"brokerage {e['brokerage']:g}: betweenness {e['betweenness']:.4f} "
+                   f"(highest {e['max_betweenness']:.4f})"
+                   + ("; single point of failure: it alone links "
+                      + "; ".join("、".join(p) for p in e["cuts_off"]) if e["articulation"] else ""))
+    else:
+        out.append("brokerage 1: it lies on no shortest path between other units")
+    if e["held_up"]:
+        out.append(f"dependence {e['dependence']:g}: {e['held_up']} organisations wait on tasks it leads "
+                   f"(most for any unit: {e['max_held_up']})"
+                   + (f"; tasks tied to them by a shared system: {_refs(e['tied_tasks'])}" if e["tied_tasks"] else ""))
+    else:
+        out.append("dependence 1: no other unit waits on a task it leads")
+    return out

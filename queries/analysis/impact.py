@@ -1,0 +1,88 @@
+"""“If organisation X slips”: the tasks it leads, the partners held up, and the tasks tied to them."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+import networkx as nx
+
+from queries.analysis.dependencies import linked_tasks
+from queries.analysis.graphs import participants, task_order, tasks_of
+from queries.analysis.workload import deadline_months, domain_name
+
+
+def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any) -> dict[str, Any]:
+    """Return what a delay of ``org`` would hold up.
+
+    A lead unit (牵头单位) drives its tasks: if it slips, every task it leads slips, every partner
+    on those tasks waits, and every task tied to them (sharing a system or platform, or ordered
+    after them by the text) loses what it builds on. Tasks it only supports are listed apart: a
+    responsible unit's delay hurts them, but the lead can work around it.
+
+    Args:
+        B: the task–organisation graph (not modified).
+        D: its dependency graph from :func:`queries.analysis.dependencies.dependency_graph`.
+        org: an organisation node of ``B``.
+
+    Returns:
+        ``organization``; ``led_tasks`` (ref, title, deadlines, partners); ``supported_tasks``;
+        ``partners`` (organisation → shared led tasks, real units first); ``tied_tasks`` (tasks
+        not led by ``org`` tied to its led tasks, with why and their leads); ``months``
+        (deadline months of led and tied tasks); ``domains``; ``summary`` counts.
+
+    Example:
+        >>> from queries.analysis.graphs import task_org_graph
+        >>> from queries.analysis.dependencies import dependency_graph
+        >>> B = task_org_graph([
+        ...     {"task": "t1", "number": 1, "doc": "d", "text": "推进“爱山东”应用"},
+        ...     {"task": "t2", "number": 2, "doc": "d", "text": "依托“爱山东”办理"}],
+        ...     [{"task": "t1", "org": "A", "role": "lead"}, {"task": "t1", "org": "B", "role": "responsible"},
+        ...      {"task": "t2", "org": "C", "role": "lead"}])
+        >>> r = slip_impact(B, dependency_graph(B), "A")
+        >>> r["summary"], r["tied_tasks"][0]["task"], r["tied_tasks"][0]["why"]
+        ({'led': 1, 'supported': 0, 'partners': 1, 'tied_tasks': 1, 'organizations_held_up': 2}, 2, ['shares 爱山东'])
+    """
+    led = tasks_of(B, org, "lead")
+    supported = tasks_of(B, org, "responsible")
+    label = {v: B.nodes[v].get("label", v) for v in B if B.nodes[v].get("kind") == "organization"}
+    partners: Counter[Any] = Counter()
+    led_rows = []
+    for t in led:
+        a = B.nodes[t]
+        parts = {o: r for o, r in participants(B, t).items() if o != org}
+        partners.update(list(parts))
+        led_rows.append({"task": a["ref"], "title": a.get("title"),
+                         "deadlines": [lbl or d for d, lbl, _ in a.get("deadlines", ())],
+                         "partners": [f"{label[o]}（{'牵头' if r == 'lead' else '责任'}）" for o, r in parts.items()]})
+    tied: dict[str, list[str]] = defaultdict(list)
+    for t in led:
+        for other, whys in linked_tasks(D, t).items():
+            if other not in led:
+                tied[other].extend(f"{w} with task {B.nodes[t]['ref']}" if w.startswith("shares") else
+                                   f"follows task {B.nodes[t]['ref']}" for w in whys)
+    tied_rows = []
+    held_up = set(partners)
+    for t in sorted(tied, key=lambda t: task_order(B, t)):
+        parts = participants(B, t)
+        held_up.update(o for o in parts if o != org)
+        tied_rows.append({"task": B.nodes[t]["ref"], "title": B.nodes[t].get("title"),
+                          "why": sorted(set(w.split(" with task")[0] for w in tied[t])),
+                          "because": sorted(set(tied[t])),
+                          "leads": [label[o] for o, r in parts.items() if r == "lead"]})
+    months = Counter(m for t in [*led, *tied] for m in deadline_months(B, t))
+    domains = sorted({domain_name(B, t) for t in led})
+    ordered_partners = sorted(partners, key=lambda o: (bool(B.nodes[o].get("collective")), -partners[o], label[o]))
+    return {
+        "organization": label.get(org, org), "iri": org,
+        "led_tasks": led_rows,
+        "supported_tasks": [B.nodes[t]["ref"] for t in supported],
+        "partners": [{"organization": label[o], "shared_led_tasks": partners[o],
+                      "collective": bool(B.nodes[o].get("collective"))} for o in ordered_partners],
+        "tied_tasks": tied_rows,
+        "months": dict(sorted(months.items())),
+        "domains": domains,
+        "summary": {"led": len(led), "supported": len(supported), "partners": len(partners),
+                    "tied_tasks": len(tied_rows),
+                    "organizations_held_up": len({o for o in held_up if not B.nodes[o].get("collective")})},
+    }
