@@ -31,7 +31,9 @@ class PK(DefinedNamespace):
     JointlyLedTask: URIRef
     MassOrganization: URIRef
     MultiDomainLeadOrganization: URIRef
+    NetworkAnalysis: URIRef
     OrderReference: URIRef
+    OrganizationMeasurement: URIRef
     PartyOrgan: URIRef
     PeopleGovernment: URIRef
     PolicyDocument: URIRef
@@ -43,8 +45,10 @@ class PK(DefinedNamespace):
     Role: URIRef
     SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
+    StatusLight: URIRef
     Target: URIRef
     Task: URIRef
+    TaskStatus: URIRef
     TextSpan: URIRef
     TitleReference: URIRef
     UtilityGroup: URIRef
@@ -56,6 +60,7 @@ class PK(DefinedNamespace):
     deploymentLevel: URIRef
     domainLead: URIRef
     evidence: URIRef
+    fromAnalysis: URIRef
     governmentFunction: URIRef
     hasAssignment: URIRef
     hasDeadline: URIRef
@@ -70,22 +75,38 @@ class PK(DefinedNamespace):
     leadUnit: URIRef
     leadsTaskIn: URIRef
     level: URIRef
+    measuredOrganization: URIRef
     responsibleUnit: URIRef
     role: URIRef
+    statusLight: URIRef
+    statusOf: URIRef
     withinDivision: URIRef
 
     # Datatype properties
+    articulationPoint: URIRef
+    asOfDate: URIRef
+    betweenness: URIRef
+    bottleneckRank: URIRef
+    bottleneckReason: URIRef
+    bottleneckScore: URIRef
+    communityNumber: URIRef
     comparator: URIRef
+    coreNumber: URIRef
     deadlineKind: URIRef
     deadlineMonth: URIRef
+    degree: URIRef
     divisionCode: URIRef
     domainNumber: URIRef
+    domainSpread: URIRef
+    eigenvectorCentrality: URIRef
     endOffset: URIRef
     followsHigherDeployment: URIRef
+    leadTaskCount: URIRef
     mentionText: URIRef
     planYear: URIRef
     quote: URIRef
     registered: URIRef
+    responsibleTaskCount: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef
     sourceEncoding: URIRef
@@ -96,12 +117,17 @@ class PK(DefinedNamespace):
     text: URIRef
     unit: URIRef
     value: URIRef
+    weightedDegree: URIRef
 
     # Individuals
     CityLevel: URIRef
     CountyLevel: URIRef
     DomainLeadRole: URIRef
+    GreenLight: URIRef
     LeadRole: URIRef
     NationalLevel: URIRef
+    OpenLight: URIRef
     ProvinceLevel: URIRef
+    RedLight: URIRef
     ResponsibleRole: URIRef
+    YellowLight: URIRef
