@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -30,6 +30,9 @@ from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import QueryNotFound, QueryParameterError, QuerySyntaxError
 from kg.graph import PREFIXES
+
+if TYPE_CHECKING:
+    from queries.store import RemoteStore
 
 SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
@@ -198,8 +201,14 @@ def rows_from_result(result: Any) -> list[dict[str, Any]]:
     return [{n: term_to_python(row[i]) for i, n in enumerate(names)} for row in result]
 
 
-def run_query(g: Graph, name: str, *, directory: Path = SPARQL_DIR, **params: Any) -> list[dict[str, Any]]:
+def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR,
+              **params: Any) -> list[dict[str, Any]]:
     """Run the saved query ``name`` on ``g`` and return its rows as plain dicts.
+
+    ``g`` is an rdflib Graph (in-process) or a :class:`queries.store.RemoteStore` (any SPARQL 1.1
+    server); both take the same ``query(text, initNs=…, initBindings=…)`` call, so a saved
+    question gives the same rows either way. Parameters must be projected by the query: Oxigraph
+    binds them only if they are (SEP-0007), and a remote server gets them as a VALUES block.
 
     Raises:
         QueryNotFound: no such saved query.

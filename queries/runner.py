@@ -6,7 +6,7 @@ subject/predicate/object, so every caller can print or export them the same way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
@@ -14,9 +14,12 @@ from kg.errors import QuerySyntaxError
 from kg.graph import PREFIXES
 from queries.library import rows_from_result, term_to_python
 
+if TYPE_CHECKING:
+    from queries.store import RemoteStore
 
-def run_text(g: Graph, sparql: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Run ``sparql`` on ``g``; return (rows, column names).
+
+def run_text(g: Graph | RemoteStore, sparql: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Run ``sparql`` on ``g`` (a local graph or a remote store); return (rows, column names).
 
     Raises:
         QuerySyntaxError: the text is not valid SPARQL 1.1 (the parser's message is kept).

@@ -1,0 +1,210 @@
+"""The query worker: a child process that holds its own copy of the store and answers SPARQL.
+
+The endpoint runs outside queries here, in a process it can kill, because an engine cannot be
+asked to stop: a cartesian product over all triples keeps a thread busy for as long as it
+likes, and a thread cannot be killed. :mod:`api.sparql_pool` sends one request at a time and
+kills the process when the time limit passes; everything the query costs (parsing, the guard,
+evaluation, serialisation) happens here, inside that limit.
+
+Protocol on one socket (``multiprocessing.connection``), parent → child:
+``{"init": …}`` once, then request dicts; child → parent: ``{"ready": True, …info}`` once, then
+one reply dict per request. Run as ``python -m api.sparql_worker FD``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from kg.errors import KGError, QuerySyntaxError
+from kg.graph import PREFIXES
+from queries.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, CheckedQuery, UnknownGraph, check_query
+
+log = logging.getLogger("policykg.sparql.worker")
+
+# rdflib format names (kg.graph.rdf_format_for) → pyoxigraph's names.
+OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
+              "json-ld": "JSON_LD", "xml": "RDF_XML"}
+PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_rows: int = 10_000
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+
+class EmbeddedExecutor:
+    """Queries an in-memory pyoxigraph store loaded from RDF texts (named graphs kept)."""
+
+    def __init__(self, sources: list[tuple[bytes, str]]) -> None:
+        import pyoxigraph as ox
+
+        self.ox = ox
+        self.store = ox.Store()
+        for data, fmt in sources:
+            self.store.load(data, format=getattr(ox.RdfFormat, OX_FORMATS[fmt]))
+        self.graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+    def info(self) -> dict[str, Any]:
+        return {"mode": "embedded", "named_graphs": sorted(self.graphs), "triples": len(self.store)}
+
+    def known_graphs(self) -> set[str]:
+        return self.graphs
+
+    def execute(self, q: CheckedQuery, default_graphs: list[str], named_graphs: list[str]) -> Any:
+        ox = self.ox
+        kwargs: dict[str, Any] = {}
+        if default_graphs or named_graphs:
+            # The protocol's dataset replaces the query's FROM / FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        elif not (q.default_graphs or q.named_graphs):
+            # No dataset named: the default graph is the union of all graphs, so a TriG file's
+            # named graphs answer the same questions as a Turtle file's triples.
+            kwargs["use_default_graph_as_union"] = True
+        try:
+            return self.store.query(q.text, prefixes=PREFIX_IRIS, **kwargs)
+        except SyntaxError as e:
+            raise QuerySyntaxError(str(e)) from None
+
+
+class RemoteExecutor:
+    """Forwards checked queries to a remote SPARQL 1.1 server and re-reads its answers."""
+
+    def __init__(self, url: str, timeout: float) -> None:
+        import pyoxigraph as ox
+
+        from queries.store import RemoteStore
+
+        self.ox = ox
+        self.store = RemoteStore(url, timeout=timeout)
+        self.graphs: set[str] = set()
+        self.triples: int | None = None
+        try:
+            self.graphs = set(self.store.named_graphs())
+            self.triples = self.store.triple_count()
+        except KGError as e:  # the server may come up later; queries will say so if not
+            log.warning("remote store not answering yet: %s", e)
+
+    def info(self) -> dict[str, Any]:
+        return {"mode": "remote", "endpoint": self.store.url, "named_graphs": sorted(self.graphs),
+                "triples": self.triples}
+
+    def known_graphs(self) -> set[str]:
+        return self.graphs
+
+    def refresh(self) -> None:
+        self.graphs = set(self.store.named_graphs())
+
+    def execute(self, q: CheckedQuery, default_graphs: list[str], named_graphs: list[str]) -> Any:
+        from queries.store import GRAPH_MEDIA_TYPE, RESULTS_MEDIA_TYPE, prefix_lines
+
+        ox = self.ox
+        text = prefix_lines() + q.text
+        if q.returns_graph:
+            raw, _ = self.store.raw_query(text, accept=GRAPH_MEDIA_TYPE, default_graphs=default_graphs,
+                                          named_graphs=named_graphs)
+            return [quad.triple for quad in ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)]
+        raw, _ = self.store.raw_query(text, accept=RESULTS_MEDIA_TYPE, default_graphs=default_graphs,
+                                      named_graphs=named_graphs)
+        return ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
+
+
+def make_executor(init: dict[str, Any]) -> EmbeddedExecutor | RemoteExecutor:
+    if init.get("endpoint"):
+        return RemoteExecutor(init["endpoint"], float(init.get("timeout", 10.0)))
+    return EmbeddedExecutor(init.get("sources", []))
+
+
+def handle(executor: EmbeddedExecutor | RemoteExecutor, request: dict[str, Any], limits: Limits) -> dict[str, Any]:
+    """Answer one request: check, negotiate, run, serialise. Never raises."""
+    from api.sparql_formats import choose_format, serialize_boolean, serialize_solutions, serialize_triples
+
+    try:
+        checked = check_query(request["query"], max_bytes=limits.max_bytes, max_depth=limits.max_depth)
+        fmt = choose_format(checked.form, request.get("accept"), request.get("format"))
+        default_graphs = list(request.get("default_graphs") or [])
+        named_graphs = list(request.get("named_graphs") or [])
+        wanted = (default_graphs + named_graphs) if (default_graphs or named_graphs) else \
+            list(checked.default_graphs + checked.named_graphs)
+        _check_graphs(executor, wanted)
+        result = executor.execute(checked, default_graphs, named_graphs)
+        kind = type(result).__name__
+        if kind == "QueryBoolean":
+            body, rows, truncated = serialize_boolean(bool(result), fmt), 1, False
+        elif checked.returns_graph:
+            body, rows, truncated = serialize_triples(result, fmt, limits.max_rows)
+        else:
+            variables = [v.value for v in result.variables]
+            body, rows, truncated = serialize_solutions(variables, result, fmt, limits.max_rows)
+        return {"ok": True, "form": checked.form, "media_type": fmt.media_type, "body": body,
+                "rows": rows, "truncated": truncated}
+    except KGError as e:
+        return {"ok": False, "error": type(e).__name__, "message": str(e)}
+    except SyntaxError as e:  # pyoxigraph's parser, stricter than rdflib's in places
+        return {"ok": False, "error": "QuerySyntaxError", "message": str(e)}
+    except Exception:
+        return {"ok": False, "error": "internal", "message": traceback.format_exc()}
+
+
+def _check_graphs(executor: EmbeddedExecutor | RemoteExecutor, wanted: list[str]) -> None:
+    missing = [g for g in wanted if g not in executor.known_graphs()]
+    if missing and isinstance(executor, RemoteExecutor):
+        executor.refresh()
+        missing = [g for g in wanted if g not in executor.known_graphs()]
+    if missing:
+        held = ", ".join(f"<{g}>" for g in sorted(executor.known_graphs())) or "none"
+        raise UnknownGraph(f"graph <{missing[0]}> is not in this store (named graphs held: {held}); "
+                           "this endpoint never fetches graphs from elsewhere")
+
+
+def serve(conn: Connection) -> None:
+    """Answer requests on ``conn`` until it closes."""
+    init = conn.recv()["init"]
+    _limit_memory(init.get("memory_mb"))
+    limits = Limits(**init.get("limits", {}))
+    executor = make_executor(init)
+    check_query("ASK {}")  # imports and warms rdflib's parser before the first real query
+    conn.send({"ready": True, **executor.info()})
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(handle(executor, request, limits))
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    # A runaway query should end this process, not the machine; the pool replaces the worker.
+    if not megabytes:
+        return
+    try:
+        import resource
+
+        limit = int(megabytes) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError) as e:
+        log.warning("could not limit worker memory: %s", e)
+
+
+def main(argv: list[str]) -> int:
+    conn = Connection(int(argv[0]))
+    # rdflib's parser recurses a few dozen frames per nesting level; the guard caps the nesting,
+    # and a thread with a large stack and a high recursion limit gives every allowed depth room.
+    sys.setrecursionlimit(100_000)
+    threading.stack_size(256 * 1024 * 1024)
+    worker = threading.Thread(target=serve, args=(conn,), name="sparql-worker")
+    worker.start()
+    worker.join()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

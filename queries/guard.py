@@ -1,0 +1,164 @@
+"""Decide whether a SPARQL text from the outside may run, before anything runs.
+
+The public endpoint is read-only and must never make a request on a user's behalf. This module
+checks a query text in order of cost: its size, its nesting (lexically, so a hostile text cannot
+exhaust the parser), then the parsed query and its algebra: updates (INSERT, DELETE, LOAD, CLEAR,
+DROP…) and ``SERVICE`` are refused, and the dataset it names (``FROM`` / ``FROM NAMED``) is
+returned so the caller can check those graphs are already in the store.
+
+rdflib's parser is used only to look, never to evaluate: evaluation in rdflib would fetch a
+``FROM <url>`` from the web, which is exactly what the endpoint must not do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kg.errors import QueryRefused, QuerySyntaxError
+from kg.graph import PREFIXES
+from queries.sparql_lexer import UnterminatedToken, keywords, nesting_depth
+
+DEFAULT_MAX_BYTES = 100_000
+DEFAULT_MAX_DEPTH = 64
+UPDATE_MESSAGE = ("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, ADD, MOVE, COPY) is not "
+                  "accepted: this endpoint is read-only")
+
+
+class QueryTooLarge(QueryRefused):
+    """A query text above the size limit."""
+
+
+class QueryTooDeep(QueryRefused):
+    """A query that nests ``{ ( [`` more deeply than any real question needs."""
+
+
+class UnknownGraph(QueryRefused):
+    """A dataset (FROM, FROM NAMED, default-graph-uri, named-graph-uri) naming a graph the store
+    does not hold: the endpoint never fetches graphs from elsewhere."""
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query text that may run, with what the guard learnt about it."""
+
+    text: str
+    form: str  # SELECT, CONSTRUCT, ASK or DESCRIBE
+    default_graphs: tuple[str, ...] = ()  # FROM
+    named_graphs: tuple[str, ...] = ()  # FROM NAMED
+
+    @property
+    def returns_graph(self) -> bool:
+        return self.form in {"CONSTRUCT", "DESCRIBE"}
+
+
+def decode_query(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Return ``raw`` as text, refusing oversized input and anything that is not UTF-8.
+
+    Raises:
+        QueryTooLarge: more than ``max_bytes`` bytes.
+        QuerySyntaxError: not valid UTF-8 (SPARQL texts are UTF-8, as the protocol says).
+    """
+    if len(raw) > max_bytes:
+        raise QueryTooLarge(f"query is {len(raw):,} bytes; the limit is {max_bytes:,}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise QuerySyntaxError(f"query is not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r})") from None
+
+
+def check_query(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH,
+                prefixes: Mapping[str, Any] = PREFIXES) -> CheckedQuery:
+    """Return ``text`` as a :class:`CheckedQuery` if the read-only endpoint may run it.
+
+    ``prefixes`` are the ones the endpoint pre-declares (``pk:``, ``skos:``…), so a query may use
+    them without PREFIX lines.
+
+    Raises:
+        QueryTooLarge: the text is above ``max_bytes`` (UTF-8).
+        QueryTooDeep: it nests more than ``max_depth`` levels.
+        QuerySyntaxError: it is not a SPARQL 1.1 query (the parser's message is kept).
+        QueryRefused: it is an update, or it uses SERVICE.
+
+    Example:
+        >>> check_query("SELECT * FROM <urn:g> WHERE { ?s ?p ?o }").default_graphs
+        ('urn:g',)
+        >>> check_query("DROP ALL")
+        Traceback (most recent call last):
+        ...
+        kg.errors.QueryRefused: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, ADD, MOVE, COPY) is not accepted: this endpoint is read-only
+    """
+    size = len(text.encode("utf-8"))
+    if size > max_bytes:
+        raise QueryTooLarge(f"query is {size:,} bytes; the limit is {max_bytes:,}")
+    if "\x00" in text:
+        raise QuerySyntaxError("query contains a NUL character")
+    try:
+        depth = nesting_depth(text, stop_above=max_depth)
+        words = keywords(text)
+    except UnterminatedToken as e:
+        raise QuerySyntaxError(str(e)) from None
+    if depth > max_depth:
+        raise QueryTooDeep(f"query nests more than {max_depth} levels of {{ ( [")
+    # A cheap first look; the algebra check below is the one that decides.
+    if "SERVICE" in words:
+        raise QueryRefused("SERVICE is not allowed: this endpoint never queries other servers")
+
+    parsed = _parse(text)
+    form = parsed[1].name.removesuffix("Query").upper()
+    if _contains(parsed, "ServiceGraphPattern"):
+        raise QueryRefused("SERVICE is not allowed: this endpoint never queries other servers")
+    try:
+        from rdflib.plugins.sparql.algebra import translateQuery
+
+        algebra = translateQuery(parsed, initNs=dict(prefixes)).algebra
+    except Exception as e:  # unknown prefix, bad aggregate use…: rdflib raises several types
+        raise QuerySyntaxError(_first_line(e)) from None
+    if _contains(algebra, "ServiceGraphPattern"):
+        raise QueryRefused("SERVICE is not allowed: this endpoint never queries other servers")
+
+    default, named = [], []
+    # CompValue.get returns the key itself when it is missing, hence the ``in`` tests.
+    for clause in parsed[1]["datasetClause"] if "datasetClause" in parsed[1] else []:
+        if "default" in clause:
+            default.append(str(clause["default"]))
+        if "named" in clause:
+            named.append(str(clause["named"]))
+    return CheckedQuery(text=text, form=form, default_graphs=tuple(default), named_graphs=tuple(named))
+
+
+def _parse(text: str) -> Any:
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return parseQuery(text)
+    except Exception as query_error:  # pyparsing's ParseException, or a bad escape in a literal
+        try:
+            parseUpdate(text)
+        except Exception:
+            raise QuerySyntaxError(_first_line(query_error)) from None
+        raise QueryRefused(UPDATE_MESSAGE) from None
+
+
+def _first_line(e: Exception) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def _walk(node: Any, seen: set[int]) -> Iterator[Any]:
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    yield node
+    if isinstance(node, Mapping):
+        for value in node.values():
+            yield from _walk(value, seen)
+    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
+        for value in node:
+            yield from _walk(value, seen)
+
+
+def _contains(tree: Any, name: str) -> bool:
+    """True if any node of a parse tree or algebra (CompValues, lists) is named ``name``."""
+    return any(getattr(n, "name", None) == name for n in _walk(tree, set()))

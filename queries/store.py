@@ -1,0 +1,281 @@
+"""A remote SPARQL 1.1 server (Oxigraph server, Fuseki, Virtuoso, GraphDB) as a query source.
+
+:class:`RemoteStore` answers ``query(sparql, initNs=…, initBindings=…)`` like an rdflib Graph
+does, so :func:`queries.library.run_query`, :func:`queries.runner.run_text` and everything built
+on them (the REST API, the ledger, the CLI) run unchanged against a server given by URL.
+
+Two differences from rdflib are handled here, once:
+
+* prefixes: ``PREFIX`` lines for :data:`kg.graph.PREFIXES` are prepended, so saved ``.rq`` files
+  need none, exactly as with ``initNs`` locally;
+* parameters: a ``VALUES`` block is put at the start of the query's outermost WHERE group. Its
+  terms are serialised here from RDF terms with SPARQL escaping, never taken from user text.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.query import Result
+
+from kg.errors import QuerySyntaxError, QueryTimeout, StoreError
+from kg.graph import PREFIXES
+from queries.sparql_lexer import query_form, where_group_start
+
+_VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+_LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+GRAPH_MEDIA_TYPE = "application/n-triples"
+RESULTS_MEDIA_TYPE = "application/sparql-results+json"
+
+
+def sparql_term(term: URIRef | Literal) -> str:
+    """Return ``term`` written as SPARQL syntax that cannot break out of its place in a query.
+
+    IRIs use rdflib's ``.n3()`` after a strict check (no spaces, quotes, braces or ``>``);
+    literals are escaped here with SPARQL's ECHAR escapes, always on one line, because rdflib's
+    triple-quoted form for multi-line strings mis-escapes some endings.
+
+    Raises:
+        ValueError: a term that has no safe SPARQL form (a blank node, an IRI with spaces…).
+
+    Example:
+        >>> sparql_term(Literal('a "b"\\n', lang="zh"))
+        '"a \\\\"b\\\\"\\\\n"@zh'
+        >>> sparql_term(URIRef("https://w3id.org/policykg/id/org/371724/县商务局"))
+        '<https://w3id.org/policykg/id/org/371724/县商务局>'
+    """
+    if isinstance(term, URIRef):
+        if _BAD_IRI_CHARS.search(str(term)):
+            raise ValueError(f"not a valid IRI: {str(term)!r}")
+        return term.n3()
+    if isinstance(term, Literal):
+        body = '"' + "".join(_ECHAR.get(ch, ch) for ch in str(term)) + '"'
+        if term.language:
+            if not _LANG.match(term.language):
+                raise ValueError(f"not a valid language tag: {term.language!r}")
+            return f"{body}@{term.language}"
+        if term.datatype is not None:
+            return f"{body}^^{sparql_term(URIRef(term.datatype))}"
+        return body
+    raise ValueError(f"cannot send a {type(term).__name__} to a remote store as a parameter")
+
+
+def bind_values(sparql: str, bindings: Mapping[str, URIRef | Literal]) -> str:
+    """Return ``sparql`` with ``bindings`` as a VALUES block opening its outermost WHERE group.
+
+    Joining at the start of the group gives the same answers as rdflib's ``initBindings`` for
+    queries that project their parameters, which every saved question does.
+
+    Raises:
+        QuerySyntaxError: the query has no WHERE group to bind into.
+        ValueError: a variable name or a term cannot be written safely.
+
+    Example:
+        >>> bind_values("SELECT ?t WHERE { ?t a ?c }", {"c": URIRef("urn:x")})
+        'SELECT ?t WHERE { VALUES (?c) { (<urn:x>) } ?t a ?c }'
+    """
+    if not bindings:
+        return sparql
+    at = where_group_start(sparql)
+    if at is None:
+        raise QuerySyntaxError("cannot bind parameters: the query has no WHERE group")
+    names = sorted(bindings)
+    for n in names:
+        if not _VARNAME.match(n):
+            raise ValueError(f"not a SPARQL variable name: {n!r}")
+    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+             + " ".join(sparql_term(bindings[n]) for n in names) + ") }")
+    return f"{sparql[:at]} {block}{sparql[at:]}"
+
+
+def prefix_lines(prefixes: Mapping[str, Any] = PREFIXES) -> str:
+    """Return PREFIX declarations on one line, so the server's line numbers match the query's."""
+    return "".join(f"PREFIX {p}: <{ns}> " for p, ns in prefixes.items())
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server reached over HTTP, queried through SPARQLWrapper.
+
+    Args:
+        url: the query endpoint (Oxigraph server ``http://host:7878/query``, Fuseki
+            ``http://host:3030/ds/sparql``…).
+        update_url: the SPARQL Update endpoint; by default ``…/update`` beside a ``…/query`` or
+            ``…/sparql`` URL, else ``url`` itself.
+        graph_store_url: the Graph Store Protocol endpoint; by default ``…/store`` (Oxigraph) and
+            then ``…/data`` (Fuseki) beside the query URL are tried.
+        timeout: seconds to wait for an answer.
+    """
+
+    def __init__(self, url: str, *, update_url: str | None = None, graph_store_url: str | None = None,
+                 timeout: float = 30.0) -> None:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise StoreError(f"not an http(s) SPARQL endpoint URL: {url!r}")
+        self.url = url
+        self.timeout = timeout
+        base, _, last = url.rstrip("/").rpartition("/")
+        beside = last in {"query", "sparql"}
+        self.update_url = update_url or (f"{base}/update" if beside else url)
+        self.graph_store_urls = [graph_store_url] if graph_store_url else (
+            [f"{base}/store", f"{base}/data"] if beside else [url])
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.url!r})"
+
+    # -- queries --------------------------------------------------------------------------------
+
+    def query(self, sparql: str, initNs: Mapping[str, Any] | None = None,  # noqa: N803 (rdflib's names)
+              initBindings: Mapping[str, URIRef | Literal] | None = None, **_: Any) -> Result:
+        """Run ``sparql`` on the server and return an rdflib :class:`~rdflib.query.Result`.
+
+        Raises:
+            QuerySyntaxError: the server says the query is malformed (its message is kept).
+            QueryTimeout: no answer within ``timeout`` seconds.
+            StoreError: the server cannot be reached or answers with another error.
+        """
+        form = query_form(sparql) or "SELECT"
+        text = self.prepare(sparql, initNs=initNs, initBindings=initBindings)
+        if form in {"CONSTRUCT", "DESCRIBE"}:
+            raw, _ = self.raw_query(text, accept=GRAPH_MEDIA_TYPE)
+            g = Graph()
+            g.parse(data=raw.decode("utf-8"), format="nt")
+            result = Result(form)
+            result.graph = g
+            return result
+        raw, _ = self.raw_query(text, accept=RESULTS_MEDIA_TYPE)
+        return Result.parse(io.BytesIO(raw), format="json")
+
+    def prepare(self, sparql: str, *, initNs: Mapping[str, Any] | None = None,  # noqa: N803
+                initBindings: Mapping[str, URIRef | Literal] | None = None) -> str:
+        """Return the text sent to the server: PREFIX declarations, then the query with VALUES bound."""
+        prefixes = dict(PREFIXES, **(initNs or {}))
+        try:
+            body = bind_values(sparql, dict(initBindings or {}))
+        except ValueError as e:
+            raise QuerySyntaxError(f"cannot bind parameters: {e}") from None
+        return prefix_lines(prefixes) + body
+
+    def raw_query(self, sparql: str, *, accept: str, default_graphs: Sequence[str] = (),
+                  named_graphs: Sequence[str] = ()) -> tuple[bytes, str]:
+        """POST ``sparql`` as is and return the response body and its media type."""
+        from SPARQLWrapper import POST, POSTDIRECTLY, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        sw = SPARQLWrapper(self.url, agent="policykg")
+        sw.setMethod(POST)
+        sw.setRequestMethod(POSTDIRECTLY)
+        sw.setTimeout(max(1, math.ceil(self.timeout)))  # SPARQLWrapper keeps whole seconds
+        sw.setOnlyConneg(True)
+        sw.addCustomHttpHeader("Accept", accept)
+        for g in default_graphs:
+            sw.addDefaultGraph(g)
+        for g in named_graphs:
+            sw.addNamedGraph(g)
+        sw.setQuery(sparql)
+        try:
+            response = sw.query().response
+            body = response.read()
+            media_type = (response.headers.get("Content-Type") or accept).split(";")[0].strip()
+            return body, media_type
+        except SPARQLWrapperException as e:
+            if type(e).__name__ == "QueryBadFormed":
+                raise QuerySyntaxError(f"the SPARQL server rejected the query: {_server_message(e)}") from None
+            raise StoreError(f"{self.url}: {_server_message(e)}") from None
+        except Exception as e:  # urllib raises HTTPError, URLError, socket timeouts, connection errors
+            raise _transport_error(self.url, e, self.timeout) from None
+
+    def named_graphs(self) -> list[str]:
+        """Return the names of the server's named graphs."""
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        return sorted(str(row[0]) for row in result if isinstance(row[0], URIRef))
+
+    def triple_count(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(next(iter(result))[0])
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def replace_graph(self, graph: Graph) -> str:
+        """Replace the server's default graph with ``graph``; return how it was done.
+
+        Tries the Graph Store Protocol first (one ``PUT …?default`` of N-Triples), then SPARQL
+        Update (``CLEAR SILENT DEFAULT`` and one ``INSERT DATA``, so blank nodes stay one node).
+
+        Raises:
+            StoreError: the server accepts neither, or cannot be reached.
+        """
+        data = graph.serialize(format="nt", encoding="utf-8")
+        refusals = []
+        for target in self.graph_store_urls:
+            url = target + ("&" if "?" in target else "?") + "default"
+            request = urllib.request.Request(url, data=data, method="PUT",
+                                             headers={"Content-Type": f"{GRAPH_MEDIA_TYPE}; charset=utf-8"})
+            try:
+                with urllib.request.urlopen(request, timeout=max(self.timeout, 300)) as response:
+                    response.read()
+                return f"Graph Store Protocol PUT {url}"
+            except urllib.error.HTTPError as e:
+                if e.code in {400, 403, 404, 405, 415, 501}:
+                    refusals.append(f"PUT {url}: HTTP {e.code}")
+                    continue
+                raise StoreError(f"PUT {url}: HTTP {e.code}: {_read(e)}") from None
+            except Exception as e:
+                raise _transport_error(url, e, max(self.timeout, 300)) from None
+        self._update("CLEAR SILENT DEFAULT")
+        self._update("INSERT DATA {\n" + data.decode("utf-8") + "}")
+        return f"SPARQL Update {self.update_url} (after {'; '.join(refusals)})"
+
+    def _update(self, text: str) -> None:
+        body = urllib.parse.urlencode({"update": text}).encode("ascii")
+        request = urllib.request.Request(self.update_url, data=body, method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            with urllib.request.urlopen(request, timeout=max(self.timeout, 300)) as response:
+                response.read()
+        except urllib.error.HTTPError as e:
+            raise StoreError(f"SPARQL Update at {self.update_url}: HTTP {e.code}: {_read(e)}") from None
+        except Exception as e:
+            raise _transport_error(self.update_url, e, max(self.timeout, 300)) from None
+
+
+def _read(e: urllib.error.HTTPError) -> str:
+    try:
+        return e.read().decode("utf-8", "replace").strip()[:500]
+    except Exception:
+        return e.reason or ""
+
+
+def _server_message(e: Exception) -> str:
+    # SPARQLWrapper puts the response body (bytes) into its message after a fixed preamble.
+    text = str(e)
+    m = re.search(r"Response:\s*\n?(.*)$", text, re.S)
+    body = m.group(1) if m else text
+    if body.startswith(("b'", 'b"')):
+        try:
+            import ast
+
+            body = ast.literal_eval(body).decode("utf-8", "replace")
+        except (ValueError, SyntaxError):
+            pass
+    return body.strip()[:500] or type(e).__name__
+
+
+def _transport_error(url: str, e: Exception, timeout: float) -> Exception:
+    reason = getattr(e, "reason", e)
+    if isinstance(reason, socket.timeout | TimeoutError) or isinstance(e, socket.timeout | TimeoutError):
+        return QueryTimeout(f"{url}: no answer within {timeout:g} s")
+    if isinstance(e, urllib.error.HTTPError):
+        return StoreError(f"{url}: HTTP {e.code}: {_read(e)}")
+    return StoreError(f"cannot reach SPARQL server {url}: {reason}")
+
