@@ -208,7 +208,9 @@ def ego_records(E: nx.Graph, org: Any) -> dict[str, Any]:
     """Return an ego network as plain records: its nodes by distance and its ties by weight."""
     label = {v: E.nodes[v].get("label", v) for v in E}
     nodes = sorted(E, key=lambda v: (E.nodes[v].get("hops", 0), str(label[v])))
-    edges = sorted(E.edges(data=True), key=lambda e: (-e[2].get("weight", 1), str(label[e[0]]), str(label[e[1]])))
+    # The ego's own ties first, ego named first; then the ties among its partners.
+    edges = [(u, v, d) if u == org else (v, u, d) if v == org else (u, v, d) for u, v, d in E.edges(data=True)]
+    edges.sort(key=lambda e: (e[0] != org, -e[2].get("weight", 1), str(label[e[0]]), str(label[e[1]])))
     kinds = ("lead_lead", "lead_responsible", "responsible_responsible")
     return {
         "organization": label[org], "iri": org,

@@ -1,0 +1,130 @@
+"""The analyses as JSON-ready answers: what ``policykg analyze …`` prints and ``/analysis/…`` returns.
+
+Both front doors call these functions, so a number in the terminal and in the API is the same
+number. :class:`PlanAnalysis` reads the graph once (through the saved queries) and builds each
+derived graph the first time an answer needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph
+
+from kg.errors import QueryParameterError
+from queries.analysis import bottlenecks as _bottlenecks
+from queries.analysis import deadlines, network, workload
+from queries.analysis.dependencies import dependency_graph
+from queries.analysis.export import node_link
+from queries.analysis.fetch import plan_graph
+from queries.analysis.graphs import collaboration_graph, find_organization
+from queries.analysis.impact import slip_impact
+from queries.analysis.writeback import results_graph
+
+ANALYSES = ("workload", "crunch", "status", "network", "impact", "bottlenecks", "collaboration")
+
+
+@dataclass
+class PlanAnalysis:
+    """The graphs of one analysis scope, built lazily from the task–organisation graph ``B``."""
+
+    B: nx.Graph
+    seed: int = network.SEED
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_source(cls, source: Any, *, doc: str | None = None, seed: int = network.SEED) -> PlanAnalysis:
+        """Read the plans in ``source`` (a graph or a remote store), or one document of them."""
+        return cls(plan_graph(source, doc=doc), seed=seed)
+
+    def _get(self, key: str, make: Any) -> Any:
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    @property
+    def G(self) -> nx.Graph:
+        """The organisation collaboration graph."""
+        return self._get("G", lambda: collaboration_graph(self.B))
+
+    @property
+    def D(self) -> nx.DiGraph:
+        """The task dependency graph."""
+        return self._get("D", lambda: dependency_graph(self.B))
+
+    @property
+    def measures(self) -> dict[str, Any]:
+        return self._get("measures", lambda: network.organization_measures(self.G, B=self.B, seed=self.seed))
+
+    def organization(self, name: str, *, analysis: str) -> str:
+        """Return the organisation node for a name, alias or IRI.
+
+        Raises:
+            QueryParameterError: no organisation, or several, have that name.
+        """
+        try:
+            return find_organization(self.B, name)
+        except LookupError as e:
+            raise QueryParameterError(analysis, "org", str(e)) from None
+
+
+def workload_report(pa: PlanAnalysis) -> list[dict[str, Any]]:
+    """Per organisation: tasks led and supported, by domain and by deadline month."""
+    return workload.organization_workload(pa.B)
+
+
+def crunch_report(pa: PlanAnalysis, *, days: int = 45, min_tasks: int = 5) -> dict[str, Any]:
+    """The organisation × month matrix, crunch months, busy organisation-months and early deadlines."""
+    matrix = deadlines.crunch_matrix(pa.B)
+    return {
+        "months": deadlines.crunch_months(pa.B),
+        "matrix": matrix,
+        "busy": deadlines.crunch_cells(matrix, min_tasks=min_tasks),
+        "early_deadlines": deadlines.early_deadlines(pa.B, days=days),
+        "early_days": days, "min_tasks": min_tasks,
+    }
+
+
+def status_report(pa: PlanAnalysis, *, as_of: date | None = None, days: int = 30) -> dict[str, Any]:
+    """Each task's traffic light on ``as_of`` (default today) and the lights per organisation."""
+    as_of = as_of or date.today()
+    rows = deadlines.task_status(pa.B, as_of=as_of, days=days)
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in deadlines.STATUSES}
+    return {"as_of": as_of.isoformat(), "days": days, "counts": counts, "tasks": rows,
+            "organizations": deadlines.status_by_organization(pa.B, rows)}
+
+
+def network_report(pa: PlanAnalysis, *, ego: str | None = None, hops: int = 1) -> dict[str, Any]:
+    """Centrality, bridges, cores and communities; or the ego network of one organisation."""
+    if ego:
+        if hops not in (1, 2):
+            raise QueryParameterError("network", "hops", "must be 1 or 2")
+        org = pa.organization(ego, analysis="network")
+        return network.ego_records(network.ego_network(pa.G, org, hops=hops), org) | {"hops": hops}
+    return pa.measures
+
+
+def impact_report(pa: PlanAnalysis, org: str) -> dict[str, Any]:
+    """What a delay of ``org`` (name, alias or IRI) would hold up."""
+    return slip_impact(pa.B, pa.D, pa.organization(org, analysis="impact"))
+
+
+def bottlenecks_report(pa: PlanAnalysis, *, top: int | None = None) -> list[dict[str, Any]]:
+    """Organisations ranked by load × crunch × brokerage × dependence, each with its reasons."""
+    return _bottlenecks.bottleneck_report(pa.B, pa.D, pa.measures, top=top)
+
+
+def collaboration_report(pa: PlanAnalysis) -> dict[str, Any]:
+    """The collaboration graph as node-link JSON (label = canonical name, weight = shared tasks)."""
+    return node_link(pa.G, pa.B)
+
+
+def writeback_report(pa: PlanAnalysis, *, as_of: date | None = None, days: int = 30) -> Graph:
+    """Every result as RDF (see :mod:`queries.analysis.writeback`), as of ``as_of`` (default today)."""
+    as_of = as_of or date.today()
+    return results_graph(pa.B, as_of=as_of, workload=workload_report(pa), measures=pa.measures,
+                         bottlenecks=bottlenecks_report(pa),
+                         statuses=deadlines.task_status(pa.B, as_of=as_of, days=days))
