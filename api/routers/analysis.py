@@ -1,7 +1,85 @@
-"""Routes for analysis."""
+"""Routes for analysis: GET /analysis/{workload,crunch,status,network,impact,bottlenecks,collaboration}.
+
+Each route returns the same JSON as ``policykg analyze NAME --format json``: both call
+queries.analysis.reports. Routes are plain ``def`` so the graph work runs in the thread pool.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from datetime import date
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Query
+
+from api.deps import SourceDep
+from queries.analysis import reports
+from queries.analysis.reports import PlanAnalysis
+
+router = APIRouter(prefix="/analysis", tags=["analysis"])
+
+DocParam = Annotated[str | None, Query(description="Analyse only this document (its IRI).")]
+
+
+def _analysis(source: Any, doc: str | None) -> PlanAnalysis:
+    return PlanAnalysis.from_source(source, doc=doc)
+
+
+@router.get("")
+def list_analyses() -> dict[str, Any]:
+    """The analyses this API answers."""
+    return {"analyses": [{"name": n, "path": f"/analysis/{n}"} for n in reports.ANALYSES]}
+
+
+@router.get("/workload")
+def workload(source: SourceDep, doc: DocParam = None) -> list[dict[str, Any]]:
+    """Tasks each organisation leads and supports, by domain and deadline month (collective units unranked)."""
+    return reports.workload_report(_analysis(source, doc))
+
+
+@router.get("/crunch")
+def crunch(source: SourceDep, doc: DocParam = None,
+           days: Annotated[int, Query(ge=0, description="Flag deadlines within this many days of issue.")] = 45,
+           min_tasks: Annotated[int, Query(ge=1, description="Tasks due in one month that make an organisation busy.")] = 5,
+           ) -> dict[str, Any]:
+    """The organisation × month deadline matrix, crunch months, busy organisation-months, early deadlines."""
+    return reports.crunch_report(_analysis(source, doc), days=days, min_tasks=min_tasks)
+
+
+@router.get("/status")
+def status(source: SourceDep, doc: DocParam = None,
+           as_of: Annotated[date | None, Query(description="YYYY-MM-DD; default today.")] = None,
+           days: Annotated[int, Query(ge=0, description="Yellow when the next deadline is this near.")] = 30,
+           ) -> dict[str, Any]:
+    """Each task's traffic light (red/yellow/green/open) on a date, and the lights per organisation."""
+    return reports.status_report(_analysis(source, doc), as_of=as_of, days=days)
+
+
+@router.get("/network")
+def network(source: SourceDep, doc: DocParam = None,
+            ego: Annotated[str | None, Query(description="An organisation (name, alias or IRI): its ego network.")] = None,
+            hops: Annotated[int, Query(ge=1, le=2, description="Ego network radius.")] = 1,
+            ) -> dict[str, Any]:
+    """Degree, betweenness, eigenvector, k-core, communities, articulation points; or an ego network."""
+    return reports.network_report(_analysis(source, doc), ego=ego, hops=hops)
+
+
+@router.get("/impact")
+def impact(source: SourceDep,
+           org: Annotated[str, Query(description="The organisation that slips (name, alias or IRI).")],
+           doc: DocParam = None) -> dict[str, Any]:
+    """If an organisation slips: the tasks it leads, the partners held up, the tasks tied to them."""
+    return reports.impact_report(_analysis(source, doc), org)
+
+
+@router.get("/bottlenecks")
+def bottlenecks(source: SourceDep, doc: DocParam = None,
+                top: Annotated[int | None, Query(ge=1, description="Only the first N.")] = None,
+                ) -> list[dict[str, Any]]:
+    """Organisations ranked by load × crunch × brokerage × dependence, each with its reasons."""
+    return reports.bottlenecks_report(_analysis(source, doc), top=top)
+
+
+@router.get("/collaboration")
+def collaboration(source: SourceDep, doc: DocParam = None) -> dict[str, Any]:
+    """The collaboration graph as node-link JSON: node ``label`` = canonical name, edge ``weight`` = shared tasks."""
+    return reports.collaboration_report(_analysis(source, doc))
