@@ -221,5 +221,12 @@ def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR
     """
     q = get_query(name, directory)
     bindings = q.bind(params)
-    result = g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)
+    if bindings and isinstance(g, Graph) and not type(g.store).__module__.startswith("oxrdflib"):
+        # rdflib's own engine (the "memory" store) does not carry initBindings into sub-selects,
+        # so there the parameters go in as a VALUES block, as they do for a remote store.
+        from queries.store import bind_values
+
+        result = g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
+    else:
+        result = g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)
     return rows_from_result(result)
