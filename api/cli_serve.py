@@ -1,9 +1,71 @@
-"""policykg CLI commands for serve (registered into api.cli.app)."""
+"""``policykg serve``: the web application (SPARQL endpoint, query page, saved questions, REST API)."""
 
 from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the policykg CLI."""
+    app.command()(serve)
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default 8000).")] = None,
+    graph: Annotated[list[Path] | None, typer.Option(
+        "--graph", "-g", help="Graph file(s) to serve, any RDF syntax (TriG / N-Quads keep their named "
+                              "graphs). Default: build/kg.ttl, or the bundled plan built in memory.")] = None,
+    endpoint: Annotated[str | None, typer.Option(
+        help="Serve a remote SPARQL 1.1 server's data instead (e.g. http://127.0.0.1:7878/query).")] = None,
+    timeout: Annotated[float | None, typer.Option(
+        help="Seconds a /sparql query may run before it is stopped (default 10).", min=0.1)] = None,
+    max_rows: Annotated[int | None, typer.Option(help="Rows a /sparql answer returns at most (default 10000).",
+                                                 min=1)] = None,
+    workers: Annotated[int, typer.Option(help="SPARQL worker processes, i.e. queries run at once.", min=1)] = 2,
+) -> None:
+    """Serve the graph over HTTP: /sparql, /query, /queries, /tasks, /organizations, /docs."""
+    import uvicorn
+
+    from api.app import create_app
+    from api.cli import DEFAULT_GRAPH
+    from kg.settings import get_settings
+
+    base = get_settings()
+    changes: dict[str, object] = {"extra": {**base.extra, "query_workers": str(workers)}}
+    for name, value in (("host", host), ("port", port), ("endpoint", endpoint), ("query_timeout", timeout),
+                        ("max_rows", max_rows)):
+        if value is not None:
+            changes[name] = value
+    if graph:
+        changes["graph_paths"] = tuple(graph)
+    settings = dataclasses.replace(base, **changes)
+
+    if not settings.endpoint:
+        # Fail here, in one line, rather than in the server's startup with a traceback.
+        from kg.errors import GraphNotFound
+        from kg.graph import rdf_format_for
+
+        for p in settings.graph_paths if graph or Path(DEFAULT_GRAPH).exists() else ():
+            rdf_format_for(p)
+            if not Path(p).is_file():
+                raise GraphNotFound(f"{p}: no such graph file (run `policykg build` first)")
+    prebuilt = None
+    if not settings.endpoint and not graph and list(settings.graph_paths) == [DEFAULT_GRAPH] \
+            and not DEFAULT_GRAPH.exists():
+        from loaders.build import build_graph
+        from loaders.data import BUNDLED_PLAN
+
+        typer.echo("note: build/kg.ttl not found; serving the bundled plan built in memory "
+                   "(run `policykg build` to keep it)", err=True)
+        prebuilt = build_graph([BUNDLED_PLAN]).graph
+    app = create_app(settings, graph=prebuilt)
+    where = "the bundled plan" if prebuilt is not None else (
+        settings.endpoint or ", ".join(str(p) for p in settings.graph_paths))
+    typer.echo(f"policykg: serving {where} at http://{settings.host}:{settings.port}/ "
+               f"(query page /query, SPARQL /sparql, API docs /docs)", err=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

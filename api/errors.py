@@ -84,7 +84,9 @@ def error_response(message: str, status: int, headers: dict[str, str] | None = N
 async def _kg_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, KGError)
     status = status_for(exc)
-    if status >= 500:
+    if status == 503:  # a query stopped at its time limit: expected, not a fault
+        log.warning("%s %s: %s", request.method, request.url.path, exc)
+    elif status >= 500:
         log.error("%s %s: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
     return error_response(str(exc), status)
 

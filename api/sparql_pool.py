@@ -82,7 +82,7 @@ class QueryPool:
     """Run checked, time-limited SPARQL queries in worker processes.
 
     Args:
-        init: what each worker loads: ``{"sources": [(bytes, rdflib format name)…]}`` for an
+        init: what each worker loads: ``{"sources": [(bytes, rdflib format name, base IRI)…]}`` for an
             embedded store, or ``{"endpoint": URL}`` for a remote one; plus ``limits``
             (max_rows, max_bytes, max_depth) and optionally ``memory_mb``.
         size: number of workers, i.e. queries answered at the same time.

@@ -43,13 +43,13 @@ class Limits:
 class EmbeddedExecutor:
     """Queries an in-memory pyoxigraph store loaded from RDF texts (named graphs kept)."""
 
-    def __init__(self, sources: list[tuple[bytes, str]]) -> None:
+    def __init__(self, sources: list[tuple[bytes, str, str | None]]) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
         self.store = ox.Store()
-        for data, fmt in sources:
-            self.store.load(data, format=getattr(ox.RdfFormat, OX_FORMATS[fmt]))
+        for data, fmt, base_iri in sources:  # base_iri resolves relative IRIs, as rdflib does for files
+            self.store.load(data, format=getattr(ox.RdfFormat, OX_FORMATS[fmt]), base_iri=base_iri)
         self.graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def info(self) -> dict[str, Any]:

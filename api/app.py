@@ -1,0 +1,114 @@
+"""The FastAPI application: ``create_app(settings)``. There is no module-level app.
+
+The lifespan opens the graph once — the built files in-process (rdflib over Oxigraph by default),
+or a remote SPARQL server — and starts the SPARQL endpoint's worker processes, each with its own
+copy of the same data. Routes read ``app.state.source`` and ``app.state.settings`` through
+:mod:`api.deps`; nothing is read from the environment after this point.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from rdflib import Graph
+from starlette.concurrency import run_in_threadpool
+
+from api.errors import install_error_handlers
+from api.routers import analysis, ontology_docs, queries, rest, sparql, viz
+from api.sparql_pool import QueryPool
+from kg.graph import load_graph, rdf_format_for
+from kg.settings import Settings, get_settings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+log = logging.getLogger("policykg.api")
+
+DESCRIPTION = """\
+A knowledge graph of government implementation plans (实施方案): tasks, domains, lead and
+responsible units, deadlines, targets, cited documents and higher-level deployments, each with
+the sentence it was read from.
+
+* **SPARQL** — `/sparql` (SPARQL 1.1 Protocol, read-only) and the query page `/query`.
+* **Saved questions** — `/queries`, `/queries/{name}?param=…` (JSON or `format=csv`).
+* **REST** — `/tasks`, `/organizations`, `/domains`, `/documents`, `/ledger`.
+
+Every error answers `{"ok": false, "error": "…", "status": N}`.
+"""
+
+
+def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, dict[str, Any]]:
+    """Return (what routes query, what each SPARQL worker loads) for ``settings``.
+
+    ``graph`` is a graph already in memory (``policykg serve`` builds the bundled plan when no
+    graph file exists); otherwise the files of ``settings.graph_paths`` are read, each in the
+    syntax its extension names, TriG and N-Quads with their named graphs kept for the endpoint.
+
+    Raises:
+        GraphNotFound: a graph file does not exist.
+        LoadError: a graph file is not valid RDF.
+    """
+    limits = {"max_rows": settings.max_rows, "max_bytes": settings.max_query_bytes}
+    memory = settings.extra.get("query_worker_memory_mb")
+    common: dict[str, Any] = {"limits": limits, "memory_mb": int(memory) if memory else None}
+    if settings.endpoint:
+        from queries.store import RemoteStore
+
+        source = RemoteStore(settings.endpoint, update_url=settings.update_endpoint, timeout=settings.query_timeout)
+        # The worker's own HTTP timeout is a little longer than the pool's, so the pool decides.
+        return source, {**common, "endpoint": settings.endpoint, "timeout": settings.query_timeout + 1}
+    if graph is not None:
+        return graph, {**common, "sources": [(graph.serialize(format="nt", encoding="utf-8"), "nt", None)]}
+    paths = [Path(p) for p in settings.graph_paths]
+    source = load_graph(*paths, store=settings.store)  # raises GraphNotFound / LoadError with the file named
+    sources = [(p.read_bytes(), rdf_format_for(p), p.resolve().as_uri()) for p in paths]
+    return source, {**common, "sources": sources}
+
+
+def create_app(settings: Settings | None = None, *, graph: Graph | None = None) -> FastAPI:
+    """Return the policykg web application.
+
+    Args:
+        settings: where the graph is and the endpoint's limits; default :func:`get_settings`.
+        graph: serve this in-memory graph instead of ``settings.graph_paths``.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        source, init = await run_in_threadpool(open_source, settings, graph)
+        workers = int(settings.extra.get("query_workers", 2))
+        pool = QueryPool(init, size=workers, timeout=settings.query_timeout)
+        await run_in_threadpool(pool.start)
+        app.state.settings = settings
+        app.state.source = source
+        app.state.pool = pool
+        app.state.dataset_info = pool.info
+        log.info("policykg ready: %s, %s SPARQL worker(s), time limit %g s", pool.info.get("mode"), workers,
+                 settings.query_timeout)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(pool.close)
+
+    app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    install_error_handlers(app)
+    for module in (sparql, queries, rest, analysis, viz, ontology_docs):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/query", include_in_schema=False)
+    def query_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "query.html", media_type="text/html; charset=utf-8")
+
+    # Registered after the routers, so a router that claims "/" wins.
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/query")
+
+    return app

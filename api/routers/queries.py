@@ -1,0 +1,80 @@
+"""Saved questions over HTTP: ``GET /queries`` lists them, ``GET /queries/{name}?k=v`` runs one.
+
+The same library the CLI's ``policykg query --name`` uses: parameters arrive as query-string
+values, are checked against the ``# param:`` header and bound as RDF terms, never pasted into
+the SPARQL text. Answers are JSON, or CSV with ``format=csv`` (Excel-ready, with a BOM).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.deps import SourceDep
+from api.errors import ERROR_RESPONSES
+from api.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResultPublic
+from kg.errors import QueryParameterError
+from kg.graph import PREFIXES
+from queries.export import to_csv
+from queries.library import NamedQuery, get_query, load_queries, run_query
+
+router = APIRouter(tags=["Saved questions"])
+
+# Query-string keys that steer the answer rather than fill a parameter.
+RESERVED = {"format", "_format"}
+
+
+@lru_cache(maxsize=256)
+def projected_columns(sparql: str) -> tuple[str, ...]:
+    """The query's SELECT variables, so an empty answer still has its columns."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    return tuple(str(v) for v in prepareQuery(sparql, initNs=PREFIXES).algebra.get("PV", []))
+
+
+def _public(q: NamedQuery) -> QueryPublic:
+    return QueryPublic(
+        name=q.name, title=q.title, title_zh=q.title_zh, title_en=q.title_en, description=q.description,
+        params=[QueryParamPublic(name=p.name, type=p.type, required=p.required, description=p.description)
+                for p in q.params],
+        view=q.view, url=f"/queries/{q.name}", sparql=q.sparql,
+    )
+
+
+@router.get("/queries", response_model=QueriesPublic, summary="List the saved questions")
+def list_queries() -> QueriesPublic:
+    """Every saved question with its title (zh / en), description, parameters and SPARQL text."""
+    data = [_public(q) for q in load_queries().values()]
+    return QueriesPublic(count=len(data), data=data)
+
+
+@router.get(
+    "/queries/{name}",
+    response_model=QueryResultPublic,
+    responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}}}},
+    summary="Run a saved question",
+)
+def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResultPublic | Response:
+    """Run the saved question ``name``; its parameters are query-string values (``?org=…``).
+
+    Add ``format=csv`` for a CSV download.
+    """
+    q = get_query(name)
+    params: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in RESERVED:
+            continue
+        if key in params:
+            raise QueryParameterError(name, key, "given more than once")
+        params[key] = value
+    fmt = request.query_params.get("format") or request.query_params.get("_format") or "json"
+    if fmt not in {"json", "csv"}:
+        raise QueryParameterError(name, "format", f"{fmt!r}: use json or csv")
+    rows = run_query(source, name, **params)
+    columns = list(rows[0]) if rows else list(projected_columns(q.sparql))
+    if fmt == "csv":
+        return Response(content=to_csv(rows, columns).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows), rows=rows)

@@ -1,0 +1,296 @@
+"""The REST API for people who do not write SPARQL: tasks, organisations, domains, documents, ledger.
+
+Every answer comes from saved questions in queries/sparql/ run through
+:func:`queries.library.run_query`, so the REST API, the query page and ``policykg query --name``
+can never disagree, and everything runs unchanged against a remote SPARQL server. Routes are
+plain ``def``: FastAPI runs them in its thread pool, so a query never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import SourceDep
+from api.errors import ERROR_RESPONSES, NotFound
+from api.models import (
+    DeadlinePublic,
+    DeploymentWaitPublic,
+    DocumentPublic,
+    DocumentsPublic,
+    DomainPublic,
+    DomainRef,
+    DomainsPublic,
+    LedgerFormat,
+    OrganizationDetailPublic,
+    OrganizationPublic,
+    OrganizationRef,
+    OrganizationsPublic,
+    OrganizationTaskPublic,
+    PartnerPublic,
+    PreconditionPublic,
+    ReferencePublic,
+    Role,
+    TargetPublic,
+    TaskPublic,
+    TasksPublic,
+    TaskSummaryPublic,
+    UnitAssignmentPublic,
+)
+from kg.errors import QueryParameterError
+from kg.iri import BASE
+from queries.library import run_query
+
+router = APIRouter(tags=["REST"], responses=ERROR_RESPONSES)
+
+ORG_BASE = BASE + "org/"
+LEVELS = {"NationalLevel": "national", "ProvinceLevel": "province", "CityLevel": "city", "CountyLevel": "county"}
+
+
+def org_id(iri: str) -> str:
+    """The short id of an organisation IRI, as used in ``/organizations/{id}``.
+
+    Example:
+        >>> org_id("https://w3id.org/policykg/id/org/371724/县商务局")
+        '371724/县商务局'
+    """
+    return iri[len(ORG_BASE):] if iri.startswith(ORG_BASE) else iri
+
+
+def org_iri(id_or_iri: str) -> str:
+    """The IRI of an organisation given by id or by full IRI."""
+    if re.match(r"^(https?|urn):", id_or_iri):
+        return id_or_iri
+    return ORG_BASE + id_or_iri.strip("/")
+
+
+def _local(iri: str | None) -> str | None:
+    return re.split(r"[#/]", iri)[-1] if iri else None
+
+
+def _split(text: str | None, sep: str) -> list[str]:
+    return [part for part in (text or "").split(sep) if part]
+
+
+def _organizations(source: Any, **params: Any) -> dict[str, OrganizationPublic]:
+    out = {}
+    for r in run_query(source, "organizations", **params):
+        out[r["org"]] = OrganizationPublic(
+            id=org_id(r["org"]), iri=r["org"], name=r["name"], collective=bool(r["collective"]),
+            alt_names=_split(r["alt_names"], "、"), kind=_local(r["kind"]), kind_name=r["kind_name"],
+            level=LEVELS.get(_local(r["level"]) or "", _local(r["level"])), level_name=r["level_name"],
+            registered=r["registered"], lead_tasks=r["lead_tasks"], responsible_tasks=r["responsible_tasks"],
+            domains_led=r["domains_led"])
+    return out
+
+
+def _refs(names: str | None, iris: str | None, orgs: dict[str, OrganizationPublic]) -> list[OrganizationRef]:
+    refs = []
+    for name, iri in zip(_split(names, "、"), _split(iris, " "), strict=False):
+        o = orgs.get(iri)
+        refs.append(OrganizationRef(id=org_id(iri), iri=iri, name=o.name if o else name,
+                                    collective=o.collective if o else False))
+    return refs
+
+
+def _document_iri(source: Any, document: str) -> str:
+    """Accept a plan's 文号 or its IRI."""
+    for r in run_query(source, "documents"):
+        if document in {r["identifier"], r["doc"]}:
+            return r["doc"]
+    raise NotFound(f"no document {document!r} (see /documents)")
+
+
+# -- tasks ---------------------------------------------------------------------------------------
+
+@router.get("/tasks", response_model=TasksPublic, summary="Find tasks")
+def list_tasks(
+    source: SourceDep,
+    domain: Annotated[int | None, Query(description="Domain number (开办企业 is 1).", ge=1)] = None,
+    organization: Annotated[str | None, Query(description="An organisation id or IRI (see /organizations).")] = None,
+    role: Annotated[Role | None, Query(description="With organization: only where it leads / is responsible.")] = None,
+    month: Annotated[str | None, Query(description="A deadline month (2023-09) or year (2023).",
+                                       pattern=r"^\d{4}(-\d{2})?$")] = None,
+    cites: Annotated[str | None, Query(description="Text in the title or 文号 of a cited document.")] = None,
+    q: Annotated[str | None, Query(description="Text in the task's title or body.")] = None,
+    document: Annotated[str | None, Query(description="Only this plan (文号 or IRI).")] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> TasksPublic:
+    """Tasks matching every filter given, in document order, a page at a time."""
+    params: dict[str, Any] = {"domain": domain, "role": role.value if role else None, "month": month,
+                              "cites": cites or None, "q": q or None}
+    if organization:
+        params["org"] = org_iri(organization)
+    if document:
+        params["doc"] = _document_iri(source, document)
+    rows = run_query(source, "tasks", **params)
+    orgs = _organizations(source)
+    page = [_task_summary(r, orgs) for r in rows[offset:offset + limit]]
+    return TasksPublic(count=len(rows), offset=offset, limit=limit, data=page)
+
+
+def _task_summary(r: dict[str, Any], orgs: dict[str, OrganizationPublic]) -> TaskSummaryPublic:
+    return TaskSummaryPublic(
+        iri=r["task"], document=r["document"], number=r["number"], title=r["title"],
+        domain_number=r["domain_number"], domain=r["domain_name"],
+        lead_units=_refs(r["lead_units"], r["lead_iris"], orgs),
+        responsible_units=_refs(r["responsible_units"], r["responsible_iris"], orgs),
+        deadlines=_split(r["deadlines"], "、"),
+        deadline_dates=[date.fromisoformat(d) for d in _split(r["deadline_dates"], " ")],
+    )
+
+
+@router.get("/tasks/{number}", response_model=TaskPublic, summary="One task, with the sentence behind each fact")
+def get_task(
+    number: int,
+    source: SourceDep,
+    document: Annotated[str | None, Query(description="The plan (文号 or IRI), when several are loaded.")] = None,
+) -> TaskPublic:
+    """Everything the graph says about task ``number``: units, deadlines, references, targets…"""
+    params: dict[str, Any] = {"number": number}
+    if document:
+        params["doc"] = _document_iri(source, document)
+    found = run_query(source, "tasks", **params)
+    if not found:
+        raise NotFound(f"no task number {number}" + (f" in {document}" if document else ""))
+    if len(found) > 1:
+        docs = ", ".join(r["document"] for r in found)
+        raise QueryParameterError("tasks", "document", f"task {number} exists in {docs}; add ?document=")
+    return _task_detail(source, found[0]["task"])
+
+
+def _task_detail(source: Any, task: str) -> TaskPublic:
+    rows = run_query(source, "task_detail", task=task)
+    one: dict[str, Any] = {}
+    units: dict[str, list[UnitAssignmentPublic]] = {"lead_unit": [], "responsible_unit": []}
+    deadlines: dict[str, DeadlinePublic] = {}
+    refs: dict[str, ReferencePublic] = {}
+    targets: dict[str, TargetPublic] = {}
+    waits: dict[str, DeploymentWaitPublic] = {}
+    preconditions: dict[str, PreconditionPublic] = {}
+    for r in rows:
+        f, v, label, sentence = r["field"], r["value"], r["label"], r["sentence"]
+        if f in {"title", "number", "text", "follows_higher_deployment"}:
+            one[f] = v
+            if f == "text":
+                one["sentence"] = sentence
+        elif f == "document":
+            one["document"] = label
+        elif f == "domain":
+            one["domain"] = DomainRef(iri=v, number=r["amount"], name=label)
+        elif f in units:
+            if not any(u.iri == v and u.mention == r["mention"] for u in units[f]):
+                units[f].append(UnitAssignmentPublic(id=org_id(v), iri=v, name=label, collective=bool(r["collective"]),
+                                                     mention=r["mention"], sentence=sentence))
+        elif f == "deadline":
+            deadlines.setdefault(v, DeadlinePublic(iri=v, label=label, date=r["date"], sentence=sentence))
+        elif f == "reference":
+            refs.setdefault(v, ReferencePublic(iri=v, label=label, sentence=sentence))
+        elif f == "target":
+            targets.setdefault(v, TargetPublic(iri=v, label=label, value=r["amount"], unit=r["unit"],
+                                               comparator=r["comparator"], sentence=sentence))
+        elif f == "deployment_wait":
+            w = waits.setdefault(v, DeploymentWaitPublic(iri=v, label=label, levels=[], sentence=sentence))
+            level = LEVELS.get(_local(r["level"]) or "")
+            if level and level not in w.levels:
+                w.levels.append(level)
+        elif f == "precondition":
+            preconditions.setdefault(v, PreconditionPublic(iri=v, label=label, sentence=sentence))
+    return TaskPublic(
+        iri=task, document=one.get("document", ""), number=one.get("number", 0), title=one.get("title", ""),
+        text=one.get("text"), sentence=one.get("sentence"), domain=one.get("domain"),
+        follows_higher_deployment=one.get("follows_higher_deployment"),
+        lead_units=units["lead_unit"], responsible_units=units["responsible_unit"],
+        deadlines=sorted(deadlines.values(), key=lambda d: (d.date or date.max, d.label)),
+        references=list(refs.values()), targets=list(targets.values()),
+        deployment_waits=list(waits.values()), preconditions=list(preconditions.values()),
+    )
+
+
+# -- organisations -------------------------------------------------------------------------------
+
+@router.get("/organizations", response_model=OrganizationsPublic, summary="Organisations")
+def list_organizations(
+    source: SourceDep,
+    collective: Annotated[bool | None, Query(description="false: leave collective units out; "
+                                                         "true: only them.")] = None,
+) -> OrganizationsPublic:
+    """Every organisation with its kind, level and how many tasks it leads and supports."""
+    data = [o for o in _organizations(source).values() if collective is None or o.collective == collective]
+    return OrganizationsPublic(count=len(data), data=data)
+
+
+@router.get("/organizations/{org:path}", response_model=OrganizationDetailPublic,
+            summary="One organisation: its tasks by role and its partners")
+def get_organization(org: str, source: SourceDep) -> OrganizationDetailPublic:
+    """``org`` is the id from /organizations (``371724/县商务局``) or the full IRI."""
+    iri = org_iri(org)
+    found = _organizations(source, org=iri)
+    if iri not in found:
+        raise NotFound(f"no organisation {org!r} (see /organizations)")
+    led, supported = [], []
+    for r in run_query(source, "tasks_by_organization", org=iri):
+        t = OrganizationTaskPublic(iri=r["task"], document=r["document"], number=r["number"], title=r["title"],
+                                   domain=r["domain"], deadlines=_split(r["deadlines"], "、"),
+                                   other_lead_units=_split(r["other_lead_units"], "、"))
+        (led if r["role"] == "lead" else supported).append(t)
+    partners = [
+        PartnerPublic(organization=OrganizationRef(id=org_id(r["partner"]), iri=r["partner"], name=r["name"],
+                                                   collective=bool(r["collective"])),
+                      shared_tasks=r["shared_tasks"], led_by_org=r["led_by_org"],
+                      task_numbers=[int(n) for n in _split(r["task_numbers"], "、")])
+        for r in run_query(source, "organization_partners", org=iri)
+    ]
+    coordinated = [DomainRef(iri=r["domain"], number=r["number"], name=r["name"])
+                   for r in run_query(source, "domains") if iri in _split(r["lead_iris"], " ")]
+    return OrganizationDetailPublic(**found[iri].model_dump(), tasks_led=led, tasks_supported=supported,
+                                    domains_coordinated=coordinated, partners=partners)
+
+
+# -- domains, documents, ledger ------------------------------------------------------------------
+
+@router.get("/domains", response_model=DomainsPublic, summary="Domains of each plan")
+def list_domains(source: SourceDep) -> DomainsPublic:
+    orgs = _organizations(source)
+    data = [DomainPublic(iri=r["domain"], document=r["document"], number=r["number"], name=r["name"],
+                         leads=_refs(r["lead_names"], r["lead_iris"], orgs), tasks=r["tasks"] or 0)
+            for r in run_query(source, "domains")]
+    return DomainsPublic(count=len(data), data=data)
+
+
+@router.get("/documents", response_model=DocumentsPublic, summary="The plans in the graph")
+def list_documents(source: SourceDep) -> DocumentsPublic:
+    data = []
+    for r in run_query(source, "documents"):
+        issuer = (OrganizationRef(id=org_id(r["issuer"]), iri=r["issuer"], name=r["issuer_name"] or r["issuer"])
+                  if r["issuer"] else None)
+        data.append(DocumentPublic(
+            iri=r["doc"], identifier=r["identifier"], title=r["title"], issuer=issuer, issued=r["issued"],
+            plan_year=int(str(r["plan_year"])[:4]) if r["plan_year"] else None, place=r["place"],
+            place_name=r["place_name"], domains=r["domains"] or 0, tasks=r["tasks"] or 0))
+    return DocumentsPublic(count=len(data), data=data)
+
+
+@router.get("/ledger", summary="The task ledger (台账) as JSON, CSV or XLSX",
+            responses={200: {"content": {"application/json": {}, "text/csv": {},
+                                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
+def get_ledger(source: SourceDep, format: LedgerFormat = LedgerFormat.JSON) -> Response:
+    """One row per task, as analysts keep it in Excel; CSV has a BOM so Excel reads the Chinese."""
+    from queries.export import to_csv, to_xlsx
+    from queries.ledger import LEDGER_COLUMNS, LEDGER_HEADERS, ledger_rows
+
+    rows = ledger_rows(source)
+    if format is LedgerFormat.CSV:
+        return Response(to_csv(rows, LEDGER_COLUMNS, LEDGER_HEADERS).encode("utf-8"),
+                        media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="ledger.csv"'})
+    if format is LedgerFormat.XLSX:
+        return Response(to_xlsx(rows, LEDGER_COLUMNS, LEDGER_HEADERS),
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": 'attachment; filename="ledger.xlsx"'})
+    return JSONResponse([{c: r.get(c) for c in LEDGER_COLUMNS} for r in rows])
