@@ -15,6 +15,11 @@ The canonical form (chosen so that ``normalize(normalize(s).text).text == normal
   ``（ ） ： ； ， ！ ？``. A ``,`` or ``:`` written directly between two digits (``1,000``, ``10:30``)
   stays ASCII, because there it is part of a number, not of the sentence.
 * Zero-width characters, soft hyphens and stray BOMs are dropped.
+* With ``simplify=True`` (a traditional-character document, see :func:`looks_traditional`), the
+  text is converted to simplified characters with OpenCC's t2s tables, so the same rules and the
+  same registry match it. OpenCC converts character for character here (its t2s phrases keep their
+  length); a stretch whose length would change is converted one character at a time instead, so the
+  offset map stays one to one and every span still quotes the original traditional text.
 
 Every normalized character comes from exactly one source character (substitution or copy; a
 collapsed whitespace run maps to its first character), so a normalized range maps to one source
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # ASCII punctuation → the full-width form the canonical text uses.
 _TO_FULL = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "!": "！", "?": "？"}
@@ -62,11 +68,12 @@ class NormalizedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
-def normalize(text: str) -> NormalizedText:
+def normalize(text: str, *, simplify: bool = False) -> NormalizedText:
     """Return ``text`` in the canonical form described in the module docstring, with its offset map.
 
     Args:
         text: any decoded text.
+        simplify: convert traditional characters to simplified (for matching only).
 
     Returns:
         The :class:`NormalizedText`.
@@ -97,7 +104,54 @@ def normalize(text: str) -> NormalizedText:
             out.append(_fold(text, i))
             offsets.append(i)
             i += 1
-    return NormalizedText("".join(out), text, tuple(offsets))
+    folded = "".join(out)
+    return NormalizedText(to_simplified(folded) if simplify else folded, text, tuple(offsets))
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Return ``text`` in simplified characters, with exactly as many characters as ``text``.
+
+    Example:
+        >>> to_simplified("牽頭單位：縣稅務局")
+        '牵头单位：县税务局'
+    """
+    converter = _t2s()
+    whole = converter.convert(text)
+    if len(whole) == len(text):
+        return whole
+    out = []
+    for line in text.splitlines(keepends=True) or [text]:
+        converted = converter.convert(line)
+        if len(converted) != len(line):
+            converted = "".join(c if len(x := converter.convert(c)) != 1 else x for c in line)
+        out.append(converted)
+    return "".join(out)
+
+
+# Characters common in traditional text whose simplified form differs; a plan written in
+# traditional characters has many of them, a simplified one none or a stray few.
+_TRADITIONAL_MARKERS = frozenset("們這個為國與來時會發後說對於產過實經進動當從業應開還點體裡關學頭議機單縣區務辦財稅審營環責組織權傳導級廳條規範")
+_MIN_MARKERS = 5
+_MIN_RATIO = 0.01
+
+
+def looks_traditional(text: str) -> bool:
+    """True when ``text`` is written in traditional characters (so matching must simplify it).
+
+    Example:
+        >>> looks_traditional("（牽頭單位：縣行政審批服務局；責任單位：縣稅務局）"), looks_traditional("（牵头单位：县税务局）")
+        (True, False)
+    """
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    markers = sum(1 for c in text if c in _TRADITIONAL_MARKERS)
+    return markers >= _MIN_MARKERS and markers >= _MIN_RATIO * cjk
 
 
 def _fold(text: str, i: int) -> str:

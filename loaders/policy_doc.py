@@ -1,67 +1,70 @@
-"""Parse a 实施方案 / 行动方案 into a :class:`~loaders.records.PolicyDocument`, by the rules of the genre.
+"""Parse a 实施方案 / 行动方案 / 工作要点 into a :class:`~loaders.records.PolicyDocument`, by the rules of the genre.
 
 The genre: a 通知 header (``X关于印发《title》的通知``, the 文号, addressees, the signer and date), then
-the plan in top-level sections ``一、二、三、…``. One of them (重点任务) holds the work: domain headings
-``（一）开办企业。（领域牵头部门：…）``, each followed by numbered tasks ``1. heading。body（牵头单位：…；
-责任单位：…）``. Other sections (工作原则, 保障措施) also number paragraphs ``（一）…``; they are not
-domains, so domains and tasks are read only in the section(s) whose numbered items look like tasks.
+the plan in top-level sections ``一、二、三、…``. Some sections hold the work — numbered tasks, each
+closed by a unit statement (``（牵头单位：…；责任单位：…）``, label lines, ``部门分工：A牵头，B配合``,
+``（A牵头，B配合）``; see :mod:`loaders.unit_trailer`) — grouped under domain headings. Which numbering
+level carries the tasks is decided by :func:`loaders.structure.choose_task_level`; the domains are the
+level above (``（一）`` over tasks ``1.``; sections ``一、`` over tasks ``（一）``, or over tasks ``1.`` when a
+plan has no ``（一）`` level and more than one section holds tasks). Other sections (工作原则, 保障措施)
+hold no unit statements and are not read for tasks.
 
 Matching runs on the normalized text (:mod:`loaders.normalize`: PDF line breaks gone, punctuation
-folded), and every span is mapped back to the original text. The structure is read with sequence
-checks rather than trust in line layout, since a PDF extraction runs tasks together on one line:
+folded, traditional characters simplified), and every span is mapped back to the original text. The
+structure is read with sequence checks rather than trust in line layout, since a PDF extraction runs
+tasks together on one line:
 
 * top-level sections must count 一, 二, 三 … in order and start a line or follow 。 or ）;
-* a domain heading （N） must carry the next domain number and be followed directly by a task or
-  another heading;
-* a task number must be the next number (or 1 again just after a new domain heading: some plans
-  restart per domain); a small jump is accepted with a warning.
+* a domain heading must carry the next domain number (or 一 again after a section heading) and be
+  followed directly by a task or another heading (leader lines such as 分管省领导：… may come between);
+* a task number must be the next number (or 1 again just after a heading above it: some plans restart
+  per domain or section); a small jump is accepted with a warning. Restarted numbers are replaced by
+  numbers in document order (the printed one is kept in ``written_number``), so tasks stay unique.
 
-Helpers by topic: :mod:`loaders.doc_header` (title, 文号, issuer, date), :mod:`loaders.unit_trailer`
-(the labelled unit parentheses), :mod:`loaders.task_facts` (deadlines, targets, references, waits,
-preconditions). Whatever cannot be placed becomes a :class:`~loaders.records.Problem` in
-``doc.problems`` (with a locator such as ``task 37`` or ``offset 1234``); nothing is dropped silently.
+When a task names only 责任单位, the lead follows the plan's stated convention (the first unit, units
+marked *, or all of them — :func:`loaders.unit_trailer.lead_convention`), and the task is marked
+``lead_inferred`` for review. Whatever cannot be placed becomes a :class:`~loaders.records.Problem`
+in ``doc.problems`` (with a locator such as ``task 37`` or ``offset 1234``); nothing is dropped silently.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kg.errors import LoadError
-from loaders import task_facts, unit_trailer
+from loaders import deadlines, task_facts, unit_trailer
 from loaders.doc_header import read_header
-from loaders.normalize import NormalizedText, normalize
+from loaders.normalize import NormalizedText, looks_traditional, normalize
 from loaders.organizations import split_unit_list
 from loaders.records import Domain, PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
-from loaders.textfile import read_plan_text
+from loaders.structure import ARABIC, CN_PAREN, SECTION, Level, choose_task_level, sequence_start
+from loaders.structure import chinese_numeral as chinese_numeral
 
-_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
 _BOUNDARY_BEFORE = "。）；！？ "
-_SECTION_RE = re.compile(r"([一二三四五六七八九十]{1,3})、(?=[^\W\d_])")
-_DOMAIN_RE = re.compile(r"（([零〇一二两三四五六七八九十百]{1,5})）")
-_TASK_RE = re.compile(r"(?<![\d.])(\d{1,3})[.、](?=[^\W\d_]|[“《（])")
 _MAX_DOMAIN_LABEL = 40
 _MAX_TASK_GAP = 3
 
 
 def load_policy_document(path: str | Path) -> PolicyDocument:
-    """Read a plan file in whatever encoding it has and parse it.
+    """Read a plan file (.txt in any encoding, .docx, .pdf, .html) and parse it.
 
     Args:
-        path: the plan's text file.
+        path: the plan's file.
 
     Returns:
-        The parsed document; ``encoding`` says how the file was decoded.
+        The parsed document; ``encoding`` and ``format`` say how the file was read.
 
     Raises:
-        LoadError: the file cannot be read (see :func:`loaders.textfile.read_plan_text`) or has no
-            numbered tasks.
+        LoadError: the file cannot be read (see :mod:`loaders.formats`) or has no numbered tasks.
     """
-    text, encoding = read_plan_text(path)
-    doc = parse_policy_document(text, str(path))
-    doc.encoding = encoding
+    from loaders.formats import read_document
+
+    source = read_document(path)
+    doc = parse_policy_document(source.text, str(path))
+    doc.encoding, doc.format = source.encoding, source.format
     return doc
 
 
@@ -93,20 +96,27 @@ def parse_policy_document(text: str, source: str) -> PolicyDocument:
 
 @dataclass(frozen=True)
 class _Item:
-    """An accepted heading: a domain （N） or a task N., at normalized ``start``; ``body`` follows its marker."""
+    """An accepted heading at normalized ``start``; ``body`` follows its marker."""
 
-    kind: str  # "domain" | "task"
+    kind: str  # "section" | "domain" | "task"
     number: int
     start: int
     body: int
-    heading_end: int = 0  # domains: end of label, 。 and lead parenthesis
+    heading_end: int = 0  # domains: end of label, 。, lead statement and leader lines
 
 
 class _Parser:
     def __init__(self, text: str, source: str) -> None:
-        self.nt: NormalizedText = normalize(text)
+        traditional = looks_traditional(text)
+        self.nt: NormalizedText = normalize(text, simplify=traditional)
         self.t = self.nt.text
-        self.doc = PolicyDocument(source=source, text=text)
+        self.doc = PolicyDocument(source=source, text=text, script="traditional" if traditional else "simplified")
+        self.line_starts = {i for i in range(len(self.t)) if self.starts_line(i)}
+        self.statements = unit_trailer.find_statements(self.t, 0, len(self.t), self.line_starts)
+        self.convention, _ = unit_trailer.lead_convention(self.t)
+        self.task_level: Level = ARABIC
+        self.domain_level: Level | None = CN_PAREN
+        self.task_domain: dict[int, int | None] = {}  # id(task) → its domain's position (1-based)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -123,14 +133,15 @@ class _Parser:
             sentence = self.t[a:b]
         return Span(s, e, self.doc.text[s:e], sentence)
 
-    def at_boundary(self, i: int, lo: int = 0) -> bool:
-        """True where a heading may start: region start, after 。）；, or at a line start in the source."""
-        if i <= lo:
-            return True
-        if self.t[i - 1] in _BOUNDARY_BEFORE:
+    def starts_line(self, i: int) -> bool:
+        if i == 0:
             return True
         gap = self.doc.text[self.nt.offsets[i - 1] + 1 : self.nt.offsets[i]]
         return "\n" in gap or "\r" in gap
+
+    def at_boundary(self, i: int, lo: int = 0) -> bool:
+        """True where a heading may start: region start, after 。）；, or at a line start in the source."""
+        return i <= lo or self.t[i - 1] in _BOUNDARY_BEFORE or i in self.line_starts
 
     def o(self, i: int) -> str:
         return f"offset {self.nt.source_offset(i)}"
@@ -141,24 +152,25 @@ class _Parser:
         sections = self.find_sections()
         header_end = sections[0][1] if sections else len(self.t)
         self.read_header(header_end)
+        body_start = sections[0][1] if sections else 0
+        starts = [s.start for s in self.statements if not self.t.startswith("领域", s.start + 1)]
+        self.task_level = choose_task_level(self.t, body_start, len(self.t), starts, self.at_boundary)
         regions = self.task_regions(sections)
+        self.domain_level = self.choose_domain_level(regions)
         for lo, hi in regions:
             self.read_region(lo, hi)
         if not self.doc.tasks:
             raise LoadError(
                 self.doc.source, "", "no numbered tasks found (expected items like '1. …（牵头单位：…）')"
             )
+        self.renumber()
         return self.doc
 
     def find_sections(self) -> list[tuple[int, int, int]]:
         """Return top-level sections as ``(number, start, end)`` in normalized offsets."""
         # The longest run of consecutive numbers wins, so an excerpt may start at 三、 and a stray
         # "一、二类" at a line start does not break the real sequence.
-        found = [
-            (chinese_numeral(m.group(1)), m.start())
-            for m in _SECTION_RE.finditer(self.t)
-            if self.at_boundary(m.start())
-        ]
+        found = [(SECTION.number(m), m.start()) for m in SECTION.regex.finditer(self.t) if self.at_boundary(m.start())]
         chains: list[list[tuple[int, int]]] = []
         for number, start in found:
             if not number:
@@ -172,24 +184,34 @@ class _Parser:
         return [(number, start, end) for (number, start), end in zip(starts, ends, strict=True)]
 
     def task_regions(self, sections: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
-        """Return the stretches holding domains and tasks: the section with most task-like items, and any
-        following sections whose numbering continues it."""
+        """Return the stretches holding domains and tasks: the run of sections that hold unit statements.
+
+        Without sections (an excerpt), the whole text. Sections between two task sections stay in,
+        so a plan's numbering is read in one sweep.
+        """
         if not sections:
             return [(0, len(self.t))]
-        numbers = [self.task_numbers(lo, hi) for _, lo, hi in sections]
-        best = max(range(len(sections)), key=lambda k: len(numbers[k]))
-        if not numbers[best]:
+        holding = [k for k, (_, lo, hi) in enumerate(sections) if self.task_numbers(lo, hi) and self.has_statement(lo, hi)]
+        if not holding:
             return [(0, len(self.t))]
-        chosen = [best]
-        while chosen[-1] + 1 < len(sections):
-            following = numbers[chosen[-1] + 1]
-            if not following or following[0] != max(numbers[chosen[-1]]) + 1:
-                break
-            chosen.append(chosen[-1] + 1)
-        return [(sections[k][1], sections[k][2]) for k in chosen]
+        return [(sections[holding[0]][1], sections[holding[-1]][2])]
+
+    def has_statement(self, lo: int, hi: int) -> bool:
+        return any(lo <= s.start < hi for s in self.statements)
 
     def task_numbers(self, lo: int, hi: int) -> list[int]:
-        return [int(m.group(1)) for m in _TASK_RE.finditer(self.t, lo, hi) if self.at_boundary(m.start(), lo)]
+        level = self.task_level
+        return [level.number(m) for m in level.regex.finditer(self.t, lo, hi) if self.at_boundary(m.start(), lo)]
+
+    def choose_domain_level(self, regions: list[tuple[int, int]]) -> Level | None:
+        """The level above the tasks; sections serve when tasks are （一） or the plan has no （一） level."""
+        if self.task_level is CN_PAREN:
+            return SECTION
+        lo, hi = regions[0][0], regions[-1][1]
+        if any(self.at_boundary(m.start(), lo) for m in CN_PAREN.regex.finditer(self.t, lo, hi)):
+            return CN_PAREN
+        sections = [m for m in SECTION.regex.finditer(self.t, lo, hi) if self.at_boundary(m.start(), lo)]
+        return SECTION if len(sections) > 1 else None
 
     # -- header -------------------------------------------------------------------------------
 
@@ -202,11 +224,13 @@ class _Parser:
             self.problem(Severity.INFO, "header", note)
         for name in header.missing:
             self.problem(Severity.WARN, "header", f"no {name} found")
+        if doc.script == "traditional":
+            self.problem(Severity.INFO, "header", "traditional characters: matched in simplified form")
 
     # -- domains and tasks --------------------------------------------------------------------
 
     def read_region(self, lo: int, hi: int) -> None:
-        items = self.accept_items(lo, hi)
+        items = [i for i in self.accept_items(lo, hi) if i.kind != "section"]
         domain: Domain | None = None
         for k, item in enumerate(items):
             end = items[k + 1].start if k + 1 < len(items) else hi
@@ -214,22 +238,34 @@ class _Parser:
                 domain = self.read_domain(item)
                 self.doc.domains.append(domain)
             else:
-                if domain is None:
+                if domain is None and (self.domain_level is not None or not self.doc.tasks):
                     self.problem(Severity.WARN, f"task {item.number}", "task comes before any domain heading")
-                self.doc.tasks.append(self.read_task(item, end, domain.number if domain else None))
+                task = self.read_task(item, end, domain.number if domain else None)
+                self.task_domain[id(task)] = len(self.doc.domains) if domain else None
+                self.doc.tasks.append(task)
 
     def accept_items(self, lo: int, hi: int) -> list[_Item]:
-        """Return the domain headings and tasks of ``[lo, hi)`` that fit the numbering sequences.
+        """Return the section, domain and task headings of ``[lo, hi)`` that fit the numbering sequences.
 
-        A task's text runs to its unit trailer, so a numbered item before the open task's trailer
-        (a sub-list ``；2.…；3.…`` inside a task) is part of that task, unless the trailer is missing
-        and the item is the next task number with no later copy of that number after a trailer.
+        A task's text runs to its unit statement, so a numbered item before the open task's statement
+        (a sub-list ``；2.…；3.…`` inside a task) is part of that task, unless the statement is missing
+        and the item is the next task number with no later copy of that number after a statement.
         """
         t = self.t
-        tasks = [m for m in _TASK_RE.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
-        domains = [m for m in _DOMAIN_RE.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
-        starts = {m.start() for m in tasks} | {m.start() for m in domains}
-        trailers = [start for start, _ in unit_trailer.find_unit_parentheses(t, lo, hi)]
+        task_level, domain_level = self.task_level, self.domain_level
+        tasks = [m for m in task_level.regex.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
+        domains = (
+            [m for m in domain_level.regex.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
+            if domain_level
+            else []
+        )
+        sections = (
+            [m for m in SECTION.regex.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
+            if domain_level is not SECTION
+            else []
+        )
+        starts = {m.start() for m in tasks} | {m.start() for m in domains} | {m.start() for m in sections}
+        trailers = [s.start for s in self.statements if lo <= s.start < hi]
 
         def trailer_between(a: int, b: int) -> bool:
             k = bisect.bisect_left(trailers, a)
@@ -238,99 +274,117 @@ class _Parser:
         last_task, last_domain = self.numbering_starts(tasks, domains, hi, starts)
         accepted: list[_Item] = []
         covered = lo  # inside an accepted domain heading nothing else starts
-        for m in sorted(tasks + domains, key=lambda m: m.start()):
+        for m in sorted(tasks + domains + sections, key=lambda m: m.start()):
             if m.start() < covered:
                 continue
-            if m.re is _DOMAIN_RE:
-                number = chinese_numeral(m.group(1))
+            after_heading = bool(accepted) and accepted[-1].kind != "task"
+            if m.re is SECTION.regex and domain_level is not SECTION:
+                accepted.append(_Item("section", SECTION.number(m), m.start(), m.end()))
+                continue
+            if domain_level is not None and m.re is domain_level.regex and (m.re is not task_level.regex):
+                number = domain_level.number(m)
                 heading_end = self.domain_heading_end(m.end(), hi, starts)
                 followed = heading_end >= hi or heading_end in starts
-                if number == last_domain + 1 and followed and heading_end > m.end():
+                restart = number == 1 and bool(accepted) and accepted[-1].kind == "section"
+                if (number == last_domain + 1 or restart) and followed and heading_end > m.end():
                     accepted.append(_Item("domain", number, m.start(), m.end(), heading_end))
                     last_domain, covered = number, heading_end
                 elif followed and number:
-                    message = f"heading （{m.group(1)}） out of sequence after domain {last_domain}"
+                    message = f"heading {m.group()} out of sequence after domain {last_domain}"
                     self.problem(Severity.WARN, self.o(m.start()), message)
                 continue
-            number = int(m.group(1))
-            expected = number == last_task + 1 or (
-                number == 1 and bool(accepted) and accepted[-1].kind == "domain"
-            )
+            number = task_level.number(m)
+            expected = number == last_task + 1 or (number == 1 and after_heading)
             open_task = accepted[-1] if accepted and accepted[-1].kind == "task" else None
             if open_task and not trailer_between(open_task.body, m.start()):
                 later = any(
-                    int(n.group(1)) == number and trailer_between(m.start(), n.start())
+                    task_level.number(n) == number and trailer_between(m.start(), n.start())
                     for n in tasks
                     if n.start() > m.start()
                 )
                 if not expected or later:
                     message = (
-                        f"numbered item {number}. comes before the unit trailer: read as part of the task"
+                        f"numbered item {m.group()} comes before the unit statement: read as part of the task"
                     )
                     self.problem(Severity.INFO, f"task {open_task.number}", message)
                     continue
             if not expected:
                 if not last_task + 1 < number <= last_task + _MAX_TASK_GAP:
-                    message = f"numbered item {number}. not attached: expected task {last_task + 1}"
+                    message = f"numbered item {m.group()} not attached: expected task {last_task + 1}"
                     self.problem(Severity.WARN, self.o(m.start()), message)
                     continue
                 missing = ", ".join(str(n) for n in range(last_task + 1, number))
                 self.problem(Severity.WARN, f"task {number}", f"numbering skips task(s) {missing}")
             accepted.append(_Item("task", number, m.start(), m.end()))
             last_task = number
+        first = next((i for i in accepted if i.kind != "section"), None)
+        if first is not None and any(lo <= st.start < first.start for st in self.statements):
+            message = "text before the first heading ends in a unit statement: the excerpt starts mid-task; not read"
+            self.problem(Severity.WARN, self.o(lo), message)
         return accepted
 
-    def numbering_starts(
-        self, tasks: list[re.Match[str]], domains: list[re.Match[str]], hi: int, starts: set[int]
-    ) -> tuple[int, int]:
+    def numbering_starts(self, tasks: list[re.Match[str]], domains: list[re.Match[str]], hi: int,
+                         starts: set[int]) -> tuple[int, int]:
         """Return the task and domain numbers just before this region's first ones.
 
         1 in a whole plan, later in an excerpt (the longest consecutive run decides); a region that
         continues an earlier one continues its numbering.
         """
+        level = self.task_level
         if self.doc.tasks:
             last_task = self.doc.tasks[-1].number
         else:
-            last_task = _sequence_start([int(m.group(1)) for m in tasks]) - 1
+            last_task = sequence_start([level.number(m) for m in tasks]) - 1
         if self.doc.domains:
             return last_task, self.doc.domains[-1].number
+        if self.domain_level is None:
+            return last_task, 0
         ends = [(m, self.domain_heading_end(m.end(), hi, starts)) for m in domains]
-        followed = [chinese_numeral(m.group(1)) for m, end in ends if end in starts or end >= hi]
-        return last_task, _sequence_start(followed) - 1
+        followed = [self.domain_level.number(m) for m, end in ends if end in starts or end >= hi]
+        return last_task, sequence_start(followed) - 1
 
     def domain_label_end(self, after_marker: int, hi: int, starts: set[int]) -> int:
-        """End of a domain heading's label: its 。, its unit parenthesis or the next item, whichever is first."""
+        """End of a domain heading's label: its 。, its unit statement, its line or the next item."""
         t = self.t
         limit = min(hi, after_marker + _MAX_DOMAIN_LABEL)
         end = limit
         dot = t.find("。", after_marker, limit)
         if dot >= 0:
             end = dot
-        units = unit_trailer.find_unit_parentheses(t, after_marker, end)
+        units = [s.start for s in self.statements if after_marker <= s.start < end and s.kind != "suffix_sentence"]
         if units:
-            end = units[0][0]
+            end = units[0]
+        line_end = min((s for s in self.line_starts if after_marker < s < end), default=end)
+        if self.domain_level is SECTION:
+            end = line_end  # a section heading is one line
         return min([end, *(s for s in starts if after_marker < s < end)])
 
     def domain_heading_end(self, after_marker: int, hi: int, starts: set[int]) -> int:
-        """End of a domain heading: the label, its 。, then its lead parenthesis （领域牵头部门：…）."""
+        """End of a domain heading: the label, its 。, its lead statement, then any leader lines."""
         t = self.t
         end = self.domain_label_end(after_marker, hi, starts)
         if end < hi and t[end] == "。":
             end += 1
-        if end < hi and unit_trailer.starts_unit_parenthesis(t, end):
-            close = task_facts.matching_close(t, end, hi, "（", "）")
-            end = close if close is not None else end
-        return end
+        statement = next((s for s in self.statements if s.start == end and s.kind != "suffix_sentence"), None)
+        if statement is not None and end < hi and not any(end < s < statement.end for s in starts):
+            end = statement.end
+        while end < hi and unit_trailer.PERSON_LABEL_RE.match(t, end):
+            end = min((s for s in self.line_starts | starts if end < s), default=hi)
+        return min(end, hi)
 
     def read_domain(self, item: _Item) -> Domain:
         t = self.t
         lo, hi = item.start, item.heading_end
         label_end = self.domain_label_end(item.body, hi, set())
-        domain = Domain(item.number, t[item.body : label_end], self.span(lo, hi, lo, hi, whole=True))
-        for paren, end in unit_trailer.find_unit_parentheses(t, label_end, hi):
-            for f in self.read_fields(paren, end or hi, f"domain {item.number}"):
-                if f.role is Role.LEAD:
-                    domain.leads.extend(self.units(f.start, f.end, Role.DOMAIN_LEAD, paren, end or hi))
+        domain = Domain(item.number, t[item.body : label_end].rstrip("。"), self.span(lo, hi, lo, hi, whole=True))
+        for statement in self.statements:
+            if not (label_end <= statement.start < hi):
+                continue
+            for f in statement.fields:
+                if f.person:
+                    domain.leaders.append(t[f.start : f.end])
+                elif f.role is Role.LEAD:
+                    domain.leads.extend(self.units(f.start, f.end, Role.DOMAIN_LEAD, statement.start, statement.end))
         if not domain.leads:
             self.problem(Severity.INFO, f"domain {item.number}", "heading names no 领域牵头 unit")
         return domain
@@ -339,15 +393,15 @@ class _Parser:
         t, loc = self.t, f"task {item.number}"
         trailer = self.find_trailer(item.body, end, loc)
         if trailer is None:
-            self.problem(Severity.ERROR, loc, "no unit trailer （牵头单位：…） found")
+            self.problem(Severity.ERROR, loc, "no unit statement （牵头单位：…） found")
             body_end = trailer_end = max(item.body, len(t[:end].rstrip(" ")))
         else:
-            body_end, trailer_end = trailer
+            body_end, trailer_end = trailer.start, trailer.end
             rest = t[trailer_end:end].strip()
-            if rest:
-                self.problem(Severity.WARN, loc, f"text after the unit trailer not read: {rest[:40]}")
+            if rest and not unit_trailer.PERSON_LABEL_RE.match(rest):
+                self.problem(Severity.WARN, loc, f"text after the unit statement not read: {rest[:40]}")
         dot = t.find("。", item.body, body_end)
-        title_end = dot if dot >= 0 else body_end
+        title_end = dot if dot >= 0 else len(t[:body_end].rstrip("；，、 "))
         task = Task(
             number=item.number,
             domain_number=domain_number,
@@ -361,43 +415,48 @@ class _Parser:
         def body_span(s: int, e: int) -> Span:
             return self.span(s, e, item.body, body_end)
 
-        task.deadlines = task_facts.find_deadlines(t, item.body, body_end, year, body_span)
+        task.deadlines = deadlines.find_deadlines(t, item.body, body_end, year, body_span)
         task.targets = task_facts.find_targets(t, item.body, body_end, body_span)
         task.references = task_facts.find_references(t, item.body, body_end, body_span)
         task.deployment_waits = task_facts.find_deployment_waits(t, item.body, body_end, body_span)
         task.preconditions = task_facts.find_preconditions(t, item.body, body_end, body_span)
-        if year is None and task_facts.needs_plan_year(t, item.body, body_end):
+        if year is None and deadlines.needs_plan_year(t, item.body, body_end):
             self.problem(Severity.WARN, loc, "deadline without a year and no plan year: left out")
         if trailer is not None:
-            self.read_trailer(task, body_end, trailer_end, loc)
+            task.unit_layout = trailer.kind
+            self.read_trailer(task, trailer, loc)
         if not task.lead:
             self.problem(Severity.ERROR, loc, "no lead unit (牵头单位/牵头部门) found")
         return task
 
-    def find_trailer(self, lo: int, hi: int, loc: str) -> tuple[int, int] | None:
-        """Return ``(open, end)`` of the last unit parenthesis in ``[lo, hi)``: the task's trailer."""
-        found = unit_trailer.find_unit_parentheses(self.t, lo, hi)
+    def find_trailer(self, lo: int, hi: int, loc: str) -> unit_trailer.Statement | None:
+        """Return the last unit statement in ``[lo, hi)``: the task's trailer."""
+        found = [s for s in self.statements if lo <= s.start < hi]
         if not found:
             return None
         if len(found) > 1:
-            self.problem(Severity.INFO, loc, f"{len(found)} unit parentheses; the last one is read")
-        start, end = found[-1]
-        if end is None:
+            self.problem(Severity.INFO, loc, f"{len(found)} unit statements; the last one is read")
+        last = found[-1]
+        if last.kind == "parenthesis" and not self.t.startswith("）", last.end - 1):
             self.problem(Severity.WARN, loc, "unit trailer is not closed by ）")
-            end = max(start + 1, len(self.t[:hi].rstrip(" ")))
-        return start, end
+            last = replace(last, end=max(last.start + 1, min(last.end, len(self.t[:hi].rstrip(" ")))))
+        return last
 
-    def read_trailer(self, task: Task, lo: int, hi: int, loc: str) -> None:
+    def read_trailer(self, task: Task, trailer: unit_trailer.Statement, loc: str) -> None:
+        lo, hi = trailer.start, trailer.end
+
         def trailer_span(s: int, e: int) -> Span:
             return self.span(s, e, lo, hi, whole=True)
 
         raws: dict[Role, list[str]] = {Role.LEAD: [], Role.RESPONSIBLE: []}
-        for f in self.read_fields(lo, hi, loc):
+        for f in trailer.fields:
+            if f.written != f.label:
+                self.problem(Severity.INFO, loc, f"label written {f.written}: read as {f.label}")
+            if f.person:
+                continue
             if f.role is None:  # a time-limit field: a dated deadline, or an open one (长期坚持)
-                found = task_facts.find_deadlines(self.t, f.start, f.end, self.doc.plan_year, trailer_span)
-                open_ended = (
-                    None if found else task_facts.find_open_deadline(self.t, f.start, f.end, trailer_span)
-                )
+                found = deadlines.find_deadlines(self.t, f.start, f.end, self.doc.plan_year, trailer_span, field=True)
+                open_ended = None if found else deadlines.find_open_deadline(self.t, f.start, f.end, trailer_span)
                 task.deadlines.extend(found or ([open_ended] if open_ended else []))
                 continue
             mentions = self.units(f.start, f.end, f.role, lo, hi)
@@ -405,16 +464,33 @@ class _Parser:
             raws[f.role].append(self.t[f.start : f.end])
         task.lead_raw = "；".join(raws[Role.LEAD]) or None
         task.responsible_raw = "；".join(raws[Role.RESPONSIBLE]) or None
+        if not task.lead and task.responsible:
+            self.infer_lead(task, loc)
 
-    def read_fields(self, open_paren: int, end: int, loc: str) -> list[unit_trailer.Field]:
-        fields = unit_trailer.read_fields(self.t, open_paren, end)
-        for f in fields:
-            if f.written != f.label:
-                self.problem(Severity.INFO, loc, f"label written {f.written}: read as {f.label}")
-        return fields
+    def infer_lead(self, task: Task, loc: str) -> None:
+        """Name the lead of a task that lists only 责任单位, by the plan's convention."""
+        convention = self.convention
+        if convention == "none":
+            return
+        if convention == "star":
+            leads = [u for u in task.responsible if u.role is Role.LEAD]
+        elif convention == "all":
+            leads = list(task.responsible)
+        else:
+            leads = task.responsible[:1]
+        task.lead = [replace(u, role=Role.LEAD) for u in leads]
+        task.responsible = [u for u in task.responsible if u not in leads]
+        task.lead_inferred = bool(task.lead)
+        if task.lead:
+            names = "、".join(u.name for u in task.lead)
+            self.problem(Severity.INFO, loc, f"only 责任单位 given: {names} read as lead ({convention} convention)")
 
     def units(self, start: int, end: int, role: Role, lo: int, hi: int) -> list[UnitMention]:
-        """The unit mentions of the list ``text[start:end]``, split by the organisation registry's rules."""
+        """The unit mentions of the list ``text[start:end]``, split by the organisation registry's rules.
+
+        A unit marked * (the lead marker some plans use) is returned without the mark, with role LEAD
+        when the plan's convention is "star".
+        """
         raw = self.t[start:end]
         mentions = []
         for s, e in split_unit_list(raw):
@@ -422,52 +498,27 @@ class _Parser:
                 s += 1
             while e > s and raw[e - 1].isspace():
                 e -= 1
-            if s < e:
+            starred = unit_trailer.is_starred(raw[s:e])
+            s, e = unit_trailer.strip_star(raw, s, e)
+            if s < e and not unit_trailer.PERSON_RE.search(raw[s:e]):
                 span = self.span(start + s, start + e, lo, hi, whole=True)
-                mentions.append(UnitMention(raw[s:e], role, span))
+                mention_role = Role.LEAD if starred and self.convention == "star" and role is Role.RESPONSIBLE else role
+                mentions.append(UnitMention(raw[s:e], mention_role, span))
         return mentions
 
-
-def chinese_numeral(numeral: str) -> int:
-    """Return the value of a Chinese numeral up to 999 (一 → 1, 十九 → 19, 二十一 → 21), or 0 if malformed.
-
-    Example:
-        >>> [chinese_numeral(s) for s in ("一", "十", "十九", "二十一", "一百零五", "十十")]
-        [1, 10, 19, 21, 105, 0]
-    """
-    total, digit, seen_ten, seen_hundred = 0, None, False, False
-    for c in numeral:
-        if c in "零〇" and seen_hundred and digit is None:
-            continue  # 一百零五: 零 only marks the empty tens place
-        if c in _CN_DIGIT:
-            if digit is not None:
-                return 0
-            digit = _CN_DIGIT[c]
-        elif c == "十" and not seen_ten:
-            total += (1 if digit is None else digit) * 10
-            digit, seen_ten = None, True
-        elif c == "百" and not seen_hundred and not seen_ten and total == 0:
-            total += (1 if digit is None else digit) * 100
-            digit, seen_hundred = None, True
-        else:
-            return 0
-    return total + (digit or 0)
-
-
-def _sequence_start(numbers: list[int]) -> int:
-    """Return the first number of the longest run n, n+1, n+2 … in ``numbers`` (in order; others may
-    come between); 1 if there are none.
-
-    Example:
-        >>> _sequence_start([7, 31, 2, 32, 33, 9])
-        31
-    """
-    runs: dict[int, tuple[int, int]] = {}  # last number → (length, first number)
-    best = (0, 1)
-    for n in numbers:
-        length, first = runs.get(n - 1, (0, n))
-        if length + 1 > runs.get(n, (0, n))[0]:
-            runs[n] = (length + 1, first)
-        if length + 1 > best[0]:
-            best = (length + 1, first)
-    return best[1]
+    def renumber(self) -> None:
+        """Give restarted numbers document order, keeping the printed ones (IRIs need unique numbers)."""
+        doc = self.doc
+        if len({d.number for d in doc.domains}) < len(doc.domains):
+            first = doc.domains[0].number - 1  # an excerpt may start at domain 4
+            for k, d in enumerate(doc.domains, 1):
+                d.written_number, d.number = d.number, first + k
+            for task in doc.tasks:
+                position = self.task_domain.get(id(task))
+                task.domain_number = doc.domains[position - 1].number if position else None
+            self.problem(Severity.INFO, "structure", "domain numbering restarts: domains numbered in document order")
+        if len({t.number for t in doc.tasks}) < len(doc.tasks):
+            first = doc.tasks[0].number - 1
+            for k, task in enumerate(doc.tasks, 1):
+                task.written_number, task.number = task.number, first + k
+            self.problem(Severity.INFO, "structure", "task numbering restarts: tasks numbered in document order")

@@ -106,15 +106,17 @@ class DeploymentWait:
 
 @dataclass
 class Domain:
-    number: int  # 1 for （一）
+    number: int  # 1 for （一）; in document order when the plan restarts its numbering per section
     label: str  # 开办企业
     span: Span  # the heading
     leads: list[UnitMention] = field(default_factory=list)
+    written_number: int | None = None  # the number as printed, when it differs from ``number``
+    leaders: list[str] = field(default_factory=list)  # people named (分管省领导：…): never units
 
 
 @dataclass
 class Task:
-    number: int
+    number: int  # as printed; in document order when the plan restarts its numbering per section
     domain_number: int | None
     title: str  # the heading sentence without its final 。
     text: str  # the whole task body, line breaks removed, unit trailer included
@@ -129,6 +131,9 @@ class Task:
     targets: list[Target] = field(default_factory=list)
     deployment_waits: list[DeploymentWait] = field(default_factory=list)
     preconditions: list[Precondition] = field(default_factory=list)
+    written_number: int | None = None  # the number as printed, when it differs from ``number``
+    lead_inferred: bool = False  # no 牵头 given: the lead was read from the 责任单位 list by convention
+    unit_layout: str | None = None  # how the units were written: parenthesis, label_lines, division, …
 
     @property
     def follows_higher_deployment(self) -> bool:
@@ -159,6 +164,8 @@ class PolicyDocument:
     source: str  # file name or path as given
     text: str  # decoded source text, unchanged: every Span points into it
     encoding: str = "utf-8"
+    format: str = "txt"  # the file format the text was read from: txt, docx, pdf, html
+    script: str = "simplified"  # "traditional" when the text was converted for matching
     title: str | None = None
     doc_number: str | None = None  # 文号, e.g. 巨政发〔2023〕5号
     issuer: str | None = None  # 巨野县人民政府
