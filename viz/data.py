@@ -1,0 +1,181 @@
+"""What the pictures show, read from the graph: the analysis graphs plus the few facts only pictures need.
+
+The graphs (task–organisation, collaboration, dependencies, the deadline crunch) come from
+``queries.analysis``; this module adds what a tooltip or a details panel quotes — the sentence each
+assignment and deadline was read from, English names and government functions — through the saved
+``viz_*`` queries, and packs everything into one JSON-able payload the pages' scripts filter in the
+browser. Nothing here builds a graph of its own or renders HTML.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import networkx as nx
+
+from queries.library import run_query
+
+ROLE_ORDER = ("lead", "responsible")
+
+
+@dataclass(frozen=True)
+class ViewData:
+    """The task–organisation graph of the plans and the quotes the pictures show beside it.
+
+    Attributes:
+        B: the task–organisation graph from :func:`queries.analysis.fetch.plan_graph`.
+        assignment_sentences: (task, organisation) → the sentence naming the organisation.
+        deadline_sentences: (task, deadline phrase) → the sentence the deadline was read from.
+        names_en: organisation → English name, where the graph records one.
+        functions: organisation → government function key (``market_regulation``).
+    """
+
+    B: nx.Graph
+    assignment_sentences: dict[tuple[str, str], str] = field(default_factory=dict)
+    deadline_sentences: dict[tuple[str, str], str] = field(default_factory=dict)
+    names_en: dict[str, str] = field(default_factory=dict)
+    functions: dict[str, str] = field(default_factory=dict)
+
+
+def load_view_data(source: Any, *, doc: str | None = None) -> ViewData:
+    """Return the task–organisation graph of ``source`` and the quotes the pictures need.
+
+    Args:
+        source: a graph or remote store that :func:`queries.library.run_query` accepts.
+        doc: only this document's tasks (an IRI), or every document.
+    """
+    from queries.analysis.fetch import plan_graph
+
+    params = {"doc": doc} if doc else {}
+    B = plan_graph(source, doc=doc)
+    assignment = {}
+    for r in run_query(source, "viz_assignment_sentences", **params):
+        if r.get("sentence"):
+            assignment.setdefault((r["task"], r["org"]), r["sentence"])
+    deadline = {}
+    for r in run_query(source, "viz_deadline_sentences", **params):
+        if r.get("sentence"):
+            deadline.setdefault((r["task"], r.get("label") or ""), r["sentence"])
+    names_en, functions = {}, {}
+    for r in run_query(source, "viz_organization_names", **params):
+        if r.get("label_en"):
+            names_en[r["org"]] = r["label_en"]
+        if r.get("function"):
+            functions[r["org"]] = r["function"].rstrip("/").rsplit("/", 1)[-1]
+    return ViewData(B, assignment, deadline, names_en, functions)
+
+
+@lru_cache(maxsize=1)
+def kind_labels() -> dict[str, dict[str, str]]:
+    """Return the Chinese and English label of every ontology class, by local name (``Court``)."""
+    from rdflib import OWL, RDF, RDFS
+
+    from kg.graph import load_ontology
+    from kg.namespace import PK
+
+    onto = load_ontology()
+    out: dict[str, dict[str, str]] = {}
+    for cls in onto.subjects(RDF.type, OWL.Class):
+        if not str(cls).startswith(str(PK._NS)):
+            continue
+        labels = {lit.language: str(lit) for lit in onto.objects(cls, RDFS.label)}
+        local = str(cls)[len(str(PK._NS)):]
+        out[local] = {"zh": labels.get("zh", local), "en": labels.get("en", local)}
+    return out
+
+
+def english_names(data: ViewData, orgs: list[str]) -> dict[str, str]:
+    """Return an English label for each organisation, for the pictures' English mode.
+
+    The graph rarely records English names, so the government function stands in
+    (``market_regulation`` → "Market regulation"); where two organisations share a function, or
+    none is known, the Chinese name is kept beside it so no two labels read the same.
+    """
+    words = {o: data.functions[o].replace("_", " ").capitalize() for o in orgs if o in data.functions}
+    counts: dict[str, int] = defaultdict(int)
+    for w in words.values():
+        counts[w] += 1
+    out = {}
+    for o in orgs:
+        zh = data.B.nodes[o].get("label") or o
+        if o in data.names_en:
+            out[o] = data.names_en[o]
+        elif o in words and counts[words[o]] == 1:
+            out[o] = words[o]
+        elif o in words:
+            out[o] = f"{words[o]} ({zh})"
+        else:
+            out[o] = zh
+    return out
+
+
+def task_payload(data: ViewData, task: str) -> dict[str, Any]:
+    """Return what the browser needs to know about one task."""
+    a = data.B.nodes[task]
+    return {
+        "ref": str(a.get("ref")),
+        "title": a.get("title") or "",
+        "domain": a.get("domain") or "",
+        "deadlines": [
+            {"date": d, "label": label, "sentence": data.deadline_sentences.get((task, label), "")}
+            for d, label, _ in a.get("deadlines", ())
+        ],
+        "waits": [{"kind": k, "label": label, "levels": list(levels)} for k, label, levels in a.get("waits", ())],
+    }
+
+
+def view_payload(data: ViewData) -> dict[str, Any]:
+    """Return the JSON-able facts every view's controls, tooltips and details panel read.
+
+    Returns:
+        ``tasks`` (id → ref, title, domain, deadlines with their sentence, waits), ``orgs`` (id →
+        Chinese and English name, kind and its labels, collective flag, role per task, sentence
+        per task, domains led), ``domains`` (in plan order), ``months`` (YYYY-MM with deadlines).
+    """
+    from queries.analysis.graphs import organization_nodes, participants, task_nodes
+
+    B = data.B
+    kinds = kind_labels()
+    tasks = {t: {**task_payload(data, t), "o": i} for i, t in enumerate(task_nodes(B))}
+    orgs_list = organization_nodes(B)
+    en = english_names(data, orgs_list)
+    orgs: dict[str, dict[str, Any]] = {}
+    for o in orgs_list:
+        a = B.nodes[o]
+        kind = a.get("org_class") or "GovernmentAgency"
+        orgs[o] = {
+            "zh": a.get("label") or o, "en": en[o], "kind": kind,
+            "kindLabel": kinds.get(kind, {"zh": kind, "en": kind}),
+            "collective": bool(a.get("collective")),
+            "roles": {}, "sentences": {}, "domainLead": [],
+        }
+    for t in tasks:
+        for o, role in participants(B, t).items():
+            orgs[o]["roles"][t] = role
+            if (t, o) in data.assignment_sentences:
+                orgs[o]["sentences"][t] = data.assignment_sentences[(t, o)]
+    domains: dict[str, dict[str, Any]] = {}
+    for t in tasks:
+        a = B.nodes[t]
+        d = a.get("domain")
+        if d and d not in domains:
+            domains[d] = {"n": a.get("domain_number"), "zh": a.get("domain_label") or "", "doc": a.get("document")}
+    for o in orgs_list:
+        for t in B[o]:
+            if "domain_lead" in B.edges[t, o]["roles"]:
+                d = B.nodes[t].get("domain")
+                if d and d not in orgs[o]["domainLead"]:
+                    orgs[o]["domainLead"].append(d)
+    months = sorted({d["date"][:7] for t in tasks.values() for d in t["deadlines"] if d["date"]})
+    several = len({dm.get("doc") for dm in domains.values()}) > 1
+    return {
+        "tasks": tasks,
+        "orgs": orgs,
+        "domains": [{"id": d, "n": v["n"], "zh": v["zh"], "doc": v["doc"] if several else None}
+                    for d, v in domains.items()],
+        "months": months,
+        "hasUndated": any(not any(d["date"] for d in t["deadlines"]) for t in tasks.values()),
+    }
