@@ -135,9 +135,11 @@ def _parse(text: str) -> Any:
         return parseQuery(text)
     except Exception as query_error:  # pyparsing's ParseException, or a bad escape in a literal
         try:
-            parseUpdate(text)
+            update = parseUpdate(text)
         except Exception:
             raise QuerySyntaxError(_first_line(query_error)) from None
+        if not ("request" in update and update["request"]):  # "" is a valid, empty, update
+            raise QuerySyntaxError("the query is empty") from None
         raise QueryRefused(UPDATE_MESSAGE) from None
 
 
