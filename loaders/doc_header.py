@@ -16,6 +16,7 @@ from loaders.normalize import NormalizedText, normalize
 from loaders.task_facts import find_doc_number, matching_close
 
 _NOTICE = "关于印发《"
+_NOTICE_PLAIN = re.compile(r"关于印发(?P<title>[^《》，。；：\n]{4,80}?)的通知")
 _DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 # After the closing date only a note such as （此件公开发布） may follow.
 _TAIL_AFTER_SIGNATURE = re.compile(r"(?:（[^（）]{0,20}）)?")
@@ -65,6 +66,12 @@ def read_header(nt: NormalizedText, header_end: int) -> DocumentHeader:
             header.title = t[notice + len(_NOTICE) : close - 1]
         run = _CJK_RUN_END.search(t, max(0, notice - 30), notice)
         notice_issuer = run.group() if run else None
+    else:  # 关于印发X的通知 without 《》
+        plain = _NOTICE_PLAIN.search(t, 0, header_end)
+        if plain is not None:
+            header.title = plain.group("title")
+            run = _CJK_RUN_END.search(t, max(0, plain.start() - 30), plain.start())
+            notice_issuer = run.group() if run else None
     if header.title is None:
         header.title = _first_line_title(nt.source)
     header.doc_number = find_doc_number(t, 0, header_end)
@@ -79,10 +86,12 @@ def read_header(nt: NormalizedText, header_end: int) -> DocumentHeader:
             header.notes.append(f"notice issuer {notice_issuer} differs from signer {signer}")
     if signature is not None:
         header.issued = signature[1]
-    elif header.issuer:
+    elif header.issuer:  # the notice's own signature: the issuer's name followed by a date
         k = t.find(header.issuer, 0, header_end)
-        after = _DATE_RE.match(t, k + len(header.issuer)) if k >= 0 else None
-        header.issued = _date_or_none(after) if after else None
+        while k >= 0 and header.issued is None:
+            after = _DATE_RE.match(t, k + len(header.issuer))
+            header.issued = _date_or_none(after) if after else None
+            k = t.find(header.issuer, k + 1, header_end)
 
     year = _YEAR_RE.search(header.title or "")
     header.plan_year = int(year.group(1)) if year else (header.issued.year if header.issued else None)
@@ -90,11 +99,14 @@ def read_header(nt: NormalizedText, header_end: int) -> DocumentHeader:
 
 
 def _first_line_title(source: str) -> str | None:
+    """The first line, when it reads as a title: no sentence end, no label (an excerpt starts mid-text)."""
     for line in source.splitlines():
         cleaned = normalize(line).text
         if cleaned:
             inner = re.search(r"《(.+)》", cleaned)
-            return inner.group(1) if inner else cleaned
+            if inner:
+                return inner.group(1)
+            return None if re.search(r"[。；：]", cleaned) or len(cleaned) > 80 else cleaned
     return None
 
 

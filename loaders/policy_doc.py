@@ -46,6 +46,8 @@ from loaders.structure import chinese_numeral as chinese_numeral
 _BOUNDARY_BEFORE = "。）；！？ "
 _MAX_DOMAIN_LABEL = 40
 _MAX_TASK_GAP = 3
+# A plan's closing signature after its last task: issuer, date, optional （此件公开发布）.
+_SIGNATURE = re.compile(r"[\u4e00-\u9fff]{2,30}(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:（[^（）]{0,20}）)?")
 
 
 def load_policy_document(path: str | Path) -> PolicyDocument:
@@ -398,7 +400,7 @@ class _Parser:
         else:
             body_end, trailer_end = trailer.start, trailer.end
             rest = t[trailer_end:end].strip()
-            if rest and not unit_trailer.PERSON_LABEL_RE.match(rest):
+            if rest and not unit_trailer.PERSON_LABEL_RE.match(rest) and not _SIGNATURE.fullmatch(rest):
                 self.problem(Severity.WARN, loc, f"text after the unit statement not read: {rest[:40]}")
         dot = t.find("。", item.body, body_end)
         title_end = dot if dot >= 0 else len(t[:body_end].rstrip("；，、 "))

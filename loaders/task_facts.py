@@ -83,6 +83,7 @@ _CREATE_VERBS = (
     "创建",
     "完成",
     "达成",
+    "推出",
 )
 _TARGET_RE = re.compile(
     r"(?P<pre>" + "|".join(sorted(_PRE_COMPARATORS, key=len, reverse=True)) + r")?"
