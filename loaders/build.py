@@ -23,7 +23,7 @@ from loaders.records import PolicyDocument
 from loaders.report import LoadReport
 from loaders.to_rdf import document_triples
 
-PLAN_SUFFIXES = {".txt"}
+PLAN_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm"}  # readers: loaders/formats
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:

@@ -9,7 +9,8 @@ The canonical form (chosen so that ``normalize(normalize(s).text).text == normal
 
 * Whitespace (spaces, tabs, line breaks, U+3000) is removed, because written Chinese has no spaces
   between words; a run of it survives as one space only between two "word" characters — letters or
-  digits of scripts that are written with spaces (``APEC card``, ``LPR 2023``).
+  digits of scripts that are written with spaces (``APEC card``, ``LPR 2023``) — except a run holding
+  a line break between two digits, which is a PDF line wrapping a number (``3\n0.`` is task 30).
 * Full-width forms of ASCII letters, digits and symbols (``ＡＢＣ１２３．％［］``) become ASCII.
 * The clause punctuation Chinese prose writes full-width becomes full-width: ``( ) : ; , ! ?`` →
   ``（ ） ： ； ， ！ ？``. A ``,`` or ``:`` written directly between two digits (``1,000``, ``10:30``)
@@ -96,7 +97,10 @@ def normalize(text: str, *, simplify: bool = False) -> NormalizedText:
             j = i
             while j < n and (text[j].isspace() or text[j] in _DROP):
                 j += 1
-            if out and j < n and _is_word(out[-1]) and _is_word(_fold(text, j)):
+            wrapped_number = out and j < n and out[-1].isdigit() and _fold(text, j).isdigit() and (
+                "\n" in text[i:j] or "\r" in text[i:j]
+            )
+            if out and j < n and _is_word(out[-1]) and _is_word(_fold(text, j)) and not wrapped_number:
                 out.append(" ")
                 offsets.append(i)
             i = j
