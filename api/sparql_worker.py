@@ -18,6 +18,7 @@ import sys
 import threading
 import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -123,12 +124,16 @@ def make_executor(init: dict[str, Any]) -> EmbeddedExecutor | RemoteExecutor:
     return EmbeddedExecutor(init.get("sources", []))
 
 
+# Dashboards send the same texts again and again; parsing is most of a small query's cost.
+_check = lru_cache(maxsize=256)(check_query)
+
+
 def handle(executor: EmbeddedExecutor | RemoteExecutor, request: dict[str, Any], limits: Limits) -> dict[str, Any]:
     """Answer one request: check, negotiate, run, serialise. Never raises."""
     from api.sparql_formats import choose_format, serialize_boolean, serialize_solutions, serialize_triples
 
     try:
-        checked = check_query(request["query"], max_bytes=limits.max_bytes, max_depth=limits.max_depth)
+        checked = _check(request["query"], max_bytes=limits.max_bytes, max_depth=limits.max_depth)
         fmt = choose_format(checked.form, request.get("accept"), request.get("format"))
         default_graphs = list(request.get("default_graphs") or [])
         named_graphs = list(request.get("named_graphs") or [])

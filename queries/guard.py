@@ -12,6 +12,7 @@ rdflib's parser is used only to look, never to evaluate: evaluation in rdflib wo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -95,9 +96,12 @@ def check_query(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int
     if "\x00" in text:
         raise QuerySyntaxError("query contains a NUL character")
     try:
-        depth = nesting_depth(text, stop_above=max_depth)
-        words = keywords(text)
-    except UnterminatedToken as e:
+        # Parsers expand \u escapes before anything else (SPARQL 1.1 §19.2), so the lexical
+        # checks look at the expanded text: "\u0053ERVICE" is SERVICE.
+        expanded = unescape_codepoints(text)
+        depth = nesting_depth(expanded, stop_above=max_depth)
+        words = keywords(expanded)
+    except (UnterminatedToken, ValueError) as e:
         raise QuerySyntaxError(str(e)) from None
     if depth > max_depth:
         raise QueryTooDeep(f"query nests more than {max_depth} levels of {{ ( [")
@@ -126,6 +130,22 @@ def check_query(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int
         if "named" in clause:
             named.append(str(clause["named"]))
     return CheckedQuery(text=text, form=form, default_graphs=tuple(default), named_graphs=tuple(named))
+
+
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape_codepoints(text: str) -> str:
+    """Return ``text`` with SPARQL's ``\\uXXXX`` / ``\\UXXXXXXXX`` escapes expanded.
+
+    Raises:
+        ValueError: an escape beyond Unicode's range.
+
+    Example:
+        >>> unescape_codepoints("\\u0053ERVICE")
+        'SERVICE'
+    """
+    return _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
 def _parse(text: str) -> Any:
