@@ -10,6 +10,7 @@ shows communities instead of organisations (or one organisation's neighbourhood 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -114,9 +115,31 @@ def collaboration_picture(G: nx.Graph, payload: Mapping[str, Any], *, communitie
     return P, {"aggregated": False, "legend": _legend(G, payload, communities, modes, kinds)}
 
 
+def group_names(G: nx.Graph, payload: Mapping[str, Any], members: list[str]) -> tuple[str, str]:
+    """Name a group of organisations by its most connected member and, across plans, the document
+    most of its tasks come from (names repeat across counties: each has a 县财政局)."""
+    core = max(members, key=lambda m: (G.degree(m, weight="weight"), m))
+    name = payload["orgs"].get(core, {}).get("zh", core)
+    docs = Counter(payload["tasks"][t]["ref"].split("#")[0] for m in members
+                   for t in payload["orgs"].get(m, {}).get("roles", {}) if "#" in payload["tasks"][t]["ref"])
+    where = f"{docs.most_common(1)[0][0]} · " if docs else ""
+    return f"{where}{name} 等 {len(members)} 个单位", f"{where}{name} and {len(members) - 1} others"
+
+
 def _aggregate(G: nx.Graph, payload: Mapping[str, Any], communities: Mapping[str, int], color_of) -> nx.Graph:
-    """One node per community (unassigned organisations alone), edges summing shared tasks."""
-    group_of = {n: f"group:{communities[n]}" if n in communities else f"group:{n}" for n in G}
+    """One node per community, edges summing shared tasks.
+
+    A collective unit joins the community of its heaviest tie (it has none of its own); an
+    organisation without ties stays alone. Each group is named by its most connected member and
+    the document most of its tasks come from (names repeat across counties: 县财政局 is in each).
+    """
+    group_of = {}
+    for n in G:
+        if n in communities:
+            group_of[n] = f"group:{communities[n]}"
+        else:
+            ties = sorted(((e.get("weight", 1), str(m)) for m, e in G[n].items() if m in communities), reverse=True)
+            group_of[n] = f"group:{communities[ties[0][1]]}" if ties else f"group:{n}"
     members: dict[str, list[str]] = {}
     for n, g in sorted(group_of.items()):
         members.setdefault(g, []).append(n)
@@ -124,9 +147,8 @@ def _aggregate(G: nx.Graph, payload: Mapping[str, Any], communities: Mapping[str
     for g, ms in sorted(members.items()):
         load = sum(G.nodes[m].get("lead", 0) + G.nodes[m].get("responsible", 0) for m in ms)
         core = max(ms, key=lambda m: (G.degree(m, weight="weight"), m))
-        name = payload["orgs"].get(core, {}).get("zh", core)
-        P.add_node(g, label=f"{name} 等 {len(ms)} 个单位", pk_zh=f"{name} 等 {len(ms)} 个单位",
-                   pk_en=f"{name} and {len(ms) - 1} others", pk_type="group", pk_members=ms,
+        zh, en = group_names(G, payload, ms)
+        P.add_node(g, label=zh, pk_zh=zh, pk_en=en, pk_type="group", pk_members=ms,
                    size=node_size(load // max(len(ms), 1)) + 2 * math.log2(len(ms) + 1), color=color_of(core))
     for u, v, e in G.edges(data=True):
         a, b = group_of[u], group_of[v]
@@ -153,11 +175,9 @@ def _legend(G: nx.Graph, payload: Mapping[str, Any], communities: Mapping[str, i
                 groups.setdefault(c, []).append(n)
         items = []
         for c, ms in sorted(groups.items()):
-            core = max(ms, key=lambda m: (G.degree(m, weight="weight"), m))
-            name = orgs.get(core, {}).get("zh", core)
+            zh, en = group_names(G, payload, ms)
             color = COMMUNITY_COLORS[c] if c < len(COMMUNITY_COLORS) else OTHER_COLOR
-            items.append({"color": color, "zh": f"社区 {c + 1}：{name} 等 {len(ms)} 个单位",
-                          "en": f"Community {c + 1}: {name} and {len(ms) - 1} others"})
+            items.append({"color": color, "zh": f"社区 {c + 1}：{zh}", "en": f"Community {c + 1}: {en}"})
         if len(items) > len(COMMUNITY_COLORS):
             items = items[:len(COMMUNITY_COLORS)] + [{"color": OTHER_COLOR, "zh": "其他小社区", "en": "Other small communities"}]
         colors["community"] = items + [{"color": COLLECTIVE_COLOR, "zh": "集合单位（菱形，不参与排名）",

@@ -10,7 +10,7 @@ browser. Nothing here builds a graph of its own or renders HTML.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -66,6 +66,24 @@ def load_view_data(source: Any, *, doc: str | None = None) -> ViewData:
         if r.get("function"):
             functions[r["org"]] = r["function"].rstrip("/").rsplit("/", 1)[-1]
     return ViewData(B, assignment, deadline, names_en, functions)
+
+
+def documents_of(data: ViewData) -> list[dict[str, Any]]:
+    """Return the documents of the view data: IRI, 文号 and number of tasks, in 文号 order."""
+    docs: dict[str, dict[str, Any]] = {}
+    for _, a in data.B.nodes(data=True):
+        if a.get("kind") == "task" and a.get("doc"):
+            d = docs.setdefault(a["doc"], {"id": a["doc"], "label": a.get("document") or a["doc"], "tasks": 0})
+            d["tasks"] += 1
+    return sorted(docs.values(), key=lambda d: (d["label"], d["id"]))
+
+
+def restrict_to_document(data: ViewData, doc: str) -> ViewData:
+    """Return the view data of one document: its tasks and the organisations taking part in them."""
+    B = data.B
+    tasks = [t for t, a in B.nodes(data=True) if a.get("kind") == "task" and a.get("doc") == doc]
+    keep = set(tasks) | {o for t in tasks for o in B[t]}
+    return replace(data, B=B.subgraph(keep).copy())
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.errors import KGError
 from viz.pages import asset, bilingual, esc, header_html, json_for_script, title_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -32,7 +33,7 @@ FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHe
 _NEVER = ("title",)  # vis-network renders a string title as HTML: tooltips are built in the page
 
 
-class GraphTooLarge(ValueError):
+class GraphTooLarge(KGError, ValueError):
     """A picture with more nodes than a browser can lay out; aggregate or focus first."""
 
 
@@ -82,7 +83,7 @@ def default_options(n_nodes: int, *, seed: int = SEED, directed: bool = False) -
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -120, "centralGravity": 0.01, "springLength": 150,
                                  "springConstant": 0.03, "damping": 0.6, "avoidOverlap": 0.9},
-            "stabilization": {"enabled": True, "iterations": 300 if n_nodes <= 300 else 120,
+            "stabilization": {"enabled": True, "iterations": 200 if n_nodes <= 300 else 100,
                               "updateInterval": 50, "fit": True},
             "minVelocity": 1.0,
         },
@@ -174,7 +175,8 @@ def render_network_html(
         "title": Markup(title_html(title, subtitle)),
         "banner": Markup(f'<div class="pk-banner" id="pk-banner">{bilingual(*banner)}</div>' if banner else ""),
         "view": view,
-        "data": Markup(json_for_script({"view": view, **payload})),
+        # A page served by the API can reload itself with other parameters; a written file cannot.
+        "data": Markup(json_for_script({"view": view, "server": str(links.get("home", "")).startswith("/"), **payload})),
         "scripts": Markup("".join(f"<script>{asset(s)}</script>" for s in ("pk-page.js", "pk-network.js"))),
     }
     net.templateEnv = env

@@ -15,7 +15,7 @@ from typing import Any
 import networkx as nx
 
 from viz.collaboration import COLLECTIVE_COLOR, KIND_COLORS, OTHER_COLOR, node_size
-from viz.data import ViewData, kind_labels, view_payload
+from viz.data import ViewData, documents_of, kind_labels, restrict_to_document, view_payload
 
 DOMAIN_COLORS = ("#a6cee3", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#ffff99", "#8dd3c7", "#bebada",
                  "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5",
@@ -48,13 +48,13 @@ def _org_node(P: nx.Graph, o: str, info: Mapping[str, Any], load: int) -> None:
     color = COLLECTIVE_COLOR if info["collective"] else KIND_COLORS.get(info["kind"], OTHER_COLOR)
     P.add_node(o, label=info["zh"], pk_type="org", pk_ref=o, pk_zh=info["zh"], pk_en=info["en"],
                shape="diamond" if info["collective"] else "dot", size=node_size(load), color=color,
-               font={"size": 15, "bold": {"size": 15}})
+               font={"size": 18})
 
 
 def _task_node(P: nx.Graph, t: str, info: Mapping[str, Any], color: str) -> None:
     label = f"{info['ref']}. {short(info['title'])}"
     P.add_node(t, label=label, pk_type="task", pk_ref=t, pk_zh=f"{info['ref']}. {info['title']}",
-               shape="box", color={"background": color, "border": "#7b8794"}, font={"size": 12},
+               shape="box", color={"background": color, "border": "#7b8794"}, font={"size": 16},
                margin=4, widthConstraint={"maximum": 170})
 
 
@@ -75,7 +75,7 @@ def tasks_picture(payload: Mapping[str, Any], *, max_nodes: int = 1000) -> tuple
         label = f"（{d['n']}）{d['zh']}"
         P.add_node(d["id"], label=label, pk_type="domain", pk_zh=label, pk_kind_zh="领域", pk_kind_en="Domain",
                    shape="ellipse", color={"background": colors[d["id"]], "border": "#52606d"},
-                   font={"size": 16, "bold": True}, borderWidth=2)
+                   font={"size": 22, "bold": True}, borderWidth=2)
     for o, info in sorted(orgs.items()):
         if info["roles"] or info["domainLead"]:
             _org_node(P, o, info, load[o])
@@ -135,7 +135,7 @@ def dependencies_picture(D: nx.DiGraph, payload: Mapping[str, Any]) -> tuple[nx.
             shape, color, zh, en = HUB_STYLE[kind]
             label = a.get("label") or str(n)
             P.add_node(n, label=short(label, 18), pk_type=kind, pk_zh=label, pk_kind_zh=zh, pk_kind_en=en,
-                       shape=shape, color=color, size=14 if kind != "deployment" else 24, font={"size": 13})
+                       shape=shape, color=color, size=16 if kind != "deployment" else 26, font={"size": 20, "bold": True})
     for u, v, e in sorted(D.edges(data=True), key=lambda x: (str(x[0]), str(x[1]))):
         if u not in P or v not in P:
             continue
@@ -155,6 +155,24 @@ def dependencies_picture(D: nx.DiGraph, payload: Mapping[str, Any]) -> tuple[nx.
     return P, {"aggregated": False, "legend": legend}
 
 
+def task_view_options(n_nodes: int) -> dict[str, Any]:
+    """vis-network options for the task views: shorter springs than the organisation network, so the
+    boxes of one domain or one shared system sit together."""
+    from viz.network import default_options
+
+    options = default_options(n_nodes)
+    options["physics"]["forceAtlas2Based"].update(springLength=80, gravitationalConstant=-90, avoidOverlap=0.4)
+    return options
+
+
+HELP = {
+    "tasks": {"zh": "点击方框查看任务的时限、牵头和责任单位及原文；点击圆点查看单位的全部任务。选择领域或单位可收拢图。",
+              "en": "Click a box for the task's deadlines, units and source sentence; a dot for the unit's tasks. Pick a domain or unit to narrow the picture."},
+    "dependencies": {"zh": "点击六边形（上级部署）、三角（外部条件）或方块（共用系统）查看等待它的任务；点击方框查看任务，点击连线查看依赖原因。",
+                     "en": "Click a hexagon (higher-level deployment), triangle (outside event) or square (shared system) for the tasks waiting on it; a box for the task; a line for why."},
+}
+
+
 def tasks_page(source: Any, *, links: Mapping[str, str], doc: str | None = None, data: ViewData | None = None,
                max_nodes: int = 1000) -> str:
     """Return the task–organisation view of ``source`` as a self-contained HTML page."""
@@ -164,14 +182,17 @@ def tasks_page(source: Any, *, links: Mapping[str, str], doc: str | None = None,
     data = data or load_view_data(source, doc=doc)
     payload = view_payload(data)
     P, extra = tasks_picture(payload, max_nodes=max_nodes)
-    payload.update(extra, links=dict(links), defaultHops=2)
     banner = None
-    if extra["aggregated"]:
+    if P.number_of_nodes() > max_nodes:
+        data, payload, banner = _first_document(data, links)
+        P, extra = tasks_picture(payload, max_nodes=max_nodes)
+    payload.update(extra, links=dict(links), defaultHops=2, help=HELP["tasks"])
+    if extra["aggregated"] and banner is None:
         banner = ("任务太多，已按领域汇总：每个椭圆代表一个领域的全部任务。", "Too many tasks to draw: each ellipse stands for a domain's tasks.")
     return render_network_html(
         P, view="tasks", title=("任务与单位（按领域）", "Tasks and units, by domain"),
         subtitle=("每项任务连到它的牵头单位（实线）和责任单位（虚线）。", "Each task is linked to its lead units (solid) and responsible units (dashed)."),
-        payload=payload, links=links, banner=banner, max_nodes=max_nodes)
+        payload=payload, links=links, banner=banner, max_nodes=max_nodes, options=task_view_options(P.number_of_nodes()))
 
 
 def dependencies_page(source: Any, *, links: Mapping[str, str], doc: str | None = None, data: ViewData | None = None,
@@ -184,9 +205,27 @@ def dependencies_page(source: Any, *, links: Mapping[str, str], doc: str | None 
     data = data or load_view_data(source, doc=doc)
     payload = view_payload(data)
     P, extra = dependencies_picture(dependency_graph(data.B), payload)
-    payload.update(extra, links=dict(links), defaultHops=2)
+    banner = None
+    if P.number_of_nodes() > max_nodes:
+        data, payload, banner = _first_document(data, links)
+        P, extra = dependencies_picture(dependency_graph(data.B), payload)
+    payload.update(extra, links=dict(links), defaultHops=2, help=HELP["dependencies"])
     return render_network_html(
         P, view="dependencies", title=("任务依赖关系", "Task dependencies"),
         subtitle=("任务等待的上级部署和外部条件、共用的系统平台，以及正文中的先后顺序。",
                   "What tasks wait for, the systems they share, and the order the text puts them in."),
-        payload=payload, links=links, max_nodes=max_nodes)
+        payload=payload, links=links, banner=banner, max_nodes=max_nodes, options=task_view_options(P.number_of_nodes()))
+
+
+def _first_document(data: ViewData, links: Mapping[str, str]) -> tuple[ViewData, dict[str, Any], tuple[str, str]]:
+    """Narrow a picture too big to draw to its first document, listing the others to switch to."""
+    docs = documents_of(data)
+    one = restrict_to_document(data, docs[0]["id"])
+    payload = view_payload(one)
+    payload["documents"], payload["document"] = docs, docs[0]["id"]
+    # A page served by the API can reload itself with ?doc=; a written file holds one document only.
+    how = ("请在左侧选择文件。", "pick another document on the left.") if str(links.get("home", "")).startswith("/") else \
+          ("请用 policykg viz --doc 指定文件。", "use policykg viz --doc to pick another.")
+    banner = (f"图中有 {len(docs)} 份文件，一次画不下：当前显示 {docs[0]['label']}；{how[0]}",
+              f"{len(docs)} documents are too many to draw at once: showing {docs[0]['label']}; {how[1]}")
+    return one, payload, banner

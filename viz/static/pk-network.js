@@ -29,7 +29,8 @@
            "Click a dot for the organisation's tasks and partners; click a line for the shared tasks and the sentences they come from; double-click to focus."],
     matches: ["匹配", "matches"], noMatch: ["没有匹配的名称", "No name matches"], collective: ["集合单位", "collective"],
     members: ["成员单位", "Members"], task: ["任务", "Task"], domainNode: ["领域", "Domain"], ctx: ["当前筛选下", "under current filters"],
-    linked: ["相关任务", "Tasks linked"], why: ["原因", "Why"]
+    linked: ["相关任务", "Tasks linked"], why: ["原因", "Why"], document: ["文件", "Document"], relayout: ["整理布局", "Tidy layout"],
+    relayoutHint: ["只重新排列当前显示的节点", "Re-arrange only what is shown"], groups: ["个社区", "communities"]
   };
   function S(k) { return T(STR[k][0], STR[k][1]); }
   var RELATION = {
@@ -163,7 +164,8 @@
     var nu = [], eu = [];
     allNodes.forEach(function (n) {
       var hidden = !visible[n.id];
-      if (n.hidden !== hidden) { n.hidden = hidden; nu.push({id: n.id, hidden: hidden}); }
+      // hidden nodes leave the physics too, so "tidy layout" arranges only what is shown
+      if (n.hidden !== hidden) { n.hidden = hidden; nu.push({id: n.id, hidden: hidden, physics: !hidden}); }
     });
     // Focused one step out, the lines between the neighbours fade: the focus's own ties are the answer.
     var star = state.org && nodeIndex[state.org] && String(state.hops) === "1" ? state.org : null;
@@ -191,6 +193,18 @@
     }
     if (lastDetails) details_(lastDetails);
   }
+  /* Settle the visible nodes again (seeded, so the same view gives the same picture), then freeze. */
+  function relayout() {
+    window.pkStable = false;
+    network.setOptions({physics: {enabled: true}});
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({physics: {enabled: false}});
+      var ids = visibleNodeIds();
+      if (ids.length) network.fit({nodes: ids, animation: false});
+      window.pkStable = true;
+    });
+    network.stabilize(200);
+  }
   function widthFor(n) { return Math.round((1 + 1.3 * Math.sqrt(Math.max(n, 1) - 1)) * 100) / 100; }
   function visibleNodeIds() { return allNodes.filter(function (n) { return visible[n.id]; }).map(function (n) { return n.id; }); }
 
@@ -207,6 +221,10 @@
 
   function renderControls() {
     controls.textContent = "";
+    if (D.documents && D.documents.length > 1 && D.server) {
+      controls.appendChild(select("doc", S("document"), D.documents.map(function (d) { return [d.id, d.label + " (" + d.tasks + ")"]; }),
+        D.document, function (v) { window.location.search = "?doc=" + encodeURIComponent(v); }));
+    }
     controls.appendChild(el("h2", {text: S("filters")}));
     controls.appendChild(select("domain", S("domain"), [["", S("all")]].concat((D.domains || []).map(function (d) { return [d.id, domainLabel(d)]; })),
       state.domain, function (v) { state.domain = v; apply(); }));
@@ -230,7 +248,8 @@
     controls.appendChild(select("hops", S("hops"), [["1", S("hop1")], ["2", S("hop2")]], state.hops,
       function (v) { state.hops = v; apply(); }));
     controls.appendChild(el("div", {class: "pk-row"}, [el("button", {type: "button", class: "pk-btn", "data-control": "reset", text: S("reset"),
-      onclick: function () { state.domain = state.month = state.role = state.org = state.q = ""; renderControls(); apply(); showHelp(); }})]));
+      onclick: function () { state.domain = state.month = state.role = state.org = state.q = ""; renderControls(); apply(); showHelp(); }}),
+      el("button", {type: "button", class: "pk-btn", "data-control": "relayout", text: S("relayout"), title: S("relayoutHint"), onclick: relayout})]));
     if ((LEGEND.colorModes || []).length > 1) {
       controls.appendChild(select("color", S("color"), LEGEND.colorModes.map(function (m) { return [m, S(m)]; }), state.color,
         function (v) { state.color = v; recolor(); renderLegend(); pk.saveParams(state); }));
@@ -270,6 +289,10 @@
   }
 
   function setFocus(org) {
+    if (org && D.aggregated && D.server) {  // the server draws the organisation's own neighbourhood
+      window.location.search = "?focus=" + encodeURIComponent(org) + "&hops=" + state.hops;
+      return;
+    }
     state.org = org || "";
     var s = controls.querySelector('select[name="org"]');
     if (s) s.value = state.org;
@@ -283,15 +306,16 @@
   function renderStatus() {
     var box = document.getElementById("pk-status");
     if (!box) return;
-    var c = {org: [0, 0], task: [0, 0], other: [0, 0]}, lines = 0;
+    var c = {org: [0, 0], task: [0, 0], group: [0, 0], other: [0, 0]}, lines = 0;
     allNodes.forEach(function (n) {
-      var k = n.pk_type === "org" || n.pk_type === "task" ? n.pk_type : "other";
+      var k = c[n.pk_type] && n.pk_type !== "other" ? n.pk_type : "other";
       c[k][1]++; if (visible[n.id]) c[k][0]++;
     });
     Object.keys(visibleEdge).forEach(function (id) { if (visibleEdge[id]) lines++; });
     var parts = [];
     if (c.org[1]) parts.push(c.org[0] + " / " + c.org[1] + " " + S("orgs"));
     if (c.task[1]) parts.push(c.task[0] + " / " + c.task[1] + " " + S("tasks"));
+    if (c.group[1]) parts.push(c.group[0] + " / " + c.group[1] + " " + S("groups"));
     if (c.other[1]) parts.push(c.other[0] + " " + S("others"));
     parts.push(lines + " " + S("lines"));
     box.textContent = S("shown") + " " + parts.join(" · ");
@@ -345,7 +369,10 @@
 
   // -- details panel --------------------------------------------------------------------------------
   function details_(render) { lastDetails = render; details.textContent = ""; render(); }
-  function showHelp() { lastDetails = null; details.textContent = ""; details.appendChild(el("p", {class: "pk-note", text: S("help")})); }
+  function showHelp() {
+    lastDetails = null; details.textContent = "";
+    details.appendChild(el("p", {class: "pk-note", text: D.help ? T(D.help.zh, D.help.en) : S("help")}));
+  }
   function orgLink(o) { return el("button", {type: "button", class: "pk-link", "data-org": o, text: orgName(o), onclick: function () { showOrg(o); if (nodeIndex[o]) network.selectNodes([o]); }}); }
   function taskLink(t) { return el("button", {type: "button", class: "pk-link", "data-task": t, text: taskLine(t), onclick: function () { showTask(t); }}); }
   function deadlineTags(t) {
