@@ -93,8 +93,16 @@ def bundled_graph():
     return build_graph([BUNDLED_PLAN]).graph
 
 
+def project_app(graph):
+    """The project's own application (api.app.create_app) serving ``graph``, one SPARQL worker."""
+    from api.app import create_app
+    from kg.settings import Settings
+
+    return create_app(Settings(extra={"query_workers": "1"}), graph=graph)
+
+
 def viz_app(source):
-    """An app serving the pictures over ``source``: the project's app when it exists, else the router alone."""
+    """An app with only the pictures' router over ``source`` (no lifespan): for quick in-process tests."""
     from fastapi import FastAPI
 
     from api.errors import install_error_handlers
@@ -120,8 +128,7 @@ class LocalServer:
         import uvicorn
 
         self.port = _free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="off"))
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     @property
@@ -130,7 +137,7 @@ class LocalServer:
 
     def __enter__(self) -> LocalServer:
         self.thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("uvicorn did not start")
@@ -144,13 +151,13 @@ class LocalServer:
 
 @pytest.fixture(scope="session")
 def bundled_server(bundled_graph) -> Iterator[LocalServer]:
-    with LocalServer(viz_app(bundled_graph)) as s:
+    with LocalServer(project_app(bundled_graph)) as s:
         yield s
 
 
 @pytest.fixture(scope="session")
 def probe_server(probe_graph) -> Iterator[LocalServer]:
-    with LocalServer(viz_app(probe_graph)) as s:
+    with LocalServer(project_app(probe_graph)) as s:
         yield s
 
 

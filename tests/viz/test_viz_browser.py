@@ -40,6 +40,10 @@ def test_page_loads_clean_and_offline(page, bundled_server, name, path):
         links = page.page.eval_on_selector_all("header nav a", "as => as.map(a => a.getAttribute('href'))")
         assert {"/viz/collaboration", "/viz/calendar", "/viz/tasks", "/viz/dependencies", "/query", "/docs"} <= set(links)
         assert any(h.startswith("/ledger?format=") for h in links)
+        for href in links:  # every page the landing page links answers
+            r = page.page.request.get(bundled_server.url + href)
+            assert r.status == 200, href
+        assert page.page.request.get(bundled_server.url + "/ledger?format=csv").status == 200
     else:
         page.open(bundled_server.url + path)
     if name in ("collaboration", "tasks", "dependencies"):
