@@ -25,6 +25,7 @@ from api.routers import analysis, ontology_docs, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
+from queries.library import load_queries
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("policykg.api")
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         source, init = await run_in_threadpool(open_source, settings, graph)
+        await run_in_threadpool(load_queries)  # parse the saved questions once, before the first request
         workers = int(settings.extra.get("query_workers", 2))
         pool = QueryPool(init, size=workers, timeout=settings.query_timeout)
         await run_in_threadpool(pool.start)
