@@ -160,20 +160,31 @@ def serve_graph(graph: Path, *, store: str = "oxigraph", env: dict[str, str] | N
 
 
 def peak_rss_mb(pid: int) -> float | None:
-    """The peak resident memory (VmHWM) of a running process, in MB; None where /proc is missing."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    """Peak resident memory (VmHWM) of a process and its descendants (the SPARQL workers), in MB.
+
+    A sum of each process's own peak: an upper bound of what they held at once. None without /proc.
+    """
+    total, seen, stack = 0, set(), [pid]
+    while stack:
+        p = stack.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            if p == pid:
+                return None
+    return round(total / 1024, 1)
 
 
 def app_from_env():  # pragma: no cover - run by uvicorn in the child process
     """uvicorn factory: the API app with settings read from the environment (like `policykg serve`)."""
     from api.app import create_app
-
     from kg.settings import get_settings
 
     return create_app(get_settings())
