@@ -19,6 +19,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI runs every property test with a fixed seed, so a red build is reproducible; developers get
+# fresh examples on every run (and hypothesis replays any failure it found before).
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def require_system_dependency(what: str) -> None:
