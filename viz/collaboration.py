@@ -37,7 +37,12 @@ EDGE_STYLES = {  # pair kind → (dashes, colour, legend zh, legend en)
 
 
 def node_size(load: int) -> float:
-    """Radius of an organisation's dot for ``load`` tasks (lead + responsible)."""
+    """Radius of an organisation's dot for ``load`` tasks (lead + responsible).
+
+    Example:
+        >>> node_size(0), node_size(4), node_size(36)
+        (8.0, 17.0, 35.0)
+    """
     return round(8 + 4.5 * math.sqrt(max(load, 0)), 1)
 
 

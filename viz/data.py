@@ -111,6 +111,13 @@ def english_names(data: ViewData, orgs: list[str]) -> dict[str, str]:
     The graph rarely records English names, so the government function stands in
     (``market_regulation`` → "Market regulation"); where two organisations share a function, or
     none is known, the Chinese name is kept beside it so no two labels read the same.
+
+    Example:
+        >>> B = nx.Graph()
+        >>> B.add_nodes_from([("a", {"label": "县财政局"}), ("b", {"label": "中国移动巨野分公司"}),
+        ...                   ("c", {"label": "中国联通巨野分公司"}), ("d", {"label": "县有关部门"})])
+        >>> english_names(ViewData(B, functions={"a": "finance", "b": "telecom", "c": "telecom"}), ["a", "b", "c", "d"])
+        {'a': 'Finance', 'b': 'Telecom (中国移动巨野分公司)', 'c': 'Telecom (中国联通巨野分公司)', 'd': '县有关部门'}
     """
     words = {o: data.functions[o].replace("_", " ").capitalize() for o in orgs if o in data.functions}
     counts: dict[str, int] = defaultdict(int)

@@ -51,7 +51,12 @@ def vis_assets() -> tuple[str, str]:
 
 
 def edge_width(shared: int) -> float:
-    """Line width for an edge standing for ``shared`` tasks (the page's script uses the same rule)."""
+    """Line width for an edge standing for ``shared`` tasks (the page's script uses the same rule).
+
+    Example:
+        >>> edge_width(1), edge_width(5), edge_width(17)
+        (1.0, 3.6, 6.2)
+    """
     return round(1 + 1.3 * math.sqrt(max(shared, 1) - 1), 2)
 
 

@@ -44,7 +44,12 @@ FILE_LINKS = {v: f"{v}.html" for v in VIEWS}
 
 
 def esc(text: Any) -> str:
-    """Return ``text`` escaped for HTML text and attribute values."""
+    """Return ``text`` escaped for HTML text and attribute values.
+
+    Example:
+        >>> esc('<img src=x onerror="alert(1)">')
+        '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
     return html.escape("" if text is None else str(text), quote=True)
 
 
@@ -67,6 +72,10 @@ def json_for_script(value: Any) -> str:
 
     ``<``, ``>``, ``&`` and ``'`` are written as ``\\u`` escapes, so a title such as
     ``</script><img src=x onerror=…>`` stays a JSON string and never closes the element.
+
+    Example:
+        >>> print(json_for_script({"title": "</script><b>"}))
+        {"title":"\\u003c/script\\u003e\\u003cb\\u003e"}
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     for ch, rep in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),

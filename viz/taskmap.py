@@ -36,7 +36,12 @@ RELATION_STYLE = {  # relation → (colour, dashes, zh, en)
 
 
 def short(text: str, n: int = 14) -> str:
-    """Return ``text`` cut to ``n`` characters with an ellipsis, for labels on the canvas."""
+    """Return ``text`` cut to ``n`` characters with an ellipsis, for labels on the canvas.
+
+    Example:
+        >>> short("全面实施市场准入负面清单制度", 8)
+        '全面实施市场准…'
+    """
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
