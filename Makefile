@@ -19,11 +19,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 # Debian packages the page tests and the reasoner use (Chromium, Java). Installed only when
 # missing and only where apt-get can run (root); elsewhere the tests that need them say so.
+# A font with Chinese glyphs (fonts-wqy-microhei) draws the calendar's PNG/SVG and makes screenshots legible.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless >/dev/null; \
-	  else echo "note: chromium/java missing and cannot be installed here; browser and reasoner tests will be skipped"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless fonts-wqy-microhei >/dev/null; \
+	  else echo "note: chromium/java/a Chinese font missing and cannot be installed here; browser, reasoner and report-image tests will be skipped"; fi; \
 	fi
 
 $(GRAPH): $(VENV)/.installed $(wildcard loaders/*.py loaders/data/*.yaml loaders/data/samples/* ontology/*.ttl kg/*.py)
