@@ -71,20 +71,21 @@ def build(
              "(巨野县2023年深化营商环境创新提升行动实施方案).")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the graph; the format "
                                       "follows the extension: .ttl .nt .jsonld .trig")] = DEFAULT_GRAPH,
+    corrections: Annotated[list[Path] | None, typer.Option("--corrections", "-c", help="Corrections file(s) "
+                           "(YAML) to apply, besides corrections/*.yaml next to each plan.")] = None,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too (e.g. an unregistered organisation).")] = False,
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Also load the graph into this SPARQL server (Graph Store Protocol).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
 ) -> None:
     """Read plan texts and write the knowledge graph, with a summary and any warnings."""
-    from kg.graph import rdf_format_for, save_graph
-    from loaders.build import build_graph
+    from api.cli_corpus import build_and_save
+    from kg.graph import rdf_format_for
     from loaders.data import BUNDLED_PLAN
 
     rdf_format_for(out)  # a bad extension fails before any work is done
-    result = build_graph(docs or [BUNDLED_PLAN])
-    result.report.raise_for_problems(strict=strict)
-    save_graph(result.graph, out)
+    # One named graph per plan (kept in .trig), progress on stderr, corrections applied: api/cli_corpus.py.
+    result = build_and_save(docs or [BUNDLED_PLAN], out, strict=strict, corrections=corrections, quiet=quiet)
     if endpoint:
         from queries.store import RemoteStore
 
@@ -194,9 +195,9 @@ def _emit(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | N
 
 
 # -- commands defined beside their topic (each module's register() adds them) ------------------
-from api import cli_analysis, cli_reason, cli_serve, cli_viz  # noqa: E402
+from api import cli_analysis, cli_corpus, cli_reason, cli_serve, cli_viz  # noqa: E402
 
-for _module in (cli_serve, cli_analysis, cli_viz, cli_reason):
+for _module in (cli_serve, cli_analysis, cli_viz, cli_reason, cli_corpus):
     _module.register(app)
 
 

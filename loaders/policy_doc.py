@@ -394,8 +394,13 @@ class _Parser:
     def read_task(self, item: _Item, end: int, domain_number: int | None) -> Task:
         t, loc = self.t, f"task {item.number}"
         trailer = self.find_trailer(item.body, end, loc)
+        # An excerpt may stop inside its last task: that is the excerpt's end, not a parse failure.
+        cut_off = end >= len(t) and not t.rstrip(" ").endswith(("。", "）", "；", "！", "？"))
+        severity = Severity.WARN if cut_off else Severity.ERROR
         if trailer is None:
-            self.problem(Severity.ERROR, loc, "no unit statement （牵头单位：…） found")
+            message = "the text ends inside this task (an excerpt?): no unit statement" if cut_off else (
+                "no unit statement （牵头单位：…） found")
+            self.problem(severity, loc, message)
             body_end = trailer_end = max(item.body, len(t[:end].rstrip(" ")))
         else:
             body_end, trailer_end = trailer.start, trailer.end
@@ -427,7 +432,7 @@ class _Parser:
         if trailer is not None:
             task.unit_layout = trailer.kind
             self.read_trailer(task, trailer, loc)
-        if not task.lead:
+        if not task.lead and not cut_off:
             self.problem(Severity.ERROR, loc, "no lead unit (牵头单位/牵头部门) found")
         return task
 
