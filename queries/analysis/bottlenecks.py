@@ -70,7 +70,7 @@ def bottleneck_report(B: nx.Graph, D: nx.DiGraph, measures: dict[str, Any], *,
     impacts = {}
     for org in organization_nodes(B, include_collective=False):
         impacts[org] = slip_impact(B, D, org)
-    held = {org: {p for p in _held_up(B, imp)} for org, imp in impacts.items()}
+    held = {org: _held_up(B, org, imp) for org, imp in impacts.items()}
     max_held = max((len(h) for h in held.values()), default=0)
     for org, imp in impacts.items():
         lead, resp = tasks_of(B, org, "lead"), tasks_of(B, org, "responsible")
@@ -107,14 +107,10 @@ def bottleneck_report(B: nx.Graph, D: nx.DiGraph, measures: dict[str, Any], *,
     return entries[:top] if top else entries
 
 
-def _held_up(B: nx.Graph, imp: dict[str, Any]) -> set[str]:
-    """Real organisations that wait if this one slips: partners on its led tasks, leads of tied tasks."""
-    names = {p["organization"] for p in imp["partners"] if not p["collective"]}
-    names |= {lead for t in imp["tied_tasks"] for lead in t["leads"]}
-    names.discard(imp["organization"])
-    label_to_node = {B.nodes[v].get("label"): v for v in B if B.nodes[v].get("kind") == "organization"
-                     and not B.nodes[v].get("collective")}
-    return {label_to_node[n] for n in names if n in label_to_node}
+def _held_up(B: nx.Graph, org: str, imp: dict[str, Any]) -> set[str]:
+    """Real organisations that wait if ``org`` slips: partners on its led tasks, leads of tied tasks."""
+    nodes = {p["iri"] for p in imp["partners"]} | {o for t in imp["tied_tasks"] for o in t["lead_iris"]}
+    return {o for o in nodes if o != org and not B.nodes[o].get("collective")}
 
 
 def _reasons(e: dict[str, Any]) -> list[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
@@ -140,12 +140,13 @@ def names_in(text: str, names: Iterable[str]) -> list[str]:
     return [n for n in names if n.replace("“", "").replace("”", "") in flat]
 
 
-def dependency_graph(B: nx.Graph) -> nx.DiGraph:
+def dependency_graph(B: nx.Graph, *, texts: Mapping[str, str] | None = None) -> nx.DiGraph:
     """Return the task dependency graph of the task–organisation graph ``B`` (not modified).
 
     Args:
         B: a graph from :func:`queries.analysis.graphs.task_org_graph`; task nodes need ``text``
             and ``waits`` (kind, label, levels) to have dependencies.
+        texts: task body texts by task node, used instead of the nodes' ``text`` when given.
 
     Returns:
         A directed graph: every task of ``B`` (``kind="task"``, with ``ref``, ``number``, ``title``,
@@ -164,6 +165,9 @@ def dependency_graph(B: nx.Graph) -> nx.DiGraph:
         >>> sorted((D.nodes[u]["ref"], D.nodes[v]["label"], r) for u, v, r in D.edges(data="relation"))
         [(1, '爱山东', 'uses_system'), (2, '爱山东', 'uses_system'), (3, '省级部署', 'waits_for_deployment')]
     """
+    def text_of(t: str) -> str:
+        return (texts.get(t) if texts is not None else B.nodes[t].get("text")) or ""
+
     D = nx.DiGraph()
     by_doc: dict[str, list[str]] = defaultdict(list)
     for t in task_nodes(B):
@@ -173,7 +177,7 @@ def dependency_graph(B: nx.Graph) -> nx.DiGraph:
         by_doc[str(a.get("doc") or "")].append(t)
     for doc, tasks in by_doc.items():
         _add_waits(B, D, doc, tasks)
-        systems = shared_system_names({t: B.nodes[t].get("text") or "" for t in tasks})
+        systems = shared_system_names({t: text_of(t) for t in tasks})
         for name, holders in sorted(systems.items()):
             node = f"system:{doc}:{name}"
             D.add_node(node, kind="system", label=name, document=B.nodes[tasks[0]].get("document"))
@@ -181,7 +185,7 @@ def dependency_graph(B: nx.Graph) -> nx.DiGraph:
                 others = task_refs_of(B, holders - {t})
                 D.add_edge(t, node, relation="uses_system",
                            reason=f"names {name}, as tasks {others} do")
-        _add_text_order(B, D, tasks)
+        _add_text_order(B, D, tasks, {t: text_of(t) for t in tasks})
     return D
 
 
@@ -203,11 +207,11 @@ def _add_waits(B: nx.Graph, D: nx.DiGraph, doc: str, tasks: list[str]) -> None:
                 D.add_edge(t, node, relation="waits_for_event", reason=label)
 
 
-def _add_text_order(B: nx.Graph, D: nx.DiGraph, tasks: list[str]) -> None:
+def _add_text_order(B: nx.Graph, D: nx.DiGraph, tasks: list[str], body: dict[str, str]) -> None:
     titles = {t: _clean(B.nodes[t].get("title") or "") for t in tasks}
     # Index every text by its 6-character pieces so a title is looked for only where it can be.
     index: dict[str, set[str]] = defaultdict(set)
-    texts = {t: _clean(B.nodes[t].get("text") or "") for t in tasks}
+    texts = {t: _clean(body[t]) for t in tasks}
     for t, text in texts.items():
         for i in range(len(text) - 5):
             index[text[i:i + 6]].add(t)

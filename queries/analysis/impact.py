@@ -45,7 +45,10 @@ def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any) -> dict[str, Any]:
     """
     led = tasks_of(B, org, "lead")
     supported = tasks_of(B, org, "responsible")
-    label = {v: B.nodes[v].get("label", v) for v in B if B.nodes[v].get("kind") == "organization"}
+
+    def label(v: Any) -> str:
+        return B.nodes[v].get("label", v)
+
     partners: Counter[Any] = Counter()
     led_rows = []
     for t in led:
@@ -54,7 +57,7 @@ def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any) -> dict[str, Any]:
         partners.update(list(parts))
         led_rows.append({"task": a["ref"], "title": a.get("title"),
                          "deadlines": [lbl or d for d, lbl, _ in a.get("deadlines", ())],
-                         "partners": [f"{label[o]}（{'牵头' if r == 'lead' else '责任'}）" for o, r in parts.items()]})
+                         "partners": [f"{label(o)}（{'牵头' if r == 'lead' else '责任'}）" for o, r in parts.items()]})
     tied: dict[str, list[str]] = defaultdict(list)
     for t in led:
         for other, whys in linked_tasks(D, t).items():
@@ -69,15 +72,16 @@ def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any) -> dict[str, Any]:
         tied_rows.append({"task": B.nodes[t]["ref"], "title": B.nodes[t].get("title"),
                           "why": sorted(set(w.split(" with task")[0] for w in tied[t])),
                           "because": sorted(set(tied[t])),
-                          "leads": [label[o] for o, r in parts.items() if r == "lead"]})
+                          "leads": [label(o) for o, r in parts.items() if r == "lead"],
+                          "lead_iris": [o for o, r in parts.items() if r == "lead"]})
     months = Counter(m for t in [*led, *tied] for m in deadline_months(B, t))
     domains = sorted({domain_name(B, t) for t in led})
-    ordered_partners = sorted(partners, key=lambda o: (bool(B.nodes[o].get("collective")), -partners[o], label[o]))
+    ordered_partners = sorted(partners, key=lambda o: (bool(B.nodes[o].get("collective")), -partners[o], label(o)))
     return {
-        "organization": label.get(org, org), "iri": org,
+        "organization": label(org), "iri": org,
         "led_tasks": led_rows,
         "supported_tasks": [B.nodes[t]["ref"] for t in supported],
-        "partners": [{"organization": label[o], "shared_led_tasks": partners[o],
+        "partners": [{"organization": label(o), "iri": o, "shared_led_tasks": partners[o],
                       "collective": bool(B.nodes[o].get("collective"))} for o in ordered_partners],
         "tied_tasks": tied_rows,
         "months": dict(sorted(months.items())),

@@ -20,11 +20,12 @@ import networkx as nx
 from queries.analysis.graphs import participants, real_organizations, task_nodes
 from queries.analysis.workload import domain_name
 
-# Measured by benchmarks/analysis_scale.py (betweenness_threshold): exact betweenness on a
-# component shaped like the bundled plan's (mean degree ~8) took 0.07 s at 250 nodes, 0.3 s at
-# 500, 1.2 s at 1,000 and 4.9 s at 2,000 on the reference machine (2 cores). Past 1,000 nodes
-# one analysis would no longer answer within about a second, so larger components are sampled.
-BETWEENNESS_EXACT_MAX = 1000
+# Measured with `python -m benchmarks.analysis_scale --threshold` (one component made of copies of
+# the bundled plan's collaboration graph, mean degree 10.5, joined by a few ties; 2-core machine):
+# exact betweenness took 0.14 s at 250 organisations, 0.75 s at 500, 2.9 s at 1,000 and 13 s at
+# 2,000; sampling 256 pivots took 0.33 s at 500, 0.84 s at 1,000 and 2.3 s at 2,000. Past 500
+# organisations exact betweenness alone would use most of the 2-second budget, so it is sampled.
+BETWEENNESS_EXACT_MAX = 500
 BETWEENNESS_SAMPLES = 256
 SEED = 42
 
@@ -56,7 +57,7 @@ def betweenness(G: nx.Graph, *, exact_max: int = BETWEENNESS_EXACT_MAX, k: int =
     for comp in nx.connected_components(G):
         if len(comp) < 3:
             continue
-        H = G.subgraph(comp)
+        H = G.subgraph(comp).copy()  # a view filters every neighbour lookup: several times slower
         if len(comp) <= exact_max:
             part = nx.betweenness_centrality(H, normalized=False)
         else:

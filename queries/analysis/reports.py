@@ -19,7 +19,7 @@ from queries.analysis import bottlenecks as _bottlenecks
 from queries.analysis import deadlines, network, workload
 from queries.analysis.dependencies import dependency_graph
 from queries.analysis.export import node_link
-from queries.analysis.fetch import plan_graph
+from queries.analysis.fetch import fetch_task_texts, plan_graph
 from queries.analysis.graphs import collaboration_graph, find_organization
 from queries.analysis.impact import slip_impact
 from queries.analysis.writeback import results_graph
@@ -33,12 +33,14 @@ class PlanAnalysis:
 
     B: nx.Graph
     seed: int = network.SEED
+    source: Any = None  # where task texts are read from, when the dependency graph needs them
+    doc: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_source(cls, source: Any, *, doc: str | None = None, seed: int = network.SEED) -> PlanAnalysis:
         """Read the plans in ``source`` (a graph or a remote store), or one document of them."""
-        return cls(plan_graph(source, doc=doc), seed=seed)
+        return cls(plan_graph(source, doc=doc), seed=seed, source=source, doc=doc)
 
     def _get(self, key: str, make: Any) -> Any:
         if key not in self._cache:
@@ -53,7 +55,11 @@ class PlanAnalysis:
     @property
     def D(self) -> nx.DiGraph:
         """The task dependency graph."""
-        return self._get("D", lambda: dependency_graph(self.B))
+        def make() -> nx.DiGraph:
+            texts = fetch_task_texts(self.source, doc=self.doc) if self.source is not None else None
+            return dependency_graph(self.B, texts=texts)
+
+        return self._get("D", make)
 
     @property
     def measures(self) -> dict[str, Any]:

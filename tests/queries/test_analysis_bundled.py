@@ -13,6 +13,7 @@ import pytest
 
 from loaders.build import build_graph
 from loaders.data import BUNDLED_PLAN
+from queries.analysis.fetch import fetch_task_texts
 from queries.analysis.reports import (
     PlanAnalysis,
     bottlenecks_report,
@@ -90,7 +91,7 @@ def test_shared_system_ties_follow_the_text(pa):
     D = pa.D
     holders = {D.nodes[n]["label"]: sorted(D.nodes[t]["ref"] for t in D.predecessors(n))
                for n, k in D.nodes(data="kind") if k == "system"}
-    texts = {pa.B.nodes[t]["number"]: pa.B.nodes[t]["text"] for t, k in pa.B.nodes(data="kind") if k == "task"}
+    texts = {pa.B.nodes[t]["number"]: x for t, x in fetch_task_texts(pa.source).items()}
     assert holders["电子营业执照"] == sorted(n for n, x in texts.items() if "电子营业执照" in x)
     assert holders["爱山东"] == sorted(n for n, x in texts.items() if "“爱山东”" in x)
 
