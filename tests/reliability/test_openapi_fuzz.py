@@ -1,0 +1,102 @@
+"""Fuzzing the API from its OpenAPI description (schemathesis): no input makes it fail.
+
+Every operation gets generated requests (bounded: POLICYKG_FUZZ_EXAMPLES per operation, 5 in
+`make test`; the release run uses 200:
+``POLICYKG_FUZZ_EXAMPLES=200 .venv/bin/python -m pytest -q tests/reliability/test_openapi_fuzz.py``).
+Checks: no 5xx, responses match their declared schema and content type, every status documented.
+Generation is derandomized, so a run is repeatable and the xfail marks below are exact.
+The app runs in-process over ASGI on the bundled plan's graph, lifespan included.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from starlette.testclient import TestClient
+
+EXAMPLES = int(os.environ.get("POLICYKG_FUZZ_EXAMPLES", "5"))
+
+
+@pytest.fixture(scope="module")
+def fuzz_graph(tmp_path_factory):
+    out = tmp_path_factory.mktemp("fuzz") / "kg.ttl"
+    subprocess.run([sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())",
+                    "build", "--out", str(out), "--quiet"], check=True, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzz_graph):
+    from api.app import create_app
+    from kg.settings import Settings
+
+    app = create_app(Settings(graph_paths=(fuzz_graph,), query_timeout=3.0))
+    with TestClient(app):  # runs the lifespan: graph loaded, SPARQL workers started, until the module ends
+        yield schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+def _operations() -> list[tuple[str, str]]:
+    """(path, method) of every documented operation: the OpenAPI description needs no graph."""
+    from api.app import create_app
+    from kg.settings import Settings
+
+    spec = create_app(Settings()).openapi()
+    return [(path, method.upper()) for path, ops in spec["paths"].items() for method in ops
+            if method in {"get", "post", "put", "patch", "delete"}]
+
+
+# Operations that answer a status their OpenAPI description does not declare (found by this test).
+UNDOCUMENTED = {
+    ("/sparql", "GET"), ("/sparql", "POST"), ("/organizations/{org}", "GET"),
+    *((f"/analysis/{name}", "GET") for name in
+      ("workload", "crunch", "status", "network", "impact", "bottlenecks", "collaboration")),
+    *((f"/viz/{name}", "GET") for name in ("collaboration", "tasks", "dependencies", "calendar", "calendar.{fmt}")),
+}
+UNDOCUMENTED_REASON = (
+    "answers 400 (bad parameter / SPARQL syntax), 404 or 503 while its OpenAPI responses list only 200 "
+    "and 422: declare the error statuses with the error model, e.g. responses={400: {'model': ErrorPublic}, "
+    "404: …, 503: …} on the route or once in create_app; /organizations/{org} also answers 500 for an id "
+    "with a character Oxigraph rejects as an IRI (queries.library.to_term should refuse it: 400)")
+
+
+# Operations whose body is not of the media type their OpenAPI description declares.
+WRONG_MEDIA_TYPE = {("/ontology.ttl", "GET"), ("/ontology.rdf", "GET")}
+WRONG_MEDIA_TYPE_REASON = (
+    "answers text/turtle (or RDF/XML) while its OpenAPI description declares application/json: "
+    "declare the real type, e.g. response_class=Response and responses={200: {'content': {'text/turtle': {}}}}")
+
+
+def _cases():
+    for path, method in _operations():
+        marks = []
+        if (path, method) in UNDOCUMENTED:
+            marks = [pytest.mark.xfail(strict=True, reason=UNDOCUMENTED_REASON)]
+        elif (path, method) in WRONG_MEDIA_TYPE:
+            marks = [pytest.mark.xfail(strict=True, reason=WRONG_MEDIA_TYPE_REASON)]
+        yield pytest.param(path, method, marks=marks, id=f"{method} {path}")
+
+
+@pytest.mark.parametrize(("path", "method"), _cases())
+def test_every_operation_survives_generated_requests(api_schema, path, method):
+    """Any request: never a 5xx, a body of the declared type and shape, and only documented statuses."""
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate],  # no shrinking: the first failure is reported as is
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+    @given(case=api_schema[path][method].as_strategy())
+    def check(case) -> None:
+        case.call_and_validate(checks=[not_a_server_error, response_schema_conformance, content_type_conformance,
+                                       status_code_conformance])
+
+    check()
