@@ -195,9 +195,9 @@ def _emit(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | N
 
 
 # -- commands defined beside their topic (each module's register() adds them) ------------------
-from api import cli_analysis, cli_corpus, cli_reason, cli_serve, cli_viz  # noqa: E402
+from api import cli_analysis, cli_corpus, cli_link, cli_reason, cli_serve, cli_viz  # noqa: E402
 
-for _module in (cli_serve, cli_analysis, cli_viz, cli_reason, cli_corpus):
+for _module in (cli_serve, cli_analysis, cli_viz, cli_reason, cli_corpus, cli_link):
     _module.register(app)
 
 

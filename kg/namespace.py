@@ -14,6 +14,8 @@ class PK(DefinedNamespace):
     # Classes
     AdministrativeDivision: URIRef
     AdministrativeLevel: URIRef
+    Alignment: URIRef
+    AlignmentMethod: URIRef
     Assignment: URIRef
     BankBranch: URIRef
     CoAssignment: URIRef
@@ -26,6 +28,7 @@ class PK(DefinedNamespace):
     FourthQuarterDeadline: URIRef
     FourthQuarterTask: URIRef
     GovernmentAgency: URIRef
+    GovernmentFunction: URIRef
     HigherLevelDependentTask: URIRef
     ImplementationPlan: URIRef
     JointlyLedTask: URIRef
@@ -55,9 +58,16 @@ class PK(DefinedNamespace):
 
     # Object properties
     agent: URIRef
+    alignedWith: URIRef
+    alignmentMethod: URIRef
+    alignmentObject: URIRef
+    alignmentPredicate: URIRef
+    alignmentSubject: URIRef
     cites: URIRef
     coAssignee: URIRef
+    counterpartOf: URIRef
     deploymentLevel: URIRef
+    deploymentTask: URIRef
     domainLead: URIRef
     evidence: URIRef
     fromAnalysis: URIRef
@@ -67,6 +77,8 @@ class PK(DefinedNamespace):
     hasDeploymentWait: URIRef
     hasPrecondition: URIRef
     hasTarget: URIRef
+    higherCounterpart: URIRef
+    implements: URIRef
     inDocument: URIRef
     inDomain: URIRef
     involvesUnit: URIRef
@@ -83,6 +95,8 @@ class PK(DefinedNamespace):
     withinDivision: URIRef
 
     # Datatype properties
+    alignmentEvidence: URIRef
+    alignmentScore: URIRef
     articulationPoint: URIRef
     asOfDate: URIRef
     betweenness: URIRef
@@ -123,11 +137,18 @@ class PK(DefinedNamespace):
     CityLevel: URIRef
     CountyLevel: URIRef
     DomainLeadRole: URIRef
+    FunctionRuleMethod: URIRef
     GreenLight: URIRef
+    LabelSimilarityMethod: URIRef
     LeadRole: URIRef
+    MappingFileMethod: URIRef
     NationalLevel: URIRef
     OpenLight: URIRef
     ProvinceLevel: URIRef
     RedLight: URIRef
     ResponsibleRole: URIRef
+    SameDomainMethod: URIRef
+    SharedPlatformMethod: URIRef
+    SharedReferenceMethod: URIRef
+    TextSimilarityMethod: URIRef
     YellowLight: URIRef

@@ -31,6 +31,7 @@ LEVELS = ("county", "city", "province", "national")
 _FIELDS = frozenset({"name", "aliases", "kind", "level", "function", "parent", "collective", "pattern", "note"})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _SLOTS = {"county": "county", "city": "city", "province": "province"}  # placeholder → place level
+_LEVEL_PREFIX = {"county": "县", "city": "市", "province": "省"}  # how a plan names its own level's bodies
 _WS = re.compile(r"\s+")
 
 # Suffix rules for names the registry does not know, tried in order: the first match wins, so the
@@ -129,6 +130,24 @@ def place_for_issuer(issuer: str, places: dict[str, Place]) -> Place | None:
             return p
     starts = [p for p in places.values() if key.startswith(p.name)]
     return max(starts, key=lambda p: len(p.name), default=None)
+
+
+def place_at_level(place: Place | None, level: str, places: dict[str, Place]) -> Place | None:
+    """Return the division at ``level`` that ``place`` lies in (``place`` itself at its own level).
+
+    None when ``level`` is below ``place`` or the chain of parents does not reach it.
+
+    Example:
+        >>> place_at_level(load_places()["371724"], "province", load_places()).name
+        '山东省'
+    """
+    seen: set[str] = set()
+    while place is not None and place.code not in seen:
+        if place.level == level:
+            return place
+        seen.add(place.code)
+        place = places.get(place.parent) if place.parent else None
+    return None
 
 
 @dataclass(frozen=True)
@@ -267,7 +286,8 @@ class Registry:
         for p in [place] if place else (self._counties() or [None]):
             index = self._index(p)
             bare = key.removeprefix("中共")
-            written_out = "县" + bare.removeprefix(p.name) if p and bare.startswith(p.name) else key
+            own = _LEVEL_PREFIX.get(p.level, "") if p else ""
+            written_out = own + bare.removeprefix(p.name) if p and own and bare.startswith(p.name) else key
             for candidate in (key, written_out):
                 if candidate in index:
                     return self._organization(*index[candidate])
@@ -285,6 +305,59 @@ class Registry:
 
     def collective_patterns(self) -> list[re.Pattern[str]]:
         return [e.pattern for e in self.entries if e.pattern]
+
+    # -- Across levels: where a body sits, who manages it, who does the same job higher up ----------
+
+    def home_place(self, org: Organization, place: Place | None) -> Place | None:
+        """Return the division ``org`` belongs to when named in a plan of ``place``.
+
+        A county plan names city bodies too (市生态环境局): they belong to the city above, so every
+        plan that names them gives them the same IRI. A body at or below the plan's own level (or
+        whose level the places do not reach) belongs to the plan's place.
+
+        Example:
+            >>> r, juye = Registry.load(), load_places()["371724"]
+            >>> r.home_place(r.resolve("市生态环境局", place=juye), juye).name
+            '菏泽市'
+        """
+        return place_at_level(place, org.level, self.places) or place
+
+    def parent_of(self, org: Organization, place: Place | None) -> Organization | None:
+        """Return the registered body that manages ``org`` vertically, or None."""
+        if not org.parent:
+            return None
+        parent = self.resolve(org.parent, place=place)
+        return parent if parent.known else None
+
+    def higher_counterparts(self, org: Organization,
+                            place: Place | None) -> list[tuple[Organization, Place]]:
+        """Return the bodies of ``org``'s function at each level above it, with the division of each.
+
+        The rule: at each higher level (city, province, national) the division above ``org``'s own
+        place is found in the place hierarchy; the registry entry of that level with the same
+        ``function`` key, filled for that division, is the counterpart. When no entry or more than
+        one entry has the function at that level (several telecom companies), no counterpart is
+        claimed for that level: a guess would link the wrong body. Collectives have none.
+
+        Example:
+            >>> r, juye = Registry.load(), load_places()["371724"]
+            >>> [c.name for c, _ in r.higher_counterparts(r.resolve("县市场监管局", place=juye), juye)]
+            ['菏泽市市场监督管理局', '山东省市场监督管理局']
+        """
+        if not org.known or org.collective or not org.function or org.level not in LEVELS:
+            return []
+        home = self.home_place(org, place)
+        out = []
+        for level in LEVELS[LEVELS.index(org.level) + 1:]:
+            higher = place_at_level(home, level, self.places)
+            entries = [e for e in self.entries
+                       if e.level == level and e.function == org.function and not e.collective]
+            if higher is None or len(entries) != 1:
+                continue
+            slots = self._slots(higher)
+            if self._fill(entries[0].name, slots) is not None:
+                out.append((self._organization(entries[0], slots), higher))
+        return out
 
 
 def unknown_organization(name: str, *, place: Place | None = None) -> Organization:

@@ -15,6 +15,8 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
 
 from kg.iri import child_iri, iri_for
 from kg.namespace import PK
+from loaders.functions import concept_triples, default_scheme
+from loaders.org_links import link_triples, organization_links
 from loaders.organizations import Organization, Place, Registry
 from loaders.records import PolicyDocument, Problem, Role, Severity, Span, UnitMention
 
@@ -64,7 +66,11 @@ def place_iri(place: Place) -> URIRef:
 
 
 def organization_iri(org: Organization, place: Place | None) -> URIRef:
-    """Organisations are scoped by jurisdiction: 县市场监督管理局 of one county is not another's."""
+    """Organisations are scoped by jurisdiction: 县市场监督管理局 of one county is not another's.
+
+    ``place`` is the body's own division (Registry.home_place): a city body named in a county plan
+    gets the same IRI as in the city's plan.
+    """
     return iri_for("org", place.code if place else "unplaced", org.name)
 
 
@@ -97,7 +103,7 @@ class TripleWriter:
 
     def organization(self, name: str, source: str, locator: str) -> URIRef:
         org = self.registry.resolve(name, place=self.place)
-        node = organization_iri(org, self.place)
+        node = self.org_node(org)
         if node not in self._orgs:
             self._orgs[node] = org
             if not org.known:
@@ -107,7 +113,17 @@ class TripleWriter:
                 ))
         return node
 
+    def org_node(self, org: Organization) -> URIRef:
+        return organization_iri(org, self.registry.home_place(org, self.place))
+
     def organization_triples(self) -> Iterator[Triple]:
+        # Parents and same-function counterparts at higher levels (loaders/org_links.py) are
+        # described like the plan's own bodies, so links never dangle.
+        found = organization_links(list(self._orgs.values()), self.registry, self.place)
+        for org in found.reached:
+            self._orgs.setdefault(self.org_node(org), org)
+        yield from link_triples(found, self.org_node)
+        yield from concept_triples(default_scheme(), {o.function for o in self._orgs.values() if o.function})
         for node, org in sorted(self._orgs.items()):
             yield (node, RDF.type, ORG.Organization)
             yield (node, RDF.type, KIND_CLASSES.get(org.kind, PK.GovernmentAgency))
@@ -121,8 +137,9 @@ class TripleWriter:
                 yield (node, PK.level, LEVELS[org.level])
             if org.function:
                 yield (node, PK.governmentFunction, iri_for("function", org.function))
-            if self.place is not None:
-                yield (node, PK.jurisdiction, place_iri(self.place))
+            home = self.registry.home_place(org, self.place)
+            if home is not None:
+                yield (node, PK.jurisdiction, place_iri(home))
 
     def assignment(self, holder: URIRef, doc: PolicyDocument, doc_iri: URIRef,
                    mention: UnitMention, locator: str) -> Iterator[Triple]:

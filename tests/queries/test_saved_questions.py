@@ -29,6 +29,7 @@ ANALYST_QUESTIONS = [
 # Values for required parameters, by parameter name, so every question can run.
 SAMPLE_PARAMS = {"org": COMMERCE, "org_a": COMMERCE, "org_b": NDRC, "node": TASK + "1", "task": TASK + "1"}
 QUERIES = load_queries()
+NEEDS_A_HIGHER_PLAN = {"link_alignments", "link_implemented_tasks"}
 
 
 def sample_params(name: str) -> dict[str, str]:
@@ -64,7 +65,8 @@ def test_every_saved_question_answers_the_same_on_the_embedded_store_and_an_oxig
     params = sample_params(name)
     local = rows_of(bundled_graph, name, **params)
     remote = rows_of(RemoteStore(oxigraph_server), name, **params)
-    assert local, f"{name} has no answer on the bundled plan"
+    # link_* questions about alignments need a higher plan and `policykg link`; tested in test_linking_*.
+    assert local or name in NEEDS_A_HIGHER_PLAN, f"{name} has no answer on the bundled plan"
     assert len(local) == len(remote)
     if name in ANALYST_QUESTIONS:
         # Lists inside cells (GROUP_CONCAT) are ordered by the queries, so the rows match exactly.

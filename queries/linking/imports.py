@@ -1,0 +1,221 @@
+"""Outside ontologies and knowledge graphs, mapped onto policykg's vocabulary and linked to its nodes.
+
+A province's or city's graph arrives as an RDF file or a SPARQL endpoint, in its own vocabulary.
+SSSOM mapping files say which of its classes, properties and individuals mean which of ours; this
+module rewrites its triples into our vocabulary (so the aligner and the saved queries see its
+plans and bodies like our own) and links what the mapping file did not: places by division code,
+organisations by government function, level and place, else by name.
+
+Which mappings are safe to rewrite with: exactMatch / equivalentClass / equivalentProperty /
+sameAs, and outside-narrower-than-ours (skos:broadMatch, rdfs:subClassOf, rdfs:subPropertyOf read
+outside → ours). A broader or merely close outside term is never rewritten into ours — that would
+claim more than the mapping says — but close and related matches are kept as skos links.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from kg.graph import PREFIXES
+from kg.iri import BASE, iri_for
+from kg.namespace import PK
+from queries.library import rows_from_result
+from queries.linking.align import Alignment
+from queries.linking.endpoint import CachedEndpoint
+from queries.linking.similarity import label_similarity
+from queries.linking.sssom import MappingSet
+
+OURS = (str(PK._NS), BASE)
+_REWRITE = frozenset({"skos:exactMatch", "owl:equivalentClass", "owl:equivalentProperty", "owl:sameAs",
+                      "skos:broadMatch", "rdfs:subClassOf", "rdfs:subPropertyOf"})
+_INVERSE = {"skos:broadMatch": "skos:narrowMatch", "skos:narrowMatch": "skos:broadMatch",
+            "rdfs:subClassOf": "superClassOf", "rdfs:subPropertyOf": "superPropertyOf"}
+_LINK_PREDICATES = {"skos:closeMatch": SKOS.closeMatch, "skos:relatedMatch": SKOS.relatedMatch,
+                    "skos:narrowMatch": SKOS.narrowMatch, "skos:broadMatch": SKOS.broadMatch,
+                    "skos:exactMatch": SKOS.exactMatch}
+# Kept as they are: the vocabularies policykg itself uses for names and identity.
+PASS_THROUGH = frozenset({RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title,
+                          DCTERMS.identifier, OWL.sameAs, SKOS.exactMatch})
+
+
+def is_ours(iri: str) -> bool:
+    return iri.startswith(OURS)
+
+
+@dataclass
+class ImportReport:
+    """What an import read, kept and left out, for the analyst to check the mapping file against."""
+
+    source: str
+    triples_read: int = 0
+    triples_kept: int = 0
+    rewritten_terms: int = 0
+    dropped_predicates: Counter[str] = field(default_factory=Counter)
+    unmapped_classes: Counter[str] = field(default_factory=Counter)
+    places_matched: int = 0
+    organizations_matched: list[Alignment] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"{self.source}: read {self.triples_read} triples, kept {self.triples_kept} "
+               f"({self.rewritten_terms} terms mapped), {self.places_matched} place(s) and "
+               f"{len(self.organizations_matched)} organisation(s) matched"]
+        for iri, n in self.unmapped_classes.most_common(10):
+            out.append(f"  unmapped class {iri} ({n} instances): add it to the mapping file to import them")
+        for iri, n in self.dropped_predicates.most_common(10):
+            out.append(f"  unmapped property {iri} ({n} triples left out)")
+        return out
+
+
+class Translator:
+    """Rewrites outside terms into ours, as the mapping sets allow.
+
+    Example:
+        >>> from queries.linking.sssom import parse_sssom
+        >>> ms = parse_sssom("# curie_map:\\n#   ex: http://example.org/\\n"
+        ...     "subject_id\\tpredicate_id\\tobject_id\\tmapping_justification\\n"
+        ...     "ex:Task\\tskos:exactMatch\\tpk:Task\\tsemapv:ManualMappingCuration\\n")
+        >>> Translator([ms]).table["http://example.org/Task"]
+        'https://w3id.org/policykg/ontology#Task'
+    """
+
+    def __init__(self, mapping_sets: Iterable[MappingSet]) -> None:
+        self.table: dict[str, str] = {}
+        self.links: list[tuple[URIRef, URIRef, URIRef]] = []
+        for ms in mapping_sets:
+            for m in ms.mappings:
+                s_ours, o_ours = is_ours(m.subject), is_ours(m.object)
+                if s_ours and o_ours:
+                    continue
+                if s_ours:  # our published direction (pk:X … outside:Y): read it the other way
+                    outside, ours, predicate = m.object, m.subject, _INVERSE.get(m.predicate, m.predicate)
+                else:  # import direction (outside:X … ours:Y), the convention for files we are given
+                    outside, ours, predicate = m.subject, m.object, m.predicate
+                if predicate in _REWRITE:
+                    self.table.setdefault(outside, ours)
+                if predicate in _LINK_PREDICATES and not m.subject_type.startswith(("owl", "rdf")):
+                    self.links.append((URIRef(m.subject), _LINK_PREDICATES[m.predicate], URIRef(m.object)))
+
+    def outside_classes(self) -> list[str]:
+        """The outside terms that map to a class of ours (what to fetch instances of).
+
+        A class is told from a property by its name, as every vocabulary policykg maps to writes
+        them (pk:Task, org:Organization vs pk:text, skos:prefLabel).
+        """
+        return sorted(k for k, v in self.table.items() if v.rsplit("#", 1)[-1].rsplit("/", 1)[-1][:1].isupper())
+
+    def translate(self, g: Graph, *, source: str) -> tuple[Graph, ImportReport]:
+        """Return ``g`` rewritten into our vocabulary, and what was kept and left out."""
+        out, report = Graph(), ImportReport(source=source, triples_read=len(g))
+        used: set[str] = set()
+
+        def term(t: Any) -> Any:
+            if isinstance(t, URIRef) and str(t) in self.table:
+                used.add(str(t))
+                return URIRef(self.table[str(t)])
+            return t
+
+        for s, p, o in g:
+            if p == RDF.type:
+                if str(o) not in self.table:
+                    report.unmapped_classes[str(o)] += 1
+                    continue
+                out.add((term(s), RDF.type, term(o)))
+            elif str(p) in self.table or p in PASS_THROUGH:
+                out.add((term(s), term(p), term(o)))
+            else:
+                report.dropped_predicates[str(p)] += 1
+        for s, p, o in self.links:
+            out.add((s, p, o))
+        for outside in sorted(used):
+            if not is_ours(outside) and is_ours(self.table[outside]) and "#" not in self.table[outside]:
+                out.add((URIRef(self.table[outside]), SKOS.exactMatch, URIRef(outside)))
+        report.rewritten_terms = len(used)
+        match_places(out, report)
+        report.triples_kept = len(out)
+        return out, report
+
+
+def match_places(g: Graph, report: ImportReport) -> None:
+    """Give every imported division with a pk:divisionCode our IRI for that code (in place), keeping
+    its own IRI as a skos:exactMatch: a GB/T 2260 code names one division whoever publishes it."""
+    for place, code in list(g.subject_objects(PK.divisionCode)):
+        ours = iri_for("place", str(code))
+        if place == ours:
+            continue
+        for s, p, o in list(g.triples((place, None, None))):
+            g.remove((s, p, o))
+            g.add((ours, p, o))
+        for s, p, o in list(g.triples((None, None, place))):
+            g.remove((s, p, o))
+            g.add((s, p, ours))
+        g.add((ours, SKOS.exactMatch, place))
+        report.places_matched += 1
+
+
+_ORGS = """
+SELECT ?org ?name ?function ?level ?place WHERE {
+  ?org a org:Organization ; skos:prefLabel ?name .
+  OPTIONAL { ?org pk:governmentFunction ?function } OPTIONAL { ?org pk:level ?level }
+  OPTIONAL { ?org pk:jurisdiction ?place } }"""
+
+
+def match_organizations(imported: Graph, local: Any, *, place_names: Iterable[str] = (),
+                        min_label: float = 0.8) -> list[Alignment]:
+    """Return links from our organisations to imported ones.
+
+    By rule first: the one body of ours with the same function, level and division (the counterpart
+    rule in reverse). Else by name, place names removed, at or above ``min_label`` (same level if
+    both say): skos:exactMatch when the names are equal, skos:closeMatch otherwise.
+    """
+    theirs = rows_from_result(imported.query(_ORGS, initNs=PREFIXES))
+    ours = [r for r in rows_from_result(local.query(_ORGS, initNs=PREFIXES)) if r["org"] not in
+            {t["org"] for t in theirs}]
+    names = sorted(set(place_names), key=len, reverse=True)
+
+    def bare(name: str) -> str:
+        for n in names:
+            name = name.replace(n, "")
+        return name
+
+    found: dict[str, Alignment] = {}
+    for t in theirs:
+        if t["org"] in found:
+            continue
+        same = [o for o in ours if t.get("function") and o.get("function") == t["function"]
+                and o.get("level") == t.get("level") and o.get("place") == t.get("place")]
+        if len({o["org"] for o in same}) == 1:
+            found[t["org"]] = Alignment(same[0]["org"], t["org"], SKOS.exactMatch, 1.0, ("function_rule",),
+                                        (f"same function, level and division: {same[0]['name']} / {t['name']}",))
+            continue
+        scored = [(label_similarity(bare(o["name"]), bare(t["name"])), o["org"], o["name"]) for o in ours
+                  if not (o.get("level") and t.get("level")) or o["level"] == t["level"]]
+        score, org, name = max(scored, default=(0.0, "", ""))
+        if score >= min_label:
+            found[t["org"]] = Alignment(org, t["org"], SKOS.exactMatch if score == 1.0 else SKOS.closeMatch,
+                                        round(score, 4), ("label_similarity",), (f"names {name} / {t['name']}",))
+    return sorted(found.values(), key=lambda a: (a.subject, a.object))
+
+
+def fetch_outside_graph(endpoint: CachedEndpoint, translator: Translator, *, limit: int = 200_000) -> Graph:
+    """Return the triples of every instance of an outside class the mapping covers, from ``endpoint``."""
+    classes = translator.outside_classes()
+    if not classes:
+        return Graph()
+    values = " ".join(f"<{c}>" for c in classes)
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?c {{ {values} }} ?s a ?c ; ?p ?o }} LIMIT {int(limit)}"
+    g = endpoint.construct(query)
+    # Divisions are often described apart from the plans that point at them: fetch those too.
+    places = sorted({str(o) for o in g.objects() if isinstance(o, URIRef)} - {str(s) for s in g.subjects()})
+    if places and any(v == str(PK.divisionCode) for v in translator.table.values()):
+        code_props = " ".join(f"<{k}>" for k, v in translator.table.items() if v == str(PK.divisionCode))
+        refs = " ".join(f"<{p}>" for p in places[:500])
+        g += endpoint.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {refs} }} "
+                                f"VALUES ?code {{ {code_props} }} ?s ?code ?c ; ?p ?o }}")
+    return g
+
