@@ -54,7 +54,7 @@ def test_build_a_directory_into_named_graphs(tmp_path: Path, capsys) -> None:
     for name in ("prefix-brackets.txt", "suffix-style.txt", "label-lines.txt"):
         shutil.copy(LAYOUTS / name, plans / name)
     out = tmp_path / "corpus.trig"
-    code, stdout, err = run(["build", plans, "--out", out, "--no-validate"], capsys)
+    code, stdout, err = run(["build", plans, "--out", out], capsys)
     assert code == 0, err
     assert "3 document(s)" in stdout
     assert "[1/3] label-lines.txt" in err and "[3/3] suffix-style.txt" in err
@@ -72,7 +72,7 @@ def test_review_then_correct_then_rebuild(tmp_path: Path, capsys) -> None:
     fix = tmp_path / "fix.yaml"
     fix.write_text("document: plan.txt\ntasks:\n  - task: 2\n    lead: [县大数据中心]\n    responsible: [县市场监管局]\n",
                    encoding="utf-8")
-    code, out, err = run(["build", plan, "--out", tmp_path / "kg.ttl", "--corrections", fix, "--no-validate"], capsys)
+    code, out, err = run(["build", plan, "--out", tmp_path / "kg.ttl", "--corrections", fix], capsys)
     assert code == 0, err
     assert "corrected: lead, responsible [fix.yaml]" in err
 
