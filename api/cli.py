@@ -77,6 +77,8 @@ def build(
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="Also load the graph into this SPARQL server (Graph Store Protocol).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
+    validate: Annotated[bool, typer.Option("--validate/--no-validate", help="Check the graph against the "
+                                           "SHACL shapes and print problems as warnings.")] = True,
 ) -> None:
     """Read plan texts and write the knowledge graph, with a summary and any warnings."""
     from api.cli_corpus import build_and_save
@@ -101,6 +103,10 @@ def build(
         f"{s['preconditions']} preconditions, {s['triples']} triples; "
         f"{s['problems_warn']} warning(s), {s['problems_error']} error(s)"
     )
+    if validate:
+        from api.cli_reason import print_build_validation
+
+        print_build_validation(result.graph, quiet=quiet)
 
 
 @app.command()

@@ -1,0 +1,235 @@
+"""HermiT classification and consistency (kg.reasoner), on a hand-checked plan and the bundled one.
+
+Every defined class is checked twice: on tests/data/reasoning/mini_plan.ttl against answers
+worked out by hand (see its header), and on the bundled plan against an independent SPARQL
+query over the asserted graph, member for member.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import require_system_dependency
+from rdflib import RDF, Literal, URIRef
+from rdflib.namespace import ORG
+
+from kg.graph import load_graph, load_ontology, new_graph
+from kg.namespace import PK
+from kg.reasoner import (
+    INFERRED_GRAPH,
+    InconsistentGraph,
+    ReasonerUnavailable,
+    reason_graph,
+    write_inferred,
+)
+
+MINI = Path(__file__).resolve().parents[1] / "data" / "reasoning" / "mini_plan.ttl"
+DOC = "https://w3id.org/policykg/id/document/mini/"
+ORGS = "https://w3id.org/policykg/id/org/371724/"
+
+
+@pytest.fixture(scope="module")
+def java() -> str:
+    path = shutil.which("java")
+    if path is None:
+        require_system_dependency("Java (Debian package default-jre-headless), needed by the HermiT reasoner")
+    return path
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_graph(MINI)
+
+
+@pytest.fixture(scope="module")
+def mini_result(java, mini):
+    return reason_graph(mini)
+
+
+@pytest.fixture(scope="module")
+def bundled_result(java, bundled_graph):
+    return reason_graph(bundled_graph)
+
+
+def members(result, cls) -> set[str]:
+    return {str(s) for s in result.inferred.subjects(RDF.type, cls)}
+
+
+def tasks(*numbers: int) -> set[str]:
+    return {f"{DOC}task/{n}" for n in numbers}
+
+
+# -- the hand-checked plan --------------------------------------------------------------------
+
+@pytest.mark.java
+def test_mini_plan_classes_match_hand_answers(mini_result):
+    assert members(mini_result, PK.CrossDepartmentTask) == tasks(1, 2)
+    assert members(mini_result, PK.JointlyLedTask) == tasks(2)
+    assert members(mini_result, PK.HigherLevelDependentTask) == tasks(3, 4)
+    assert members(mini_result, PK.FourthQuarterTask) == tasks(2, 4)
+    assert members(mini_result, PK.FourthQuarterDeadline) == {f"{DOC}dl/2", f"{DOC}dl/4"}
+    assert members(mini_result, PK.MultiDomainLeadOrganization) == {ORGS + "market", ORGS + "approval"}
+    assert members(mini_result, PK.SingleOrganization) == {ORGS + o for o in ("gov", "market", "drc", "approval", "power")}
+    assert mini_result.counts[PK.CrossDepartmentTask] == 2
+
+
+@pytest.mark.java
+def test_mini_plan_rule_derives_leads_task_in(mini_result):
+    pairs = {(str(a).rsplit("/", 1)[-1], str(b).rsplit("/", 1)[-1])
+             for a, b in mini_result.inferred.subject_objects(PK.leadsTaskIn)}
+    assert pairs == {("market", "1"), ("drc", "1"), ("market", "2"), ("approval", "2"), ("approval", "3"),
+                     ("others", "2"), ("others", "3")}
+
+
+@pytest.mark.java
+def test_inferred_graph_holds_only_derived_triples(mini, mini_result):
+    for s, p, o in mini_result.inferred:
+        if s == INFERRED_GRAPH:
+            continue
+        assert (s, p, o) not in mini
+        assert p == PK.leadsTaskIn or o in set(mini_result.counts)
+
+
+@pytest.mark.java
+def test_write_inferred_keeps_inferred_triples_in_their_named_graph(tmp_path, mini, mini_result):
+    from rdflib import Dataset
+
+    path = write_inferred(mini, mini_result, tmp_path / "inferred.trig")
+    ds = Dataset()
+    ds.parse(path, format="trig")
+    named = ds.graph(INFERRED_GRAPH)
+    assert (URIRef(f"{DOC}task/2"), RDF.type, PK.JointlyLedTask) in named
+    assert (URIRef(f"{DOC}task/2"), RDF.type, PK.JointlyLedTask) not in ds.default_graph
+    assert (URIRef(f"{DOC}task/2"), RDF.type, PK.Task) in ds.default_graph
+    merged = load_graph(path)  # what `policykg serve --graph …trig` sees
+    assert (URIRef(f"{DOC}task/2"), RDF.type, PK.JointlyLedTask) in merged
+
+
+# -- the bundled plan: each class equals its SPARQL counterpart ------------------------------
+
+SINGLE = """?o a org:Organization , ?kind . ?kind rdfs:subClassOf org:Organization .
+            FILTER (?kind != pk:CollectiveUnit)"""
+EQUIVALENT_SPARQL = {
+    PK.SingleOrganization: f"SELECT DISTINCT (?o AS ?x) WHERE {{ {SINGLE} }}",
+    PK.CrossDepartmentTask: f"""SELECT ?x WHERE {{ {{ SELECT ?x (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+            ?x a pk:Task ; pk:leadUnit|pk:responsibleUnit|pk:involvesUnit ?o . {SINGLE} }} GROUP BY ?x }}
+            FILTER (?n >= 2) }}""",
+    PK.JointlyLedTask: f"""SELECT ?x WHERE {{ {{ SELECT ?x (COUNT(DISTINCT ?o) AS ?n) WHERE {{
+            ?x a pk:Task ; pk:leadUnit ?o . {SINGLE} }} GROUP BY ?x }} FILTER (?n >= 2) }}""",
+    PK.HigherLevelDependentTask: """SELECT DISTINCT ?x WHERE { ?x a pk:Task .
+            { ?x pk:followsHigherDeployment true } UNION { ?x pk:hasDeploymentWait ?w . ?w a pk:DeploymentWait } }""",
+    # Months from the xsd:date itself, so the loader's pk:deadlineMonth is checked too.
+    PK.FourthQuarterDeadline: """SELECT DISTINCT ?x WHERE { ?x a pk:Deadline ; time:inXSDDate ?d .
+            FILTER (MONTH(?d) >= 10) }""",
+    PK.FourthQuarterTask: """SELECT DISTINCT ?x WHERE { ?x a pk:Task ; pk:hasDeadline ?dl .
+            ?dl a pk:Deadline ; time:inXSDDate ?d . FILTER (MONTH(?d) >= 10) }""",
+    PK.MultiDomainLeadOrganization: f"""SELECT (?o AS ?x) WHERE {{ {{ SELECT ?o (COUNT(DISTINCT ?dom) AS ?n) WHERE {{
+            ?t pk:leadUnit ?o ; pk:inDomain ?dom . ?dom a pk:Domain . {SINGLE} }} GROUP BY ?o }}
+            FILTER (?n >= 2) }}""",
+}
+
+
+@pytest.fixture(scope="module")
+def bundled_with_ontology(bundled_graph):
+    g = new_graph()
+    for t in bundled_graph:
+        g.add(t)
+    for t in load_ontology():
+        g.add(t)
+    return g
+
+
+@pytest.mark.java
+@pytest.mark.parametrize("cls", list(EQUIVALENT_SPARQL), ids=lambda c: str(c).rsplit("#", 1)[-1])
+def test_bundled_class_equals_its_sparql_query(cls, bundled_result, bundled_with_ontology):
+    from kg.graph import PREFIXES
+
+    expected = {str(r[0]) for r in bundled_with_ontology.query(EQUIVALENT_SPARQL[cls], initNs=PREFIXES)}
+    assert members(bundled_result, cls) == expected
+    assert bundled_result.counts[cls] == len(expected)
+
+
+@pytest.mark.java
+def test_bundled_classification_is_not_trivial(bundled_result, bundled_graph):
+    n_tasks = len(set(bundled_graph.subjects(RDF.type, PK.Task)))
+    for cls in (PK.CrossDepartmentTask, PK.JointlyLedTask, PK.HigherLevelDependentTask, PK.FourthQuarterTask):
+        assert 0 < bundled_result.counts[cls] < n_tasks, cls
+    assert 0 < bundled_result.counts[PK.MultiDomainLeadOrganization]
+    # The reasoner derives JointlyLedTask ⊑ CrossDepartmentTask from the definitions.
+    assert members(bundled_result, PK.JointlyLedTask) <= members(bundled_result, PK.CrossDepartmentTask)
+
+
+@pytest.mark.java
+def test_bundled_leads_task_in_equals_sparql(bundled_result, bundled_graph):
+    rows = bundled_graph.query("SELECT DISTINCT ?o ?d WHERE { ?t pk:leadUnit ?o ; pk:inDomain ?d }",
+                               initNs={"pk": PK._NS})
+    assert set(bundled_result.inferred.subject_objects(PK.leadsTaskIn)) == {(r[0], r[1]) for r in rows}
+
+
+# -- broken graphs ------------------------------------------------------------------------------
+
+def copy(g):
+    out = new_graph()
+    for t in g:
+        out.add(t)
+    return out
+
+
+@pytest.mark.java
+def test_disjoint_typing_is_explained_with_task_and_sentence(java, mini):
+    g = copy(mini)
+    task3 = URIRef(f"{DOC}task/3")
+    g.add((task3, RDF.type, ORG.Organization))  # a task typed as an organisation
+    with pytest.raises(InconsistentGraph) as e:
+        reason_graph(g)
+    message = str(e.value)
+    assert "DisjointClasses(" in message
+    assert "<task 3> type Organization" in message and "<task 3> type Task" in message
+    assert "简化用电报装，根据上级统一部署推进" in message  # the task's sentence
+    assert e.value.individuals == [str(task3)]
+    assert "Exception" not in message and "java." not in message
+
+
+@pytest.mark.java
+def test_functional_property_clash_names_both_values(java, mini):
+    g = copy(mini)
+    g.add((URIRef(f"{DOC}task/5"), PK.taskNumber, Literal(55)))
+    with pytest.raises(InconsistentGraph) as e:
+        reason_graph(g)
+    lines = e.value.explanation
+    assert "Functional taskNumber" in lines
+    assert any("taskNumber 5" in line for line in lines) and any("taskNumber 55" in line for line in lines)
+
+
+# -- no Java --------------------------------------------------------------------------------------
+
+def test_missing_java_is_one_clear_error(monkeypatch, tmp_path, mini):
+    import owlready2
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no java on PATH
+    monkeypatch.setattr(owlready2, "JAVA_EXE", "java")
+    with pytest.raises(ReasonerUnavailable, match="no Java runtime found .*apt-get install default-jre-headless"):
+        reason_graph(mini)
+
+
+def test_missing_java_in_cli_prints_one_line(capsys):
+    from api.cli import main
+
+    code = main(["reason", "--graph", str(MINI), "--java", "/nonexistent/bin/java", "--out", "/tmp/unused.trig"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("policykg: error: no Java runtime found")
+    assert "Traceback" not in err
+
+
+@pytest.mark.java
+def test_reason_cli_writes_trig_and_counts(java, tmp_path, capsys):
+    from api.cli import main
+
+    out = tmp_path / "inferred.trig"
+    assert main(["reason", "--graph", str(MINI), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "     2  pk:CrossDepartmentTask" in printed and "consistent; wrote" in printed
+    assert out.is_file()
