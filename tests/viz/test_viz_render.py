@@ -159,3 +159,29 @@ def test_cli_writes_pages_and_images(probe_graph, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "policykg: error:" in err and "Traceback" not in err
     assert not (tmp_path / "lib").exists()
+
+
+@pytest.fixture(scope="module")
+def two_plans(probe_graph):
+    from pathlib import Path
+
+    from kg.graph import new_graph
+
+    g = new_graph()
+    for t in probe_graph:
+        g.add(t)
+    g.parse(Path(__file__).resolve().parents[1] / "data" / "analysis" / "mini_plan.ttl", format="turtle")
+    return g
+
+
+def test_one_document_at_a_time(two_plans):
+    docs = sorted({a["doc"] for _, a in load_view_data(two_plans).B.nodes(data=True) if a.get("kind") == "task"})
+    assert len(docs) == 2
+    for d in docs:
+        only = view_payload(load_view_data(two_plans, doc=d))
+        assert only["tasks"] and all(t.startswith(d + "/") for t in only["tasks"])
+    # a picture too big to draw narrows to the first document and lists both
+    html = tasks_page(two_plans, links=SERVER_LINKS, max_nodes=8)
+    p = data_of(html)
+    assert [d["id"] for d in p["documents"]] == sorted(docs, key=lambda d: next(x["label"] for x in p["documents"] if x["id"] == d))
+    assert all(t.startswith(p["document"] + "/") for t in p["tasks"]) and 'id="pk-banner"' in html
