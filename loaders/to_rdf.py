@@ -127,6 +127,10 @@ class TripleWriter:
         for node, org in sorted(self._orgs.items()):
             yield (node, RDF.type, ORG.Organization)
             yield (node, RDF.type, KIND_CLASSES.get(org.kind, PK.GovernmentAgency))
+            if org.collective:
+                # A collective of real bodies (水、电、气、热各专营单位) keeps its kind and is also a
+                # pk:CollectiveUnit, so rankings never count it as one organisation.
+                yield (node, RDF.type, PK.CollectiveUnit)
             yield (node, SKOS.prefLabel, zh(org.name))
             yield (node, RDFS.label, zh(org.name))
             for alias in org.aliases:
