@@ -25,8 +25,8 @@ from queries.analysis.reports import (
 
 
 @pytest.fixture(scope="module")
-def pa() -> PlanAnalysis:
-    return PlanAnalysis.from_source(build_graph([BUNDLED_PLAN]).graph)
+def pa(bundled_graph) -> PlanAnalysis:
+    return PlanAnalysis.from_source(bundled_graph)
 
 
 def count_in_trailers(name: str) -> tuple[int, int]:
@@ -100,3 +100,17 @@ def test_analyses_are_deterministic(pa):
     again = PlanAnalysis.from_source(build_graph([BUNDLED_PLAN]).graph)
     assert bottlenecks_report(pa) == bottlenecks_report(again)
     assert network_report(pa) == network_report(again)
+
+
+def test_the_api_serves_the_same_answers(client, pa):
+    rows = client.get("/analysis/workload").json()
+    assert (rows[0]["organization"], rows[0]["lead"]) == ("县行政审批服务局", 27)
+    assert client.get("/analysis/bottlenecks", params={"top": 5}).json() == bottlenecks_report(pa, top=5)
+
+
+def test_a_remote_store_gives_the_same_answers(oxigraph_server, pa):
+    from queries.store import RemoteStore
+
+    remote = PlanAnalysis.from_source(RemoteStore(oxigraph_server))
+    assert workload_report(remote) == workload_report(pa)
+    assert bottlenecks_report(remote) == bottlenecks_report(pa)
