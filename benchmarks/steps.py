@@ -77,6 +77,7 @@ def step_fastbuild(rec: Recorder, corpus: Path, graph: Path, workers: int | None
     rec["triples"] = len(fb.graph)
     rec["tasks"] = fb.tasks
     rec["co_assignments"] = fb.co_assignments
+    rec["materialize_s"] = round(fb.materialize_s, 2)
     rec["problems"] = dict(fb.problems)
     _, dt = timed(save_graph_native, fb.graph, graph)
     rec["save_s"] = round(dt, 2)
