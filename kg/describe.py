@@ -57,9 +57,12 @@ def describe_node(g: Graph, node: Node) -> NodeDescription:
     """
     kind = _kind(g, node)
     owner = _owner_task(g, node)
-    number = _int(g.value(owner, PK.taskNumber)) if owner is not None else None
+    # A task with two numbers is itself a data error; name it by all of them, sorted, and file
+    # it under the smallest, so the description does not depend on triple order.
+    numbers = sorted(n for n in (_int(v) for v in g.objects(owner, PK.taskNumber)) if n is not None) if owner else []
+    number = numbers[0] if numbers else None
     if kind == "task":
-        label = f"task {number}" if number is not None else f"task {_tail(node)}"
+        label = f"task {'/'.join(map(str, numbers))}" if numbers else f"task {_tail(node)}"
     elif kind == "domain":
         n = g.value(node, PK.domainNumber)
         label = f"domain {n} {_text(g, node)}".rstrip() if n is not None else f"domain {_text(g, node)}"

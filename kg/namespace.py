@@ -39,6 +39,7 @@ class PK(DefinedNamespace):
     OrganizationMeasurement: URIRef
     PartyOrgan: URIRef
     PeopleGovernment: URIRef
+    PlanComparison: URIRef
     PolicyDocument: URIRef
     PolicyReference: URIRef
     Precondition: URIRef
@@ -51,6 +52,7 @@ class PK(DefinedNamespace):
     StatusLight: URIRef
     Target: URIRef
     Task: URIRef
+    TaskChange: URIRef
     TaskStatus: URIRef
     TextSpan: URIRef
     TitleReference: URIRef
@@ -65,18 +67,22 @@ class PK(DefinedNamespace):
     alignmentSubject: URIRef
     cites: URIRef
     coAssignee: URIRef
+    comparedFrom: URIRef
+    comparedTo: URIRef
     counterpartOf: URIRef
     deploymentLevel: URIRef
     deploymentTask: URIRef
     domainLead: URIRef
     evidence: URIRef
     fromAnalysis: URIRef
+    fromTask: URIRef
     governmentFunction: URIRef
     hasAssignment: URIRef
     hasDeadline: URIRef
     hasDeploymentWait: URIRef
     hasPrecondition: URIRef
     hasTarget: URIRef
+    hasTaskChange: URIRef
     higherCounterpart: URIRef
     implements: URIRef
     inDocument: URIRef
@@ -92,6 +98,7 @@ class PK(DefinedNamespace):
     role: URIRef
     statusLight: URIRef
     statusOf: URIRef
+    toTask: URIRef
     withinDivision: URIRef
 
     # Datatype properties
@@ -103,6 +110,8 @@ class PK(DefinedNamespace):
     bottleneckRank: URIRef
     bottleneckReason: URIRef
     bottleneckScore: URIRef
+    changeKind: URIRef
+    changedField: URIRef
     communityNumber: URIRef
     comparator: URIRef
     coreNumber: URIRef
@@ -123,6 +132,7 @@ class PK(DefinedNamespace):
     responsibleTaskCount: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef
+    similarity: URIRef
     sourceEncoding: URIRef
     sourceFile: URIRef
     sourceText: URIRef

@@ -6,7 +6,10 @@ HermiT's input is built here rather than handed the whole built graph, for three
   dropped (pk:deadlineMonth carries what the Q4 classes need);
 - the unique-name assumption OWL lacks: organisations and domains get owl:AllDifferent, since their
   IRIs are minted from distinct canonical names and numbers (kg/iri.py). Without it no
-  "at least 2 distinct organisations" could ever be derived.
+  "at least 2 distinct organisations" could ever be derived;
+- one closed-world statement: the registry marks every collective unit, so each organisation not
+  typed pk:CollectiveUnit is typed ``not pk:CollectiveUnit``. Under the open world nothing could
+  ever be shown to be a pk:SingleOrganization otherwise.
 Terms of other vocabularies the ontology aligns to (prov:, org:, skos: …) are declared with the
 kind their pk: sub-terms have, so the OWL API does not have to guess them.
 
@@ -75,6 +78,9 @@ class ReasoningInput:
         for s in kept:
             for o in self.abox.objects(s, RDF.type):
                 abox.add((s, RDF.type, o))
+                if isinstance(o, BNode):  # a class expression: bring its description along
+                    for t in self.abox.triples((o, None, None)):
+                        abox.add(t)
         # Distinctness only matters where individuals are counted: among the fillers of the
         # counted properties. Declaring it for all 130 organisations of a county would put 8000
         # inequalities into every realisation test for nothing.
@@ -113,7 +119,14 @@ def reasoning_input(data: Graph, ontology: Graph) -> ReasoningInput:
             abox.add((s, p, o))
 
     _declare_foreign_terms(tbox, abox)
-    distinct = _instances(abox, ORG.Organization, ontology) | _instances(abox, PK.Domain, ontology)
+    organizations = _instances(abox, ORG.Organization, ontology)
+    for org in organizations:
+        if (org, RDF.type, PK.CollectiveUnit) not in abox:
+            complement = BNode()  # one blank node per use, as the OWL 2 RDF mapping requires
+            abox.add((complement, RDF.type, OWL.Class))
+            abox.add((complement, OWL.complementOf, PK.CollectiveUnit))
+            abox.add((org, RDF.type, complement))
+    distinct = organizations | _instances(abox, PK.Domain, ontology)
     return ReasoningInput(tbox, abox, distinct)
 
 

@@ -27,6 +27,7 @@ from kg.reasoner.input import ReasoningInput, defined_classes, derived_propertie
 
 INFERRED_GRAPH = URIRef("https://w3id.org/policykg/graph/inferred")
 _RENAMED = "https://w3id.org/policykg/reasoning/"
+_BUILTIN = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
 
 
 @dataclass
@@ -136,7 +137,8 @@ def write_inferred(data: Graph, result: ReasoningResult, path: str | Path) -> Pa
 def _inconsistent(data: Graph, inp: ReasoningInput, java: str, memory_mb: int) -> InconsistentGraph:
     """Build the error: ask Pellet for an explanation on a copy whose individuals have short names."""
     tbox_terms = set(inp.tbox.subjects())
-    nodes = {n for t in inp.abox for n in (t[0], t[2]) if isinstance(n, URIRef) and n not in tbox_terms}
+    nodes = {n for t in inp.abox for n in (t[0], t[2])
+             if isinstance(n, URIRef) and n not in tbox_terms and not str(n).startswith(_BUILTIN)}
     names = {n: URIRef(f"{_RENAMED}ind{i}") for i, n in enumerate(sorted(nodes), start=1)}
     renamed = ReasoningInput(inp.tbox, _rename(inp.abox, names), {names.get(d, d) for d in inp.distinct})
     lines = hermit.explain_inconsistency(renamed.full(), java=java, memory_mb=memory_mb)
