@@ -55,8 +55,8 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
         LoadError: a graph file is not valid RDF.
     """
     limits = {"max_rows": settings.max_rows, "max_bytes": settings.max_query_bytes}
-    memory = settings.extra.get("query_worker_memory_mb")
-    common: dict[str, Any] = {"limits": limits, "memory_mb": int(memory) if memory else None}
+    memory = settings.extra.get("query_worker_memory_mb")  # MB; 0 = unlimited; unset = sized to the data
+    common: dict[str, Any] = {"limits": limits, "memory_mb": int(memory) if memory not in (None, "") else None}
     if settings.endpoint:
         from queries.store import RemoteStore
 

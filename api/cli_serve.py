@@ -27,6 +27,9 @@ def serve(
     max_rows: Annotated[int | None, typer.Option(help="Rows a /sparql answer returns at most (default 10000).",
                                                  min=1)] = None,
     workers: Annotated[int, typer.Option(help="SPARQL worker processes, i.e. queries run at once.", min=1)] = 2,
+    worker_memory_mb: Annotated[int | None, typer.Option(
+        help="Memory cap of each SPARQL worker in MB (0: none). Default: twice the loaded store, "
+             "at least +1 GiB.", min=0)] = None,
 ) -> None:
     """Serve the graph over HTTP: /sparql, /query, /queries, /tasks, /organizations, /docs."""
     import uvicorn
@@ -36,7 +39,10 @@ def serve(
     from kg.settings import get_settings
 
     base = get_settings()
-    changes: dict[str, object] = {"extra": {**base.extra, "query_workers": str(workers)}}
+    extra = {**base.extra, "query_workers": str(workers)}
+    if worker_memory_mb is not None:
+        extra["query_worker_memory_mb"] = str(worker_memory_mb)
+    changes: dict[str, object] = {"extra": extra}
     for name, value in (("host", host), ("port", port), ("endpoint", endpoint), ("query_timeout", timeout),
                         ("max_rows", max_rows)):
         if value is not None:

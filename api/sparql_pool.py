@@ -84,7 +84,8 @@ class QueryPool:
     Args:
         init: what each worker loads: ``{"sources": [(bytes, rdflib format name, base IRI)…]}`` for an
             embedded store, or ``{"endpoint": URL}`` for a remote one; plus ``limits``
-            (max_rows, max_bytes, max_depth) and optionally ``memory_mb``.
+            (max_rows, max_bytes, max_depth) and optionally ``memory_mb`` (the worker's address
+            space cap; 0 = none; by default twice the loaded store, at least +1 GiB).
         size: number of workers, i.e. queries answered at the same time.
         timeout: seconds a query may run (parsing and serialising included).
     """
@@ -181,7 +182,8 @@ class QueryPool:
             reply = w.conn.recv()
         except (EOFError, OSError) as e:
             self._replace(w, f"died: {e!r}")
-            raise StoreError("the query worker died while answering (out of memory?)") from None
+            raise StoreError("the query worker died while answering (most likely the query needed more "
+                             "memory than a worker may use)") from None
         self._idle.put(w)
         if reply.get("ok"):
             return reply

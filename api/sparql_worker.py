@@ -173,10 +173,10 @@ def _check_graphs(executor: EmbeddedExecutor | RemoteExecutor, wanted: list[str]
 def serve(conn: Connection) -> None:
     """Answer requests on ``conn`` until it closes."""
     init = conn.recv()["init"]
-    _limit_memory(init.get("memory_mb"))
     limits = Limits(**init.get("limits", {}))
     executor = make_executor(init)
     check_query("ASK {}")  # imports and warms rdflib's parser before the first real query
+    _limit_memory(init.get("memory_mb"))
     conn.send({"ready": True, **executor.info()})
     while True:
         try:
@@ -187,16 +187,25 @@ def serve(conn: Connection) -> None:
 
 
 def _limit_memory(megabytes: int | None) -> None:
-    # A runaway query should end this process, not the machine; the pool replaces the worker.
-    if not megabytes:
+    """Cap this process's address space, so a runaway query ends the worker, not the machine.
+
+    ``None`` (the default) sets the cap once the store is loaded: twice the size the process has
+    then, and at least 1 GiB more, which fits any store size. ``0`` leaves memory unlimited.
+    """
+    if megabytes == 0:
         return
     try:
         import resource
 
-        limit = int(megabytes) * 1024 * 1024
+        if megabytes:
+            limit = int(megabytes) * 1024 * 1024
+        else:
+            with open("/proc/self/statm") as fh:
+                size = int(fh.read().split()[0]) * resource.getpagesize()
+            limit = size + max(size, 1024 ** 3)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError) as e:
-        log.warning("could not limit worker memory: %s", e)
+    except (ImportError, ValueError, OSError) as e:  # not Linux: no cap, say so
+        log.warning("could not limit query worker memory: %s", e)
 
 
 def main(argv: list[str]) -> int:

@@ -174,6 +174,16 @@ def test_a_runaway_query_stops_at_the_time_limit_while_others_are_answered(serve
         assert httpx.get(server + "/sparql", params={"query": LIGHT}, headers=JSON, timeout=30).status_code == 200
 
 
+def test_a_query_that_needs_too_much_memory_ends_its_worker_not_the_server(server):
+    # Sorting the square of all triples needs tens of GB; the worker's memory cap stops it first
+    # (502), or the time limit does (503) — either way the server goes on answering.
+    r = httpx.post(server + "/sparql", data={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"},
+                   headers=JSON, timeout=60)
+    assert r.status_code in (502, 503), r.text[:300]
+    assert r.json()["status"] == r.status_code
+    assert httpx.get(server + "/sparql", params={"query": LIGHT}, headers=JSON, timeout=30).status_code == 200
+
+
 def assert_503(r: httpx.Response) -> str:
     assert r.status_code == 503, (r.status_code, r.text[:300])
     assert r.json()["status"] == 503
