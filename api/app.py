@@ -21,7 +21,7 @@ from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import install_error_handlers
-from api.routers import analysis, ontology_docs, queries, rest, sparql, viz
+from api.routers import analysis, linking, ontology_docs, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
@@ -37,7 +37,7 @@ the sentence it was read from.
 
 * **SPARQL** — `/sparql` (SPARQL 1.1 Protocol, read-only) and the query page `/query`.
 * **Saved questions** — `/queries`, `/queries/{name}?param=…` (JSON or `format=csv`).
-* **REST** — `/tasks`, `/organizations`, `/domains`, `/documents`, `/ledger`.
+* **REST** — `/tasks`, `/organizations`, `/domains`, `/documents`, `/ledger`; `/analysis`, `/linking`.
 
 Every error answers `{"ok": false, "error": "…", "status": N}`.
 """
@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
 
     app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     install_error_handlers(app)
-    for module in (sparql, queries, rest, analysis, viz, ontology_docs):
+    for module in (sparql, queries, rest, analysis, linking, viz, ontology_docs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
