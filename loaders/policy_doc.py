@@ -29,19 +29,19 @@ in ``doc.problems`` (with a locator such as ``task 37`` or ``offset 1234``); not
 
 from __future__ import annotations
 
-import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from kg.errors import LoadError
 from loaders import deadlines, task_facts, unit_trailer
 from loaders.doc_header import read_header
+from loaders.headings import HeadingReader, _Item
 from loaders.normalize import NormalizedText, looks_traditional, normalize
-from loaders.organizations import split_unit_list
-from loaders.records import Domain, PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
-from loaders.structure import ARABIC, CN_PAREN, SECTION, Level, choose_task_level, sequence_start
+from loaders.records import Domain, PolicyDocument, Role, Severity, Span, Task
+from loaders.structure import ARABIC, CN_PAREN, SECTION, Level, choose_task_level
 from loaders.structure import chinese_numeral as chinese_numeral
+from loaders.task_units import TaskUnitReader
 
 _BOUNDARY_BEFORE = "。）；！？ "
 _MAX_DOMAIN_LABEL = 40
@@ -96,18 +96,7 @@ def parse_policy_document(text: str, source: str) -> PolicyDocument:
     return _Parser(text, source).parse()
 
 
-@dataclass(frozen=True)
-class _Item:
-    """An accepted heading at normalized ``start``; ``body`` follows its marker."""
-
-    kind: str  # "section" | "domain" | "task"
-    number: int
-    start: int
-    body: int
-    heading_end: int = 0  # domains: end of label, 。, lead statement and leader lines
-
-
-class _Parser:
+class _Parser(HeadingReader, TaskUnitReader):
     def __init__(self, text: str, source: str) -> None:
         traditional = looks_traditional(text)
         self.nt: NormalizedText = normalize(text, simplify=traditional)
@@ -121,9 +110,6 @@ class _Parser:
         self.task_domain: dict[int, int | None] = {}  # id(task) → its domain's position (1-based)
 
     # -- helpers ------------------------------------------------------------------------------
-
-    def problem(self, severity: Severity, locator: str, message: str) -> None:
-        self.doc.problems.append(Problem(severity, self.doc.source, locator, message))
 
     def span(self, start: int, end: int, lo: int, hi: int, *, whole: bool = False) -> Span:
         """Span for normalized ``[start, end)``; its sentence is taken within the container ``[lo, hi)``."""
@@ -246,134 +232,6 @@ class _Parser:
                 self.task_domain[id(task)] = len(self.doc.domains) if domain else None
                 self.doc.tasks.append(task)
 
-    def accept_items(self, lo: int, hi: int) -> list[_Item]:
-        """Return the section, domain and task headings of ``[lo, hi)`` that fit the numbering sequences.
-
-        A task's text runs to its unit statement, so a numbered item before the open task's statement
-        (a sub-list ``；2.…；3.…`` inside a task) is part of that task, unless the statement is missing
-        and the item is the next task number with no later copy of that number after a statement.
-        """
-        t = self.t
-        task_level, domain_level = self.task_level, self.domain_level
-        tasks = [m for m in task_level.regex.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
-        domains = (
-            [m for m in domain_level.regex.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
-            if domain_level
-            else []
-        )
-        sections = (
-            [m for m in SECTION.regex.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
-            if domain_level is not SECTION
-            else []
-        )
-        starts = {m.start() for m in tasks} | {m.start() for m in domains} | {m.start() for m in sections}
-        trailers = [s.start for s in self.statements if lo <= s.start < hi]
-
-        def trailer_between(a: int, b: int) -> bool:
-            k = bisect.bisect_left(trailers, a)
-            return k < len(trailers) and trailers[k] < b
-
-        last_task, last_domain = self.numbering_starts(tasks, domains, hi, starts)
-        accepted: list[_Item] = []
-        covered = lo  # inside an accepted domain heading nothing else starts
-        for m in sorted(tasks + domains + sections, key=lambda m: m.start()):
-            if m.start() < covered:
-                continue
-            after_heading = bool(accepted) and accepted[-1].kind != "task"
-            if m.re is SECTION.regex and domain_level is not SECTION:
-                accepted.append(_Item("section", SECTION.number(m), m.start(), m.end()))
-                continue
-            if domain_level is not None and m.re is domain_level.regex and (m.re is not task_level.regex):
-                number = domain_level.number(m)
-                heading_end = self.domain_heading_end(m.end(), hi, starts)
-                followed = heading_end >= hi or heading_end in starts
-                restart = number == 1 and bool(accepted) and accepted[-1].kind == "section"
-                if (number == last_domain + 1 or restart) and followed and heading_end > m.end():
-                    accepted.append(_Item("domain", number, m.start(), m.end(), heading_end))
-                    last_domain, covered = number, heading_end
-                elif followed and number:
-                    message = f"heading {m.group()} out of sequence after domain {last_domain}"
-                    self.problem(Severity.WARN, self.o(m.start()), message)
-                continue
-            number = task_level.number(m)
-            expected = number == last_task + 1 or (number == 1 and after_heading)
-            open_task = accepted[-1] if accepted and accepted[-1].kind == "task" else None
-            if open_task and not trailer_between(open_task.body, m.start()):
-                later = any(
-                    task_level.number(n) == number and trailer_between(m.start(), n.start())
-                    for n in tasks
-                    if n.start() > m.start()
-                )
-                if not expected or later:
-                    message = (
-                        f"numbered item {m.group()} comes before the unit statement: read as part of the task"
-                    )
-                    self.problem(Severity.INFO, f"task {open_task.number}", message)
-                    continue
-            if not expected:
-                if not last_task + 1 < number <= last_task + _MAX_TASK_GAP:
-                    message = f"numbered item {m.group()} not attached: expected task {last_task + 1}"
-                    self.problem(Severity.WARN, self.o(m.start()), message)
-                    continue
-                missing = ", ".join(str(n) for n in range(last_task + 1, number))
-                self.problem(Severity.WARN, f"task {number}", f"numbering skips task(s) {missing}")
-            accepted.append(_Item("task", number, m.start(), m.end()))
-            last_task = number
-        first = next((i for i in accepted if i.kind != "section"), None)
-        if first is not None and any(lo <= st.start < first.start for st in self.statements):
-            message = "text before the first heading ends in a unit statement: the excerpt starts mid-task; not read"
-            self.problem(Severity.WARN, self.o(lo), message)
-        return accepted
-
-    def numbering_starts(self, tasks: list[re.Match[str]], domains: list[re.Match[str]], hi: int,
-                         starts: set[int]) -> tuple[int, int]:
-        """Return the task and domain numbers just before this region's first ones.
-
-        1 in a whole plan, later in an excerpt (the longest consecutive run decides); a region that
-        continues an earlier one continues its numbering.
-        """
-        level = self.task_level
-        if self.doc.tasks:
-            last_task = self.doc.tasks[-1].number
-        else:
-            last_task = sequence_start([level.number(m) for m in tasks]) - 1
-        if self.doc.domains:
-            return last_task, self.doc.domains[-1].number
-        if self.domain_level is None:
-            return last_task, 0
-        ends = [(m, self.domain_heading_end(m.end(), hi, starts)) for m in domains]
-        followed = [self.domain_level.number(m) for m, end in ends if end in starts or end >= hi]
-        return last_task, sequence_start(followed) - 1
-
-    def domain_label_end(self, after_marker: int, hi: int, starts: set[int]) -> int:
-        """End of a domain heading's label: its 。, its unit statement, its line or the next item."""
-        t = self.t
-        limit = min(hi, after_marker + _MAX_DOMAIN_LABEL)
-        end = limit
-        dot = t.find("。", after_marker, limit)
-        if dot >= 0:
-            end = dot
-        units = [s.start for s in self.statements if after_marker <= s.start < end and s.kind != "suffix_sentence"]
-        if units:
-            end = units[0]
-        line_end = min((s for s in self.line_starts if after_marker < s < end), default=end)
-        if self.domain_level is SECTION:
-            end = line_end  # a section heading is one line
-        return min([end, *(s for s in starts if after_marker < s < end)])
-
-    def domain_heading_end(self, after_marker: int, hi: int, starts: set[int]) -> int:
-        """End of a domain heading: the label, its 。, its lead statement, then any leader lines."""
-        t = self.t
-        end = self.domain_label_end(after_marker, hi, starts)
-        if end < hi and t[end] == "。":
-            end += 1
-        statement = next((s for s in self.statements if s.start == end and s.kind != "suffix_sentence"), None)
-        if statement is not None and end < hi and not any(end < s < statement.end for s in starts):
-            end = statement.end
-        while end < hi and unit_trailer.PERSON_LABEL_RE.match(t, end):
-            end = min((s for s in self.line_starts | starts if end < s), default=hi)
-        return min(end, hi)
-
     def read_domain(self, item: _Item) -> Domain:
         t = self.t
         lo, hi = item.start, item.heading_end
@@ -448,70 +306,6 @@ class _Parser:
             self.problem(Severity.WARN, loc, "unit trailer is not closed by ）")
             last = replace(last, end=max(last.start + 1, min(last.end, len(self.t[:hi].rstrip(" ")))))
         return last
-
-    def read_trailer(self, task: Task, trailer: unit_trailer.Statement, loc: str) -> None:
-        lo, hi = trailer.start, trailer.end
-
-        def trailer_span(s: int, e: int) -> Span:
-            return self.span(s, e, lo, hi, whole=True)
-
-        raws: dict[Role, list[str]] = {Role.LEAD: [], Role.RESPONSIBLE: []}
-        for f in trailer.fields:
-            if f.written != f.label:
-                self.problem(Severity.INFO, loc, f"label written {f.written}: read as {f.label}")
-            if f.person:
-                continue
-            if f.role is None:  # a time-limit field: a dated deadline, or an open one (长期坚持)
-                found = deadlines.find_deadlines(self.t, f.start, f.end, self.doc.plan_year, trailer_span, field=True)
-                open_ended = None if found else deadlines.find_open_deadline(self.t, f.start, f.end, trailer_span)
-                task.deadlines.extend(found or ([open_ended] if open_ended else []))
-                continue
-            mentions = self.units(f.start, f.end, f.role, lo, hi)
-            (task.lead if f.role is Role.LEAD else task.responsible).extend(mentions)
-            raws[f.role].append(self.t[f.start : f.end])
-        task.lead_raw = "；".join(raws[Role.LEAD]) or None
-        task.responsible_raw = "；".join(raws[Role.RESPONSIBLE]) or None
-        if not task.lead and task.responsible:
-            self.infer_lead(task, loc)
-
-    def infer_lead(self, task: Task, loc: str) -> None:
-        """Name the lead of a task that lists only 责任单位, by the plan's convention."""
-        convention = self.convention
-        if convention == "none":
-            return
-        if convention == "star":
-            leads = [u for u in task.responsible if u.role is Role.LEAD]
-        elif convention == "all":
-            leads = list(task.responsible)
-        else:
-            leads = task.responsible[:1]
-        task.lead = [replace(u, role=Role.LEAD) for u in leads]
-        task.responsible = [u for u in task.responsible if u not in leads]
-        task.lead_inferred = bool(task.lead)
-        if task.lead:
-            names = "、".join(u.name for u in task.lead)
-            self.problem(Severity.INFO, loc, f"only 责任单位 given: {names} read as lead ({convention} convention)")
-
-    def units(self, start: int, end: int, role: Role, lo: int, hi: int) -> list[UnitMention]:
-        """The unit mentions of the list ``text[start:end]``, split by the organisation registry's rules.
-
-        A unit marked * (the lead marker some plans use) is returned without the mark, with role LEAD
-        when the plan's convention is "star".
-        """
-        raw = self.t[start:end]
-        mentions = []
-        for s, e in split_unit_list(raw):
-            while s < e and raw[s].isspace():
-                s += 1
-            while e > s and raw[e - 1].isspace():
-                e -= 1
-            starred = unit_trailer.is_starred(raw[s:e])
-            s, e = unit_trailer.strip_star(raw, s, e)
-            if s < e and not unit_trailer.PERSON_RE.search(raw[s:e]):
-                span = self.span(start + s, start + e, lo, hi, whole=True)
-                mention_role = Role.LEAD if starred and self.convention == "star" and role is Role.RESPONSIBLE else role
-                mentions.append(UnitMention(raw[s:e], mention_role, span))
-        return mentions
 
     def renumber(self) -> None:
         """Give restarted numbers document order, keeping the printed ones (IRIs need unique numbers)."""
