@@ -14,6 +14,14 @@ MODULES = [
     "loaders.unit_trailer",
     "loaders.task_facts",
     "loaders.policy_doc",
+    "loaders.deadlines",
+    "loaders.citations",
+    "loaders.structure",
+    "loaders.jurisdiction",
+    "loaders.plan_diff",
+    "loaders.formats",
+    "loaders.formats.tables",
+    "loaders.formats.html",
 ]
 
 
