@@ -50,7 +50,8 @@ def link(
 ) -> None:
     """Link plans to the higher plans they implement, outside graphs to ours, and places to Wikidata."""
     from api.cli import fail, open_source
-    from kg.graph import load_graph, new_graph, save_graph
+    from kg.bulk import save_graph_native
+    from kg.graph import load_graph, new_graph
     from kg.settings import get_settings
     from queries.linking.align import (
         DEFAULT_THRESHOLD,
@@ -60,7 +61,12 @@ def link(
         remove_alignments,
     )
     from queries.linking.endpoint import CachedEndpoint, LinkError, default_cache_dir
-    from queries.linking.imports import Translator, fetch_outside_graph, match_organizations
+    from queries.linking.imports import (
+        Translator,
+        fetch_outside_graph,
+        match_organizations,
+        unmapped_class_census,
+    )
     from queries.linking.places import place_triples, resolve_places
     from queries.linking.sssom import read_sssom
 
@@ -73,6 +79,7 @@ def link(
     translator = Translator([read_sssom(p) for p in mapping or []])
     remote = CachedEndpoint(endpoint, cache_dir=cache_dir or default_cache_dir(), offline=offline) if endpoint else None
 
+    removed = remove_alignments(g)  # a rerun replaces, never piles up, earlier alignments
     links = new_graph()
     reports = []
     outside = [(str(p), load_graph(p)) for p in import_files or []]
@@ -80,6 +87,8 @@ def link(
         outside.append((endpoint, fetch_outside_graph(remote, translator)))
     for source, raw in outside:
         translated, report = translator.translate(raw, source=source)
+        if source == endpoint and remote is not None:
+            report.unmapped_classes.update(unmapped_class_census(remote, translator))
         report.organizations_matched = match_organizations(translated, g, place_names=_place_names(g))
         reports.append(report)
         for t in translated:
@@ -90,7 +99,6 @@ def link(
                 g.add(t)
                 links.add(t)
 
-    removed = remove_alignments(g)
     result = align_plans(g, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     for t in alignment_triples(result):
         g.add(t)
@@ -108,7 +116,7 @@ def link(
         links.add(t)
 
     target = out or paths[0]
-    save_graph(links if out else g, target)
+    save_graph_native(links if out else g, target)  # Oxigraph's serialiser: rdflib's takes seconds
     if sssom_out:
         _write_sssom(sssom_out, [*result.domains, *result.tasks,
                                  *(a for r in reports for a in r.organizations_matched)])

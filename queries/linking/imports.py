@@ -86,6 +86,7 @@ class Translator:
 
     def __init__(self, mapping_sets: Iterable[MappingSet]) -> None:
         self.table: dict[str, str] = {}
+        self.kinds: dict[str, str] = {}  # outside term → its SSSOM type (owl class, owl object property …)
         self.links: list[tuple[URIRef, URIRef, URIRef]] = []
         for ms in mapping_sets:
             for m in ms.mappings:
@@ -98,16 +99,25 @@ class Translator:
                     outside, ours, predicate = m.subject, m.object, m.predicate
                 if predicate in _REWRITE:
                     self.table.setdefault(outside, ours)
+                    kind = m.object_type if s_ours else m.subject_type
+                    if kind:
+                        self.kinds.setdefault(outside, kind)
                 if predicate in _LINK_PREDICATES and not m.subject_type.startswith(("owl", "rdf")):
                     self.links.append((URIRef(m.subject), _LINK_PREDICATES[m.predicate], URIRef(m.object)))
 
     def outside_classes(self) -> list[str]:
         """The outside terms that map to a class of ours (what to fetch instances of).
 
-        A class is told from a property by its name, as every vocabulary policykg maps to writes
-        them (pk:Task, org:Organization vs pk:text, skos:prefLabel).
+        The mapping's subject_type/object_type says so (``owl class``); where the file leaves it
+        out, a class is told by its name, as every vocabulary policykg maps to writes them
+        (pk:Task, org:Organization vs pk:text, skos:prefLabel).
         """
-        return sorted(k for k, v in self.table.items() if v.rsplit("#", 1)[-1].rsplit("/", 1)[-1][:1].isupper())
+        def is_class(outside: str) -> bool:
+            if outside in self.kinds:
+                return "class" in self.kinds[outside]
+            return self.table[outside].rsplit("#", 1)[-1].rsplit("/", 1)[-1][:1].isupper()
+
+        return sorted(k for k in self.table if is_class(k))
 
     def translate(self, g: Graph, *, source: str) -> tuple[Graph, ImportReport]:
         """Return ``g`` rewritten into our vocabulary, and what was kept and left out."""
@@ -219,3 +229,15 @@ def fetch_outside_graph(endpoint: CachedEndpoint, translator: Translator, *, lim
                                 f"VALUES ?code {{ {code_props} }} ?s ?code ?c ; ?p ?o }}")
     return g
 
+
+def unmapped_class_census(endpoint: CachedEndpoint, translator: Translator) -> Counter[str]:
+    """Return {class: instance count} for the endpoint's classes the mapping leaves out.
+
+    An endpoint import fetches only mapped classes, so this census is how the analyst learns what
+    a fuller mapping file would bring in.
+    """
+    rows = endpoint.select("SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+    schema = (str(RDF), str(RDFS), str(OWL))  # the vocabulary's own declarations are not data
+    return Counter({str(r["c"]): int(r["n"]) for r in rows
+                    if "c" in r and str(r["c"]) not in translator.table and not is_ours(str(r["c"]))
+                    and not str(r["c"]).startswith(schema)})

@@ -223,3 +223,120 @@ def test_split_spans_are_ordered_in_bounds_and_never_cut_a_name(pieces: list[tup
     bounds = {b for span in spans for b in span}
     for s, e in inserted:
         assert not any(s < b < e for b in bounds), (raw, raw[s:e])
+
+
+# -- Across levels: places, home divisions, counterparts, function scheme -------------------------
+
+SHANDONG_CODE, HEZE_CODE = "370000", "371700"
+
+
+@pytest.mark.parametrize(("written", "canonical", "level"), [
+    ("省市场监管局", "山东省市场监督管理局", "province"),
+    ("省发展改革委", "山东省发展和改革委员会", "province"),
+    ("市市场监管局", "菏泽市市场监督管理局", "city"),
+    ("市中院", "菏泽市中级人民法院", "city"),
+    ("山东银保监局", "国家金融监督管理总局山东监管局", "province"),
+])
+def test_city_and_provincial_bodies_resolve_from_either_plan(registry: Registry, juye: Place, written: str,
+                                                            canonical: str, level: str) -> None:
+    province = load_places()[SHANDONG_CODE]
+    for place in (juye, province) if level == "province" else (juye,):
+        org = registry.resolve(written, place=place)
+        assert (org.name, org.level, org.known) == (canonical, level, True)
+
+
+def test_a_name_written_out_is_read_at_the_plans_own_level(registry: Registry) -> None:
+    province = load_places()[SHANDONG_CODE]
+    assert registry.resolve("山东省财政厅", place=province).name == "山东省财政厅"
+    # 山东省财政局 is no body's name: it must not become the county's 县财政局 by rule.
+    org = registry.resolve("山东省财政局", place=province)
+    assert (org.name, org.known) == ("山东省财政局", False)
+
+
+def test_places_chain_from_the_county_to_the_country() -> None:
+    places = load_places()
+    chain, code = [], "371724"
+    while code:
+        chain.append(code)
+        code = places[code].parent
+    assert chain == ["371724", HEZE_CODE, SHANDONG_CODE, "100000"]
+    assert [places[c].wikidata for c in chain] == [None, "Q332753", "Q43407", "Q148"]
+
+
+def test_a_body_belongs_to_the_division_of_its_own_level(registry: Registry, juye: Place) -> None:
+    def home(name: str) -> str:
+        place = registry.home_place(registry.resolve(name, place=juye), juye)
+        return place.code if place else ""
+
+    assert home("县市场监管局") == "371724"
+    assert home("市生态环境局") == HEZE_CODE
+    assert home("省市场监管局") == SHANDONG_CODE
+    assert home("国家税务总局") == "100000"
+    assert registry.home_place(registry.resolve("县市场监管局"), None) is None
+
+
+def test_counterparts_are_the_same_function_one_and_two_levels_up(registry: Registry, juye: Place) -> None:
+    def up(name: str) -> list[tuple[str, str]]:
+        org = registry.resolve(name, place=juye)
+        return [(c.name, p.code) for c, p in registry.higher_counterparts(org, juye)]
+
+    assert up("县市场监管局") == [("菏泽市市场监督管理局", HEZE_CODE), ("山东省市场监督管理局", SHANDONG_CODE)]
+    assert up("县法院") == [("菏泽市中级人民法院", HEZE_CODE), ("山东省高级人民法院", SHANDONG_CODE)]
+    assert up("县税务局")[-1] == ("国家税务总局", "100000")
+    assert up("市市场监管局") == [("山东省市场监督管理局", SHANDONG_CODE)]
+    # Three telecom companies share the function at county level and none is registered higher up;
+    # collectives and unknown names have no function to follow.
+    assert up("中国移动巨野分公司") == [] and up("县有关部门、单位") == [] and up("县退役军人事务局") == []
+    # Another county of the same city reaches the same city body.
+    other = registry.resolve("县市场监管局", place=YUNCHENG)
+    assert [c.name for c, _ in registry.higher_counterparts(other, YUNCHENG)][0] == "菏泽市市场监督管理局"
+
+
+def test_two_entries_of_one_function_at_a_level_give_no_counterpart(tmp_path: Path, juye: Place) -> None:
+    path = tmp_path / "organizations.yaml"
+    path.write_text("organizations:\n"
+                    "  - {name: 县财政局, kind: government_agency, level: county, function: finance}\n"
+                    "  - {name: '{province}省财政厅', kind: government_agency, level: province, function: finance}\n"
+                    "  - {name: '{city}市财政局', kind: government_agency, level: city, function: finance}\n"
+                    "  - {name: '{city}市金库', kind: government_agency, level: city, function: finance}\n",
+                    encoding="utf-8")
+    r = Registry.load(path)
+    found = r.higher_counterparts(r.resolve("县财政局", place=juye), juye)
+    assert [(c.name, p.level) for c, p in found] == [("山东省财政厅", "province")]
+
+
+def test_every_function_key_is_a_concept_of_the_scheme(registry: Registry) -> None:
+    from loaders.functions import load_function_scheme
+
+    scheme = load_function_scheme()
+    used = {e.function for e in registry.entries if e.function}
+    assert used <= set(scheme.functions), sorted(used - set(scheme.functions))
+    assert len(used) >= 49
+    for key in used:  # every concept used has a broader group, so "all financial bodies" works
+        assert scheme.functions[key].broader in scheme.functions
+
+
+def test_the_published_function_scheme_matches_the_yaml() -> None:
+    from rdflib import Graph
+    from rdflib.compare import graph_diff, isomorphic
+
+    from loaders.functions import RENDERED_PATH, render_scheme
+
+    fresh, shipped = Graph().parse(data=render_scheme(), format="turtle"), Graph().parse(RENDERED_PATH)
+    assert isomorphic(fresh, shipped), ("run `python -m loaders.functions`", graph_diff(fresh, shipped)[1:])
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("functions:\n  - {key: a, zh: 甲, en: A, broader: b}\n", "broader 'b' is not a key"),
+    ("functions:\n  - {key: a, zh: 甲, en: A}\n  - {key: a, zh: 乙, en: B}\n", "duplicate key"),
+    ("functions:\n  - {key: a, zh: 甲}\n", "needs string key, zh and en"),
+    ("functions:\n  - {key: a, zh: 甲, en: A, brodaer: b}\n", "unknown field"),
+])
+def test_malformed_function_scheme_names_file_and_concept(tmp_path: Path, body: str, message: str) -> None:
+    from loaders.functions import load_function_scheme
+
+    path = tmp_path / "functions.yaml"
+    path.write_text("scheme: {key: function, zh: 职能, en: Functions}\n" + body, encoding="utf-8")
+    with pytest.raises(LoadError, match=message) as info:
+        load_function_scheme(path)
+    assert info.value.source == str(path)
