@@ -74,6 +74,8 @@ def describe_node(g: Graph, node: Node) -> NodeDescription:
         label = f"{kind} {_text(g, node)}".rstrip()
         if number is not None:
             label += f" of task {number}"
+        elif (domain := _owner_domain(g, node)) is not None:
+            label += f" of domain {g.value(domain, PK.domainNumber)}"
     return NodeDescription(str(node), kind, label, number, _sentence(g, node, owner))
 
 
@@ -98,6 +100,13 @@ def _owner_task(g: Graph, node: Node) -> Node | None:
     return None
 
 
+def _owner_domain(g: Graph, node: Node) -> Node | None:
+    for owner in g.subjects(PK.hasAssignment, node):
+        if (owner, RDF.type, PK.Domain) in g:
+            return owner
+    return None
+
+
 def _sentence(g: Graph, node: Node, owner: Node | None) -> str | None:
     for n in (node, owner):
         if n is None:
@@ -114,7 +123,7 @@ def _sentence(g: Graph, node: Node, owner: Node | None) -> str | None:
 
 
 def _text(g: Graph, node: Node) -> str:
-    for p in (SKOS.prefLabel, RDFS.label):
+    for p in (SKOS.prefLabel, RDFS.label, PK.mentionText):
         v = g.value(node, p)
         if v is not None:
             return str(v)

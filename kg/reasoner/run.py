@@ -27,6 +27,8 @@ from kg.reasoner.input import ReasoningInput, defined_classes, derived_propertie
 
 INFERRED_GRAPH = URIRef("https://w3id.org/policykg/graph/inferred")
 _RENAMED = "https://w3id.org/policykg/reasoning/"
+_IND = re.compile(r"\bind\d+\b")
+_NARY = re.compile(r"^(\w+)\((.*)\)$")
 _BUILTIN = (str(OWL), str(RDF), str(RDFS), "http://www.w3.org/2001/XMLSchema#")
 
 
@@ -143,6 +145,7 @@ def _inconsistent(data: Graph, inp: ReasoningInput, java: str, memory_mb: int) -
     renamed = ReasoningInput(inp.tbox, _rename(inp.abox, names), {names.get(d, d) for d in inp.distinct})
     lines = hermit.explain_inconsistency(renamed.full(), java=java, memory_mb=memory_mb)
     back = {str(v).rsplit("/", 1)[-1]: k for k, v in names.items()}
+    lines = _abridge_nary(lines)
     involved: list[str] = []
 
     def replace(m: re.Match) -> str:
@@ -153,11 +156,26 @@ def _inconsistent(data: Graph, inp: ReasoningInput, java: str, memory_mb: int) -
             involved.append(str(iri))
         return f"<{describe_node(data, iri).label}>"
 
-    explained = [re.sub(r"\bind\d+\b", replace, line) for line in lines]
+    explained = [_IND.sub(replace, line) for line in lines]
     note = "" if lines else "Pellet could not produce an explanation; run `policykg validate` for data errors."
     if involved:
         note = "individuals involved:\n" + "\n".join(f"  {describe_node(data, URIRef(i))} <{i}>" for i in involved)
     return InconsistentGraph(explained, involved, note)
+
+
+def _abridge_nary(lines: list[str], keep: int = 8) -> list[str]:
+    """Shorten n-ary axioms over individuals, e.g. the DifferentIndividuals(…150 organisations…)
+    the input declares, to the individuals the other lines of the explanation mention."""
+    mentioned = {t for line in lines if not _NARY.match(line) for t in _IND.findall(line)}
+    out = []
+    for line in lines:
+        m = _NARY.match(line)
+        members = _IND.findall(line) if m else []
+        if m and len(members) > keep:
+            kept = [t for t in members if t in mentioned]
+            line = f"{m.group(1)}({' '.join(kept)} … and {len(members) - len(kept)} others)"
+        out.append(line)
+    return out
 
 
 def _rename(g: Graph, names: dict[URIRef, URIRef]) -> Graph:
