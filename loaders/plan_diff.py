@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.iri import child_iri, iri_for
@@ -27,9 +27,6 @@ from loaders.normalize import to_simplified
 from loaders.records import PolicyDocument, Task
 from loaders.to_rdf import document_iri
 
-# Declared in ontology/policykg.ttl (section "Plan comparison"); spelt through the open namespace until
-# kg/namespace.py is regenerated from the ontology.
-PKC = Namespace(str(PK._NS))
 DEFAULT_THRESHOLD = 0.35
 _WRITTEN_YEAR = re.compile(r"(?:19|20)\d{2}年")
 _NGRAMS = (1, 2, 3)
@@ -171,22 +168,22 @@ def diff_triples(diff: PlanDiff) -> Iterator[tuple[URIRef, URIRef, object]]:
     IRIs in each plan (and prov:wasRevisionOf from the new task to the old one it revises)."""
     a, b = document_iri(diff.old), document_iri(diff.new)
     node = iri_for("comparison", f"{a.rsplit('/', 1)[-1]}..{b.rsplit('/', 1)[-1]}")
-    yield (node, RDF.type, PKC.PlanComparison)
-    yield (node, PKC.comparedFrom, a)
-    yield (node, PKC.comparedTo, b)
+    yield (node, RDF.type, PK.PlanComparison)
+    yield (node, PK.comparedFrom, a)
+    yield (node, PK.comparedTo, b)
     yield (node, RDFS.label, Literal(f"{diff.old.title or diff.old.source} → {diff.new.title or diff.new.source}", lang="zh"))
     for ch in diff.changes:
         key = f"{ch.old.number if ch.old else '-'}-{ch.new.number if ch.new else '-'}"
         c = child_iri(node, "change", key)
-        yield (node, PKC.hasTaskChange, c)
-        yield (c, RDF.type, PKC.TaskChange)
-        yield (c, PKC.changeKind, Literal(ch.kind))
+        yield (node, PK.hasTaskChange, c)
+        yield (c, RDF.type, PK.TaskChange)
+        yield (c, PK.changeKind, Literal(ch.kind))
         if ch.old:
-            yield (c, PKC.fromTask, child_iri(a, "task", ch.old.number))
+            yield (c, PK.fromTask, child_iri(a, "task", ch.old.number))
         if ch.new:
-            yield (c, PKC.toTask, child_iri(b, "task", ch.new.number))
+            yield (c, PK.toTask, child_iri(b, "task", ch.new.number))
         if ch.old and ch.new:
-            yield (c, PKC.similarity, Literal(f"{ch.similarity:.3f}", datatype=XSD.decimal))
+            yield (c, PK.similarity, Literal(f"{ch.similarity:.3f}", datatype=XSD.decimal))
             yield (child_iri(b, "task", ch.new.number), PROV.wasRevisionOf, child_iri(a, "task", ch.old.number))
         for f in ch.fields:
-            yield (c, PKC.changedField, Literal(f))
+            yield (c, PK.changedField, Literal(f))
