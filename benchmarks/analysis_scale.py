@@ -103,12 +103,22 @@ def time_analyses(source: Any, label: str, repeat: int = 3) -> dict[str, float]:
         }
         for name, fn in steps.items():
             results[name], _ = best_of(fresh(fn), repeat)
+    warm: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as d:
+        for name, fn in steps.items():
+            if name in ("collaboration → .gexf", "write-back (RDF)"):
+                continue  # CLI-only: each CLI run reads the graph anew
+            # As the API serves it: the task–organisation graph is cached (AnalysisCache), the
+            # derived graphs of this analysis are computed on the first call.
+            warm[name], _ = best_of(lambda fn=fn: fn(PlanAnalysis(pa.B, source=source)), repeat)
     B, G = pa.B, pa.G
     print(f"\n{label}: {sum(1 for _, k in B.nodes(data='kind') if k == 'task')} tasks, "
           f"{G.number_of_nodes()} organisations, {G.number_of_edges()} ties "
-          f"(best of {repeat}, seconds, each from the source)")
+          f"(best of {repeat}, seconds; cold: read through SPARQL, build and answer, as a CLI run; "
+          "served: on the task–organisation graph the API keeps, derived graphs built by the call)")
+    print(f"  {'':34} {'cold':>8} {'served':>8}")
     for name, s in results.items():
-        print(f"  {name:34} {s:8.3f}")
+        print(f"  {name:34} {s:8.3f} {warm[name]:8.3f}" if name in warm else f"  {name:34} {s:8.3f}")
     return results
 
 

@@ -9,19 +9,23 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.deps import SourceDep
 from queries.analysis import reports
-from queries.analysis.reports import PlanAnalysis
+from queries.analysis.reports import AnalysisCache, PlanAnalysis
 
 router = APIRouter(prefix="/analysis", tags=["analysis"])
 
 DocParam = Annotated[str | None, Query(description="Analyse only this document (its IRI).")]
 
 
-def _analysis(source: Any, doc: str | None) -> PlanAnalysis:
-    return PlanAnalysis.from_source(source, doc=doc)
+def _analysis(request: Request, source: Any, doc: str | None) -> PlanAnalysis:
+    # One cache per app (see AnalysisCache): the first call reads and builds, the next ones reuse.
+    cache = getattr(request.app.state, "analysis_cache", None)
+    if cache is None:
+        cache = request.app.state.analysis_cache = AnalysisCache()
+    return cache.get(source, doc=doc)
 
 
 @router.get("")
@@ -31,55 +35,55 @@ def list_analyses() -> dict[str, Any]:
 
 
 @router.get("/workload")
-def workload(source: SourceDep, doc: DocParam = None) -> list[dict[str, Any]]:
+def workload(request: Request, source: SourceDep, doc: DocParam = None) -> list[dict[str, Any]]:
     """Tasks each organisation leads and supports, by domain and deadline month (collective units unranked)."""
-    return reports.workload_report(_analysis(source, doc))
+    return reports.workload_report(_analysis(request, source, doc))
 
 
 @router.get("/crunch")
-def crunch(source: SourceDep, doc: DocParam = None,
+def crunch(request: Request, source: SourceDep, doc: DocParam = None,
            days: Annotated[int, Query(ge=0, description="Flag deadlines within this many days of issue.")] = 45,
            min_tasks: Annotated[int, Query(ge=1, description="Tasks due in one month that make an organisation busy.")] = 5,
            ) -> dict[str, Any]:
     """The organisation × month deadline matrix, crunch months, busy organisation-months, early deadlines."""
-    return reports.crunch_report(_analysis(source, doc), days=days, min_tasks=min_tasks)
+    return reports.crunch_report(_analysis(request, source, doc), days=days, min_tasks=min_tasks)
 
 
 @router.get("/status")
-def status(source: SourceDep, doc: DocParam = None,
+def status(request: Request, source: SourceDep, doc: DocParam = None,
            as_of: Annotated[date | None, Query(description="YYYY-MM-DD; default today.")] = None,
            days: Annotated[int, Query(ge=0, description="Yellow when the next deadline is this near.")] = 30,
            ) -> dict[str, Any]:
     """Each task's traffic light (red/yellow/green/open) on a date, and the lights per organisation."""
-    return reports.status_report(_analysis(source, doc), as_of=as_of, days=days)
+    return reports.status_report(_analysis(request, source, doc), as_of=as_of, days=days)
 
 
 @router.get("/network")
-def network(source: SourceDep, doc: DocParam = None,
+def network(request: Request, source: SourceDep, doc: DocParam = None,
             ego: Annotated[str | None, Query(description="An organisation (name, alias or IRI): its ego network.")] = None,
             hops: Annotated[int, Query(ge=1, le=2, description="Ego network radius.")] = 1,
             ) -> dict[str, Any]:
     """Degree, betweenness, eigenvector, k-core, communities, articulation points; or an ego network."""
-    return reports.network_report(_analysis(source, doc), ego=ego, hops=hops)
+    return reports.network_report(_analysis(request, source, doc), ego=ego, hops=hops)
 
 
 @router.get("/impact")
-def impact(source: SourceDep,
+def impact(request: Request, source: SourceDep,
            org: Annotated[str, Query(description="The organisation that slips (name, alias or IRI).")],
            doc: DocParam = None) -> dict[str, Any]:
     """If an organisation slips: the tasks it leads, the partners held up, the tasks tied to them."""
-    return reports.impact_report(_analysis(source, doc), org)
+    return reports.impact_report(_analysis(request, source, doc), org)
 
 
 @router.get("/bottlenecks")
-def bottlenecks(source: SourceDep, doc: DocParam = None,
+def bottlenecks(request: Request, source: SourceDep, doc: DocParam = None,
                 top: Annotated[int | None, Query(ge=1, description="Only the first N.")] = None,
                 ) -> list[dict[str, Any]]:
     """Organisations ranked by load × crunch × brokerage × dependence, each with its reasons."""
-    return reports.bottlenecks_report(_analysis(source, doc), top=top)
+    return reports.bottlenecks_report(_analysis(request, source, doc), top=top)
 
 
 @router.get("/collaboration")
-def collaboration(source: SourceDep, doc: DocParam = None) -> dict[str, Any]:
+def collaboration(request: Request, source: SourceDep, doc: DocParam = None) -> dict[str, Any]:
     """The collaboration graph as node-link JSON: node ``label`` = canonical name, edge ``weight`` = shared tasks."""
-    return reports.collaboration_report(_analysis(source, doc))
+    return reports.collaboration_report(_analysis(request, source, doc))

@@ -208,21 +208,23 @@ def _add_waits(B: nx.Graph, D: nx.DiGraph, doc: str, tasks: list[str]) -> None:
 
 
 def _add_text_order(B: nx.Graph, D: nx.DiGraph, tasks: list[str], body: dict[str, str]) -> None:
-    titles = {t: _clean(B.nodes[t].get("title") or "") for t in tasks}
-    # Index every text by its 6-character pieces so a title is looked for only where it can be.
-    index: dict[str, set[str]] = defaultdict(set)
-    texts = {t: _clean(body[t]) for t in tasks}
-    for t, text in texts.items():
-        for i in range(len(text) - 5):
-            index[text[i:i + 6]].add(t)
-    for a in tasks:
-        title = titles[a]
-        if len(title) < 6:
-            continue
-        for b in sorted(index.get(title[:6], ())):
-            if b != a and title in texts[b]:
-                D.add_edge(a, b, relation="precedes",
-                           reason=f"task {B.nodes[b]['ref']} names task {B.nodes[a]['ref']}: “{title}”")
+    # Look a title up only where its first six characters occur, found by one regex pass per text
+    # (a lookahead, so overlapping heads are all seen).
+    heads: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for t in tasks:
+        title = _clean(B.nodes[t].get("title") or "")
+        if len(title) >= 6:
+            heads[title[:6]].append((t, title))
+    if not heads:
+        return
+    pattern = re.compile("(?=(" + "|".join(re.escape(h) for h in sorted(heads)) + "))")
+    for b in tasks:
+        text = _clean(body[b])
+        for m in pattern.finditer(text):
+            for a, title in heads[m.group(1)]:
+                if a != b and text.startswith(title, m.start()) and not D.has_edge(a, b):
+                    D.add_edge(a, b, relation="precedes",
+                               reason=f"task {B.nodes[b]['ref']} names task {B.nodes[a]['ref']}: “{title}”")
 
 
 def task_refs_of(B: nx.Graph, tasks: Iterable[str]) -> str:

@@ -99,6 +99,12 @@ def task_org_graph(
                        aliases=aliases, org_class=_tail(row["kind"]) if row.get("kind") else None,
                        collective=bool(row.get("collective")))
         B.add_edge(task, org, roles=tuple(sorted(rs)))
+    # Who takes part in each task, kept on the task node: every analysis asks it many times.
+    for t in B:
+        if B.nodes[t].get("kind") == "task":
+            B.nodes[t]["participants"] = tuple(sorted(
+                (org, "lead" if "lead" in B.edges[t, org]["roles"] else "responsible")
+                for org in B[t] if set(B.edges[t, org]["roles"]) & {"lead", "responsible"}))
     per_task: dict[str, list[tuple[str | None, str, str]]] = defaultdict(list)
     for d in deadlines:
         if d["task"] in B:
@@ -149,6 +155,9 @@ def participants(B: nx.Graph, task: str) -> dict[str, str]:
         >>> participants(B, "t")
         {'A': 'lead', 'B': 'responsible'}
     """
+    known = B.nodes[task].get("participants")
+    if known is not None:
+        return dict(known)
     out = {}
     for org in sorted(B[task]):
         rs = B.edges[task, org]["roles"]

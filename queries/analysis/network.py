@@ -150,7 +150,7 @@ def organization_measures(G: nx.Graph, *, B: nx.Graph | None = None, seed: int =
     R = nx.Graph(real_organizations(G))
     bc, method = betweenness(R, exact_max=exact_max, seed=seed)
     try:
-        ev = nx.eigenvector_centrality(R, weight="weight", max_iter=1000, tol=1e-08) if R.number_of_edges() else {}
+        ev = nx.eigenvector_centrality(R, weight="weight", max_iter=1000) if R.number_of_edges() else {}
     except nx.PowerIterationFailedConvergence:  # never seen on plan graphs; keep the other measures
         ev = {}
     core = nx.core_number(R) if R.number_of_nodes() else {}

@@ -7,6 +7,8 @@ derived graph the first time an answer needs it.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -43,6 +45,7 @@ class PlanAnalysis:
         return cls(plan_graph(source, doc=doc), seed=seed, source=source, doc=doc)
 
     def _get(self, key: str, make: Any) -> Any:
+        """Return the cached answer ``key``, making it once (answers are shared: do not modify them)."""
         if key not in self._cache:
             self._cache[key] = make()
         return self._cache[key]
@@ -77,14 +80,43 @@ class PlanAnalysis:
             raise QueryParameterError(analysis, "org", str(e)) from None
 
 
+class AnalysisCache:
+    """Keeps the last few :class:`PlanAnalysis` per (source, document) for ``ttl`` seconds.
+
+    Reading a 100-plan corpus through SPARQL and building its graphs takes seconds; the analyses on
+    the built graphs take well under one. The API keeps one cache on ``app.state`` (the served
+    graph does not change while it runs), so every /analysis call after the first is interactive;
+    the TTL bounds how stale an answer over a remote store that others update can be.
+    """
+
+    def __init__(self, *, ttl: float = 300.0, size: int = 8) -> None:
+        self.ttl, self.size = ttl, size
+        self._entries: dict[tuple[int, str | None], tuple[Any, float, PlanAnalysis]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, source: Any, *, doc: str | None = None) -> PlanAnalysis:
+        """Return the analysis of ``source`` (and ``doc``), reading it again when missing or stale."""
+        key, now = (id(source), doc), time.monotonic()
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None and hit[0] is source and now - hit[1] < self.ttl:
+                return hit[2]
+        pa = PlanAnalysis.from_source(source, doc=doc)  # outside the lock: other scopes need not wait
+        with self._lock:
+            self._entries[key] = (source, now, pa)
+            while len(self._entries) > self.size:
+                self._entries.pop(min(self._entries, key=lambda k: self._entries[k][1]))
+        return pa
+
+
 def workload_report(pa: PlanAnalysis) -> list[dict[str, Any]]:
     """Per organisation: tasks led and supported, by domain and by deadline month."""
-    return workload.organization_workload(pa.B)
+    return pa._get("workload", lambda: workload.organization_workload(pa.B))
 
 
 def crunch_report(pa: PlanAnalysis, *, days: int = 45, min_tasks: int = 5) -> dict[str, Any]:
     """The organisation × month matrix, crunch months, busy organisation-months and early deadlines."""
-    matrix = deadlines.crunch_matrix(pa.B)
+    matrix = pa._get("crunch_matrix", lambda: deadlines.crunch_matrix(pa.B))
     return {
         "months": deadlines.crunch_months(pa.B),
         "matrix": matrix,
@@ -120,7 +152,8 @@ def impact_report(pa: PlanAnalysis, org: str) -> dict[str, Any]:
 
 def bottlenecks_report(pa: PlanAnalysis, *, top: int | None = None) -> list[dict[str, Any]]:
     """Organisations ranked by load × crunch × brokerage × dependence, each with its reasons."""
-    return _bottlenecks.bottleneck_report(pa.B, pa.D, pa.measures, top=top)
+    ranked = pa._get("bottlenecks", lambda: _bottlenecks.bottleneck_report(pa.B, pa.D, pa.measures))
+    return ranked[:top] if top else ranked
 
 
 def collaboration_report(pa: PlanAnalysis) -> dict[str, Any]:

@@ -156,3 +156,29 @@ def test_sampled_betweenness_is_seeded_and_close_to_exact():
     top_exact = sorted(exact, key=exact.get, reverse=True)[:10]
     top_sampled = sorted(s1, key=s1.get, reverse=True)[:10]
     assert len(set(top_exact) & set(top_sampled)) >= 6
+
+
+def test_text_order_edge_when_a_task_quotes_another_title():
+    from queries.analysis.dependencies import dependency_graph
+    from queries.analysis.graphs import task_org_graph
+
+    B = task_org_graph([
+        {"task": "a", "number": 1, "doc": "d", "title": "建立歇业信息共享机制", "text": "建立歇业信息共享机制。"},
+        {"task": "b", "number": 2, "doc": "d", "title": "推进歇业制度", "text": "在建立歇业信息共享机制基础上推进。"},
+        {"task": "c", "number": 3, "doc": "e", "title": "其他", "text": "建立歇业信息共享机制。"}], [])
+    D = dependency_graph(B)
+    # Only within one plan: task c (another document) quotes the title too, but is not ordered.
+    assert [(u, v, d["relation"]) for u, v, d in D.edges(data=True)] == [("a", "b", "precedes")]
+    assert D.edges["a", "b"]["reason"] == "task d#2 names task d#1: “建立歇业信息共享机制”"  # refs name the plan
+
+
+def test_analysis_cache_reuses_then_expires():
+    from queries.analysis.reports import AnalysisCache
+
+    g = load_graph(MINI)
+    cache = AnalysisCache(ttl=60)
+    assert cache.get(g) is cache.get(g)
+    assert cache.get(g) is not cache.get(g, doc="https://w3id.org/policykg/id/document/测政发〔2023〕1号")
+    assert AnalysisCache(ttl=0).get(g) is not AnalysisCache(ttl=0).get(g)
+    stale = AnalysisCache(ttl=0)
+    assert stale.get(g) is not stale.get(g)
