@@ -27,7 +27,7 @@ system-deps:
 	  else echo "note: chromium/java/a Chinese font missing and cannot be installed here; browser, reasoner and report-image tests will be skipped"; fi; \
 	fi
 
-$(GRAPH): $(VENV)/.installed $(wildcard loaders/*.py loaders/data/*.yaml loaders/data/samples/* ontology/*.ttl kg/*.py)
+$(GRAPH): $(VENV)/.installed $(wildcard loaders/*.py loaders/formats/*.py loaders/data/*.yaml loaders/data/samples/* ontology/*.ttl kg/*.py)
 	$(BIN)/policykg build --out $(GRAPH)
 
 build: $(GRAPH)
