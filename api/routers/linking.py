@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from api.deps import SourceDep
 from api.errors import ERROR_RESPONSES, NotFound
+from kg.errors import QueryParameterError
 from kg.iri import BASE, iri_for
 from queries.library import run_query
 
@@ -33,11 +34,32 @@ def _rows(source: Any, name: str, **params: Any) -> RowsPublic:
     return RowsPublic(count=len(data), data=data)
 
 
-def _iri(kind: str, value: str) -> str:
+# RFC 3987 ucschar: the non-ASCII code points an IRI may hold (no controls, no private use).
+_UCSCHAR = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF), *(
+    (base, base + 0xFFFD) for base in range(0x10000, 0xE0001, 0x10000)))
+_ASCII_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[!#-;=?-\[\]_a-z~]*$")
+
+
+def _checked(name: str, iri: str) -> str:
+    """``iri`` if every character may stand in an IRI, else a 400 naming the parameter.
+
+    Example:
+        >>> _checked("org", "https://w3id.org/policykg/id/org/371724/县商务局")[-4:]
+        '县商务局'
+    """
+    ascii_form = "".join(c if ord(c) < 0x80 else "a" for c in iri)
+    ok = _ASCII_IRI.match(ascii_form) and all(
+        any(lo <= ord(c) <= hi for lo, hi in _UCSCHAR) for c in iri if ord(c) >= 0x80)
+    if not ok:
+        raise QueryParameterError("linking", name, "is not a valid IRI or id")
+    return iri
+
+
+def _iri(kind: str, value: str, name: str) -> str:
     """A full IRI as given, or the IRI of ``kind`` whose id (the part after /id/<kind>/) is ``value``."""
     if re.match(r"^(https?|urn):", value):
-        return value
-    return BASE + f"{kind}/" + value.strip("/")
+        return _checked(name, value)
+    return _checked(name, BASE + f"{kind}/" + value.strip("/"))
 
 
 @router.get("/alignments", response_model=RowsPublic, summary="Alignments found between plans")
@@ -50,7 +72,7 @@ def alignments(
     if predicate and not re.match(r"^https?:", predicate):
         ns = "http://www.w3.org/2004/02/skos/core#" if predicate.endswith("Match") else "https://w3id.org/policykg/ontology#"
         predicate = ns + predicate
-    return _rows(source, "link_alignments", predicate=predicate)
+    return _rows(source, "link_alignments", predicate=_checked("predicate", predicate) if predicate else None)
 
 
 @router.get("/implemented-tasks", response_model=RowsPublic, summary="Tasks and the higher tasks they implement")
@@ -61,7 +83,8 @@ def implemented_tasks(
     document: Annotated[str | None, Query(description="Only tasks of this lower plan (IRI).")] = None,
 ) -> RowsPublic:
     """E.g. county tasks whose provincial counterpart is led by 省市场监管局: ``?lead=370000/山东省市场监督管理局``."""
-    return _rows(source, "link_implemented_tasks", lead=_iri("org", lead) if lead else None, document=document)
+    return _rows(source, "link_implemented_tasks", lead=_iri("org", lead, "lead") if lead else None,
+                 document=_iri("document", document, "document") if document else None)
 
 
 @router.get("/deployment-waits", response_model=RowsPublic, summary="Deployment waits and the higher tasks they resolve to")
@@ -70,7 +93,8 @@ def deployment_waits(
     document: Annotated[str | None, Query(description="Only tasks of this lower plan (IRI).")] = None,
 ) -> RowsPublic:
     """Tasks proceeding 根据省、市统一部署, with the higher task matched for each wait (if any)."""
-    return _rows(source, "link_deployment_resolution", document=document)
+    return _rows(source, "link_deployment_resolution",
+                 document=_iri("document", document, "document") if document else None)
 
 
 @router.get("/higher-departments", response_model=RowsPublic,
@@ -80,7 +104,7 @@ def higher_departments(
     task: Annotated[str, Query(description="The lower task's IRI, or its id (巨政发〔2023〕5号/task/107).")],
 ) -> RowsPublic:
     """Lead units of the implemented higher task, and higher counterparts of the task's own lead units."""
-    return _rows(source, "link_task_higher_departments", task=_iri("document", task))
+    return _rows(source, "link_task_higher_departments", task=_iri("document", task, "task"))
 
 
 @router.get("/counterparts/{org:path}", response_model=RowsPublic,
@@ -90,7 +114,7 @@ def counterparts(
     org: Annotated[str, Path(description="Organisation id as in /organizations (371724/县市场监督管理局) or IRI.")],
 ) -> RowsPublic:
     """Same-function bodies above and below it (higher/lower counterpart) and vertical parents/branches."""
-    iri = _iri("org", org)
+    iri = _iri("org", org, "org")
     rows = _rows(source, "link_counterparts", org=iri)
     if not rows.count and not run_query(source, "organizations", org=iri):
         raise NotFound(f"no organisation {org!r} (see /organizations)")
@@ -114,5 +138,5 @@ def function_bodies(
     """E.g. every market-regulation body in the province: ``/linking/functions/market_regulation/bodies?place=370000``."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
         raise NotFound(f"no government function {key!r}")
-    place_iri = (place if re.match(r"^(https?|urn):", place) else str(iri_for("place", place))) if place else None
+    place_iri = _iri("place", place, "place") if place else None
     return _rows(source, "link_bodies_by_function", function=str(iri_for("function", key)), place=place_iri)
