@@ -76,9 +76,14 @@ def _output(text: str, out: Path | None) -> None:
     typer.echo(f"wrote {out}", err=True)
 
 
+def _usage_error(message: str) -> typer.Exit:
+    typer.echo(f"policykg: error: {message}", err=True)
+    return typer.Exit(2)
+
+
 def _check_format(fmt: str) -> str:
     if fmt not in ("table", "json", "csv"):
-        raise typer.BadParameter(f"unknown format {fmt!r} (use table, json or csv)", param_hint="--format")
+        raise _usage_error(f"--format: unknown format {fmt!r} (use table, json or csv)")
     return fmt
 
 
@@ -175,7 +180,7 @@ def register(app: typer.Typer) -> None:
 
         _check_format(fmt)
         if by not in ("organization", "task"):
-            raise typer.BadParameter("use organization or task", param_hint="--by")
+            raise _usage_error(f"--by: {by!r} (use organization or task)")
         day = _parse_date(as_of, "status")
         pa = _open(graph, endpoint, doc)
         r = status_report(pa, as_of=day, days=days)
@@ -282,9 +287,11 @@ def register(app: typer.Typer) -> None:
                                                   "default: node-link JSON on stdout")] = None,
                           write_back: WriteBackOpt = None) -> None:
         """Export the organisation collaboration graph (label = name, weight = shared tasks)."""
-        from queries.analysis.export import write_collaboration
+        from queries.analysis.export import FORMATS, write_collaboration
         from queries.analysis.reports import collaboration_report
 
+        if out is not None and out.suffix.lower() not in FORMATS:  # fail before reading the graph
+            raise _usage_error(f"--out {out}: unknown graph format (use {', '.join(FORMATS)})")
         pa = _open(graph, endpoint, doc)
         if out is None:
             typer.echo(_as_json(collaboration_report(pa)))

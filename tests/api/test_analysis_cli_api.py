@@ -120,3 +120,10 @@ def test_api_errors_have_one_shape(client):
     r = client.get("/analysis/impact", params={"org": "县不存在局"})
     assert r.status_code == 400 and r.json()["ok"] is False and "no organisation named" in r.json()["error"]
     assert client.get("/analysis/network", params={"hops": 3}).status_code in (400, 422)
+
+
+@pytest.mark.parametrize("args", [("workload", "--format", "xml"), ("status", "--by", "month"),
+                                  ("collaboration", "--out", "graph.csv")])
+def test_usage_errors_are_one_line(capsys, args):
+    code, _, err = run(capsys, *args)
+    assert code == 2 and err.startswith("policykg: error:") and len(err.strip().splitlines()) == 1
