@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import install_error_handlers
+from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.routers import analysis, linking, ontology_docs, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
 from kg.graph import load_graph, rdf_format_for
@@ -98,7 +98,8 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         finally:
             await run_in_threadpool(pool.close)
 
-    app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  responses=ERROR_RESPONSES)
     install_error_handlers(app)
     for module in (sparql, queries, rest, analysis, linking, viz, ontology_docs):
         app.include_router(module.router)

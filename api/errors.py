@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.models import ErrorPublic
 from api.sparql_formats import NotAcceptable
 from kg.errors import (
     GraphNotFound,
@@ -118,8 +119,19 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
-# Documented once for OpenAPI: every route may answer with this shape.
+# Documented once for OpenAPI (create_app gives them to every route): the statuses an answer may
+# have besides 200, all in the one error shape.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    status: {"description": description, "content": {"application/json": {"example": error_body(description, status)}}}
-    for status, description in [(400, "bad request"), (404, "not found"), (500, "internal server error")]
+    status: {"model": ErrorPublic, "description": description}
+    for status, description in [
+        (400, "Bad request: a parameter or a SPARQL text that is not valid"),
+        (403, "Refused: SPARQL Update, LOAD or SERVICE on the read-only endpoint"),
+        (404, "Not found"),
+        (406, "Not acceptable: no offered media type fits the Accept header or format"),
+        (413, "Query too large"),
+        (415, "Unsupported media type or charset"),
+        (500, "Internal server error (logged)"),
+        (502, "The SPARQL store or a query worker failed"),
+        (503, "Stopped at the query time limit, or every query worker is busy"),
+    ]
 }

@@ -99,6 +99,7 @@ def to_term(query: str, p: QueryParam, raw: Any) -> URIRef | Literal:
         if p.type == "iri":
             if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", text):
                 raise ValueError("not an absolute IRI")
+            _check_iri(text)
             return URIRef(text)
         if p.type == "integer":
             return Literal(int(text))
@@ -113,6 +114,17 @@ def to_term(query: str, p: QueryParam, raw: Any) -> URIRef | Literal:
         return Literal(text)
     except (ValueError, InvalidOperation) as e:
         raise QueryParameterError(query, p.name, f"{text!r} is not a valid {p.type}: {e}") from e
+
+
+def _check_iri(text: str) -> None:
+    """Refuse what Oxigraph would refuse (RFC 3987: bad %-escapes, brackets, non-characters), so a
+    bad value is the caller's 400, not the store's 500."""
+    try:
+        import pyoxigraph
+
+        pyoxigraph.NamedNode(text)
+    except ImportError:  # pragma: no cover - pyoxigraph is a dependency; rdflib alone is laxer
+        return
 
 
 def parse_query_file(path: Path) -> NamedQuery:

@@ -115,7 +115,8 @@ async def _answer(request: Request, query: str, params: dict[str, list[str]]) ->
 _GET_PARAMS = {
     "summary": "Run a SPARQL query (GET), or get the service description",
     "description": _DOC,
-    "responses": {200: {"content": {f.media_type: {} for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}}},
+    "responses": {200: {"content": {f.media_type: {} for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}},
+                  303: {"description": "A browser asking for the service description is sent to /query."}},
 }
 
 
@@ -143,6 +144,7 @@ async def sparql_get(
     "/sparql",
     summary="Run a SPARQL query (POST form-encoded, or POST application/sparql-query)",
     description=_DOC,
+    responses={200: {"content": {f.media_type: {} for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}}},
     openapi_extra={"requestBody": {"content": {
         FORM: {"schema": {"type": "object", "properties": {
             "query": {"type": "string"}, "default-graph-uri": {"type": "array", "items": {"type": "string"}},
