@@ -23,6 +23,7 @@ _LONG_STRING = {"'''": re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''", re.S),
 _SHORT_STRING = {"'": re.compile(r"'(?:[^'\\\n\r]|\\.)*'"), '"': re.compile(r'"(?:[^"\\\n\r]|\\.)*"')}
 # A name-like run: keywords, prefixed names (pk:Task), variables (?x, $x), numbers, language tags.
 _WORD = re.compile(r"[?$]?[\w\-.:\u00b7\u0300-\u036f\u203f\u2040%\\]+", re.U)
+_LANGTAG = re.compile(r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 OPEN, CLOSE = "{([", "})]"
 
 
@@ -66,6 +67,9 @@ def tokens(text: str) -> Iterator[Token]:
             if not m:
                 raise UnterminatedToken(f"unterminated string literal at character {i}")
             yield Token("string", m.group(), i, depth)
+            i = m.end()
+        elif ch == "@" and (m := _LANGTAG.match(text, i)):
+            yield Token("word", m.group(), i, depth)  # a language tag ("x"@service) is no keyword
             i = m.end()
         elif ch in OPEN:
             yield Token("punct", ch, i, depth)
@@ -113,7 +117,7 @@ def keywords(text: str) -> set[str]:
     """Return the upper-cased bare words of ``text`` (keywords, function names) outside literals.
 
     Example:
-        >>> sorted(keywords('SELECT ?service { ?s pk:service "SERVICE" }'))
+        >>> sorted(keywords('SELECT ?service { ?s pk:service "SERVICE"@service }'))
         ['SELECT']
     """
     return {t.text.upper() for t in tokens(text) if t.kind == "keyword"}
