@@ -246,7 +246,9 @@ def register(app: typer.Typer) -> None:
             text = _csv(r["led_tasks"])
         else:
             s = r["summary"]
-            lines = [f"if {r['organization']} slips: {s['led']} tasks it leads slip, {s['partners']} partners wait, "
+            collective = sum(1 for p in r["partners"] if p["collective"])
+            lines = [f"if {r['organization']} slips: {s['led']} tasks it leads slip, {s['partners']} partners wait"
+                     + (f" ({collective} of them collective units)" if collective else "") + ", "
                      f"{s['tied_tasks']} more tasks are tied to them; {s['organizations_held_up']} organisations held up",
                      "", _table(r["led_tasks"], {"task": "序号", "title": "牵头任务", "deadlines": "时限", "partners": "合作单位"})]
             if r["tied_tasks"]:
