@@ -85,6 +85,8 @@ def link(
     outside = [(str(p), load_graph(p)) for p in import_files or []]
     if remote is not None and translator.table:
         outside.append((endpoint, fetch_outside_graph(remote, translator)))
+    elif remote is not None:
+        typer.echo(f"note: no --mapping given: only division ids are asked of {endpoint}", err=True)
     for source, raw in outside:
         translated, report = translator.translate(raw, source=source)
         if source == endpoint and remote is not None:

@@ -132,11 +132,11 @@ class Translator:
 
         for s, p, o in g:
             if p == RDF.type:
-                if str(o) not in self.table:
+                if str(o) not in self.table and not is_ours(str(o)):
                     report.unmapped_classes[str(o)] += 1
                     continue
                 out.add((term(s), RDF.type, term(o)))
-            elif str(p) in self.table or p in PASS_THROUGH:
+            elif str(p) in self.table or p in PASS_THROUGH or is_ours(str(p)):  # ours need no mapping
                 out.add((term(s), term(p), term(o)))
             else:
                 report.dropped_predicates[str(p)] += 1

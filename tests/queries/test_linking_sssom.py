@@ -139,3 +139,14 @@ def test_policykg_link_imports_an_rdf_file_and_aligns_the_county_plan_with_it(tm
     ours = iri_for("org", "370000", "山东省市场监督管理局")
     assert (ours, SKOS.exactMatch, URIRef("http://example.org/sdkg/id/org-scjg")) in g
     assert (ours, SKOS.exactMatch, URIRef("http://example.org/sdkg/id/org-yshb")) not in g
+
+
+def test_a_graph_already_in_our_vocabulary_needs_no_mapping() -> None:
+    raw = Graph()
+    task = URIRef("http://example.org/t1")
+    raw.add((task, RDF.type, PK.Task))
+    raw.add((task, PK.text, Literal("推行“验登合一”改革")))
+    raw.add((task, URIRef("http://example.org/private"), Literal("x")))
+    g, report = Translator([]).translate(raw, source="ours.ttl")
+    assert (task, RDF.type, PK.Task) in g and (task, PK.text, Literal("推行“验登合一”改革")) in g
+    assert report.dropped_predicates == {"http://example.org/private": 1}
