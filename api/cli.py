@@ -98,7 +98,7 @@ def build(
             typer.echo(str(p), err=True)
     typer.echo(
         f"built {out}: {s['documents']} document(s), {s['domains']} domains, {s['tasks']} tasks, "
-        f"{s['organizations']} organisations, {s['deadlines']} deadlines, {s['references']} references, "
+        f"{s['organizations']} organisations named ({s['organizations_in_graph']} with counterparts), {s['deadlines']} deadlines, {s['references']} references, "
         f"{s['targets']} targets, {s['deployment_waits']} tasks waiting on higher deployment, "
         f"{s['preconditions']} preconditions, {s['triples']} triples; "
         f"{s['problems_warn']} warning(s), {s['problems_error']} error(s)"

@@ -63,7 +63,10 @@ class BuildResult:
             "documents": len(self.documents),
             "tasks": count(PK.Task),
             "domains": count(PK.Domain),
-            "organizations": count(ORG.Organization),
+            # Organisations the plans name in a role; the graph also holds their higher-level
+            # counterparts and parents (linking), which no plan names.
+            "organizations": len(set(g.objects(None, PK.agent))),
+            "organizations_in_graph": count(ORG.Organization),
             "deadlines": count(PK.Deadline),
             "references": count(PK.PolicyReference),
             "targets": count(PK.Target),
