@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,26 +20,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from tests.support import free_port, require_system_dependency  # noqa: F401 (shared with test modules)
+
 # CI runs every property test with a fixed seed, so a red build is reproducible; developers get
 # fresh examples on every run (and hypothesis replays any failure it found before).
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
-
-
-def require_system_dependency(what: str) -> None:
-    """Skip the calling test because ``what`` is missing — or fail it where CI requires it."""
-    message = f"{what} is not available"
-    if os.environ.get("POLICYKG_REQUIRE_SYSTEM_DEPS") == "1":
-        pytest.fail(message + " (POLICYKG_REQUIRE_SYSTEM_DEPS=1)")
-    pytest.skip(message)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

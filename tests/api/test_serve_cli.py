@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,18 +12,14 @@ import httpx
 
 from api.cli import main
 from queries.library import run_query
+from tests.support import free_port
 
 CLI = [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def test_serve_starts_a_server_with_the_given_limits_and_stops_cleanly(bundled_graph_path):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([*CLI, "serve", "--graph", str(bundled_graph_path), "--port", str(port),
                              "--timeout", "1.5", "--max-rows", "5", "--workers", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)

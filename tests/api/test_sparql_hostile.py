@@ -19,16 +19,12 @@ import httpx
 import pytest
 
 from api.app import create_app
+from tests.support import free_port
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 LIGHT = "SELECT (COUNT(?t) AS ?n) WHERE { ?t a pk:Task }"
 JSON = {"Accept": "application/sparql-results+json"}
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +33,7 @@ def server(api_settings):
     import uvicorn
 
     assert api_settings.query_timeout == 2.0
-    port = _free_port()
+    port = free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(api_settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import require_system_dependency
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import ORG
 
@@ -24,6 +23,7 @@ from kg.reasoner import (
     reason_graph,
     write_inferred,
 )
+from tests.support import require_system_dependency
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "reasoning" / "mini_plan.ttl"
 DOC = "https://w3id.org/policykg/id/document/mini/"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -29,16 +28,12 @@ from loaders.build import build_graph
 from loaders.data import BUNDLED_PLAN
 from queries.linking.endpoint import RESULTS_JSON, USER_AGENT, CachedEndpoint, LinkError
 from queries.linking.places import p442_query, resolve_places
+from tests.support import free_port
 
 LINKING = Path(__file__).resolve().parents[1] / "data" / "linking"
 EMPTY_RESULTS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
     {"n": {"type": "literal", "value": "1"}}]}}).encode()
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +47,7 @@ def province_endpoint(tmp_path_factory) -> Iterator[str]:
     location = tmp_path_factory.mktemp("sdkg-oxigraph")
     subprocess.run([binary, "load", "--location", str(location), "--file", str(LINKING / "sdkg-province.ttl")],
                    check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"

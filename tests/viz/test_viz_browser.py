@@ -9,7 +9,8 @@ nothing. Screenshots go to test-artifacts/ (gitignored).
 from __future__ import annotations
 
 import pytest
-from conftest import PROBE_ORG, PROBE_SENTENCE, PROBE_TITLE
+
+from tests.viz.probe import PROBE_ORG, PROBE_SENTENCE, PROBE_TITLE
 
 pytestmark = pytest.mark.browser
 

@@ -8,9 +8,9 @@ import re
 
 import networkx as nx
 import pytest
-from conftest import PROBE_DOMAIN, PROBE_ORG, PROBE_SENTENCE, PROBE_TITLE, viz_app
 from fastapi.testclient import TestClient
 
+from tests.viz.probe import PROBE_DOMAIN, PROBE_ORG, PROBE_SENTENCE, PROBE_TITLE, viz_app
 from viz.calendar import NoChineseFont, calendar_image, calendar_page
 from viz.collaboration import collaboration_page, collaboration_picture
 from viz.data import load_view_data, view_payload
