@@ -19,7 +19,9 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 
 SECTION_RE = re.compile(r"([一二三四五六七八九十]{1,3})、(?=[^\W\d_])")
 CN_PAREN_RE = re.compile(r"（([零〇一二两三四五六七八九十百]{1,5})）")
-ARABIC_RE = re.compile(r"(?<![\d.])(\d{1,3})[.、](?=[^\W\d_]|[“《（])")
+# Up to five digits: plans of thousands of tasks exist; the numbering-sequence rule, not the digit
+# count, is what keeps a year such as 2023 from being read as a task number.
+ARABIC_RE = re.compile(r"(?<![\d.])(\d{1,5})[.、](?=[^\W\d_]|[“《（])")
 
 
 @dataclass(frozen=True)

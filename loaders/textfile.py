@@ -26,6 +26,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+# The documented size limit. A real plan is well under 1 MB (the bundled one is 79 KB); the parser's
+# cost grows faster than linearly, so a file this large is refused before decoding rather than left
+# to run for minutes.
+MAX_PLAN_BYTES = 16 * 1024 * 1024
 # A PDF extraction may carry a stray form feed or two; a real binary file has many controls.
 _MAX_CONTROL_RATIO = 0.005
 
@@ -72,6 +76,10 @@ def _read_bytes(path: Path, source: str) -> bytes:
         raise LoadError(source, "", "no such file")
     if path.is_dir():
         raise LoadError(source, "", "is a directory, not a text file")
+    size = path.stat().st_size
+    if size > MAX_PLAN_BYTES:
+        raise LoadError(source, "", f"file is {size / 1e6:.1f} MB; plans larger than "
+                        f"{MAX_PLAN_BYTES // (1024 * 1024)} MiB are refused (split the corpus into files)")
     try:
         data = path.read_bytes()
     except OSError as exc:
