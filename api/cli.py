@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
+from api.cli_common import DEFAULT_GRAPH, EndpointOpt, GraphOpt, emit_rows, fail, open_source
 from kg.errors import KGError
-from kg.settings import get_settings
 
 app = typer.Typer(
     name="policykg",
@@ -26,43 +26,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-DEFAULT_GRAPH = Path("build/kg.ttl")
-
-GraphOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--graph", "-g", help="Graph file(s) to read (Turtle, N-Triples, TriG, JSON-LD…). "
-                 "Default: build/kg.ttl, built from the bundled plan if missing."),
-]
-EndpointOpt = Annotated[
-    str | None,
-    typer.Option("--endpoint", help="A remote SPARQL 1.1 endpoint URL to query instead of a local graph."),
-]
-
-
-def fail(message: str, code: int = 1) -> typer.Exit:
-    typer.echo(f"policykg: error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def open_source(graph: list[Path] | None, endpoint: str | None = None):
-    """Return what queries run against: a local graph, or a remote store when an endpoint is given."""
-    if endpoint:
-        from queries.store import RemoteStore
-
-        return RemoteStore(endpoint)
-    from kg.graph import load_graph
-
-    paths = graph or list(get_settings().graph_paths)
-    if not graph and paths == [DEFAULT_GRAPH] and not DEFAULT_GRAPH.exists():
-        typer.echo("note: build/kg.ttl not found; building the bundled plan in memory "
-                   "(run `policykg build` to keep it)", err=True)
-        from loaders.build import build_graph
-        from loaders.data import BUNDLED_PLAN
-
-        return build_graph([BUNDLED_PLAN]).graph
-    return load_graph(*paths, store=get_settings().store)
-
 
 @app.command()
 def build(
@@ -135,7 +98,7 @@ def query(
         assert text is not None
         sparql = Path(text).read_text(encoding="utf-8") if text.endswith(".rq") and Path(text).is_file() else text
         rows, columns = run_text(source, sparql)
-    _emit(rows, columns, fmt, out)
+    emit_rows(rows, columns, fmt, out)
 
 
 @app.command("queries")
@@ -159,7 +122,7 @@ def ledger(
     from queries.ledger import LEDGER_COLUMNS, LEDGER_HEADERS, ledger_rows
 
     rows = ledger_rows(open_source(graph, endpoint))
-    _emit(rows, LEDGER_COLUMNS, fmt, out, LEDGER_HEADERS)
+    emit_rows(rows, LEDGER_COLUMNS, fmt, out, LEDGER_HEADERS)
 
 
 def _parse_params(items: list[str]) -> dict[str, str]:
@@ -170,34 +133,6 @@ def _parse_params(items: list[str]) -> dict[str, str]:
         k, v = item.split("=", 1)
         params[k.strip()] = v
     return params
-
-
-def _emit(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | None = None) -> None:
-    from queries.export import TableFormat, to_csv, to_json, to_text_table, to_xlsx
-
-    try:
-        f = TableFormat(fmt)
-    except ValueError:
-        raise fail(f"unknown format {fmt!r} (use {', '.join(t.value for t in TableFormat)})", 2) from None
-    if f is TableFormat.XLSX:
-        if out is None:
-            raise fail("--format xlsx needs --out FILE.xlsx", 2)
-        data: bytes | str = to_xlsx(rows, columns, headers)
-    elif f is TableFormat.CSV:
-        data = to_csv(rows, columns, headers, bom=out is not None)
-    elif f is TableFormat.JSON:
-        data = to_json(rows, columns)
-    else:
-        data = to_text_table(rows, columns, headers)
-    if out is None:
-        typer.echo(data)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        out.write_bytes(data)
-    else:
-        out.write_text(data, encoding="utf-8")
-    typer.echo(f"wrote {out} ({len(rows)} rows)", err=True)
 
 
 # -- commands defined beside their topic (each module's register() adds them) ------------------

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli_common import emit_rows
 from kg.errors import LoadError
 
 CorrectionsOpt = Annotated[
@@ -117,12 +118,11 @@ def register(app: typer.Typer) -> None:
         all_rows: Annotated[bool, typer.Option("--all", help="List unchanged tasks too.")] = False,
     ) -> None:
         """Compare two plans: tasks added, removed and changed, matched by text similarity."""
-        from api.cli import _emit
         from loaders.plan_diff import diff_plans, diff_triples
 
         result = diff_plans(_load(old), _load(new), threshold=threshold)
         rows = [r for r in result.rows() if all_rows or r["change"] != "unchanged"]
-        _emit(rows, None, fmt, out)
+        emit_rows(rows, None, fmt, out)
         counts = result.counts()
         typer.echo(", ".join(f"{v} {k}" for k, v in counts.items()), err=True)
         if rdf is not None:
@@ -159,7 +159,6 @@ def register(app: typer.Typer) -> None:
         min_f1: Annotated[float | None, typer.Option("--min-f1", help="Exit 1 when a field scores lower.")] = None,
     ) -> None:
         """Score the extraction of a plan against a hand-read answer file: precision, recall, F1 per field."""
-        from api.cli import _emit
         from loaders.corrections import apply_corrections, corrections_for, load_corrections
         from loaders.evaluation import evaluate_document, load_answers, total
 
@@ -167,7 +166,7 @@ def register(app: typer.Typer) -> None:
         apply_corrections(plan, corrections_for(doc, [load_corrections(p) for p in corrections or []]))
         scores = evaluate_document(plan, load_answers(answers), place=_place(plan))
         rows = [s.as_row() for s in [*scores, total(scores)]]
-        _emit(rows, ["field", "tp", "fp", "fn", "precision", "recall", "f1"], fmt, None)
+        emit_rows(rows, ["field", "tp", "fp", "fn", "precision", "recall", "f1"], fmt, None)
         low = [s.field for s in scores if min_f1 is not None and s.f1 < min_f1]
         if low:
             typer.echo(f"policykg: below --min-f1 {min_f1}: {', '.join(low)}", err=True)

@@ -12,14 +12,10 @@ from typing import Annotated
 
 import typer
 
+from api.cli_common import GraphOpt
+
 DEFAULT_INFERRED = Path("build/kg-inferred.trig")
 
-# The same option as api.cli's --graph (not imported from there: api.cli imports this module).
-GraphOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--graph", "-g", help="Graph file(s) to read (Turtle, N-Triples, TriG, JSON-LD…). "
-                 "Default: build/kg.ttl, built from the bundled plan if missing."),
-]
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +33,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check the graph is consistent with the ontology and classify it (HermiT via owlready2):
         cross-department, jointly led, higher-level dependent and Q4 tasks, multi-domain lead units."""
-        from api.cli import open_source
+        from api.cli_common import open_source
         from kg.graph import rdf_format_for
         from kg.reasoner import reason_graph, write_inferred
 
@@ -61,7 +57,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check the graph against the SHACL shapes; print each problem with its task number and
         sentence. Exits with status 1 if there is any violation (warnings do not fail)."""
-        from api.cli import open_source
+        from api.cli_common import open_source
         from kg.graph import rdf_format_for
         from kg.validation import load_shapes, validate_graph
 

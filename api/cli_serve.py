@@ -35,7 +35,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from api.cli import DEFAULT_GRAPH
+    from api.cli_common import DEFAULT_GRAPH
     from kg.settings import get_settings
 
     base = get_settings()

@@ -1,0 +1,76 @@
+"""What every policykg command shares: the --graph/--endpoint options, opening the graph, one-line
+failures and writing tables. A module of its own so the topic modules (cli_analysis, cli_viz …) can
+import it without importing api.cli, which imports them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kg.settings import get_settings
+
+DEFAULT_GRAPH = Path("build/kg.ttl")
+
+GraphOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--graph", "-g", help="Graph file(s) to read (Turtle, N-Triples, TriG, JSON-LD…). "
+                 "Default: build/kg.ttl, built from the bundled plan if missing."),
+]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="A remote SPARQL 1.1 endpoint URL to query instead of a local graph."),
+]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"policykg: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def open_source(graph: list[Path] | None, endpoint: str | None = None):
+    """Return what queries run against: a local graph, or a remote store when an endpoint is given."""
+    if endpoint:
+        from queries.store import RemoteStore
+
+        return RemoteStore(endpoint)
+    from kg.graph import load_graph
+
+    paths = graph or list(get_settings().graph_paths)
+    if not graph and paths == [DEFAULT_GRAPH] and not DEFAULT_GRAPH.exists():
+        typer.echo("note: build/kg.ttl not found; building the bundled plan in memory "
+                   "(run `policykg build` to keep it)", err=True)
+        from loaders.build import build_graph
+        from loaders.data import BUNDLED_PLAN
+
+        return build_graph([BUNDLED_PLAN]).graph
+    return load_graph(*paths, store=get_settings().store)
+
+
+def emit_rows(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | None = None) -> None:
+    from queries.export import TableFormat, to_csv, to_json, to_text_table, to_xlsx
+
+    try:
+        f = TableFormat(fmt)
+    except ValueError:
+        raise fail(f"unknown format {fmt!r} (use {', '.join(t.value for t in TableFormat)})", 2) from None
+    if f is TableFormat.XLSX:
+        if out is None:
+            raise fail("--format xlsx needs --out FILE.xlsx", 2)
+        data: bytes | str = to_xlsx(rows, columns, headers)
+    elif f is TableFormat.CSV:
+        data = to_csv(rows, columns, headers, bom=out is not None)
+    elif f is TableFormat.JSON:
+        data = to_json(rows, columns)
+    else:
+        data = to_text_table(rows, columns, headers)
+    if out is None:
+        typer.echo(data)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        out.write_bytes(data)
+    else:
+        out.write_text(data, encoding="utf-8")
+    typer.echo(f"wrote {out} ({len(rows)} rows)", err=True)
