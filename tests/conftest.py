@@ -9,18 +9,13 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from tests.support import free_port, require_system_dependency  # noqa: F401 (shared with test modules)
+from tests.support import free_port, require_system_dependency, running_oxigraph  # noqa: F401
 
 # CI runs every property test with a fixed seed, so a red build is reproducible; developers get
 # fresh examples on every run (and hypothesis replays any failure it found before).
@@ -73,29 +68,8 @@ def oxigraph_server(tmp_path_factory, bundled_graph) -> Iterator[str]:
     The graph is loaded through RemoteStore.replace_graph (Graph Store Protocol), as
     ``policykg build --endpoint`` does.
     """
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).is_file():
-        require_system_dependency("the oxigraph server (pip install oxigraph)")
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/query?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                    pytest.fail(f"oxigraph server did not start: {err[-500:]}")
-                time.sleep(0.1)
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
         from queries.store import RemoteStore
 
-        RemoteStore(base + "/query").replace_graph(bundled_graph)
-        yield base + "/query"
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
+        RemoteStore(url).replace_graph(bundled_graph)
+        yield url

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -21,3 +29,36 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` server from PyPI (in the venv's bin), or skip/fail as for any system dependency."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(binary).is_file():
+        require_system_dependency("the oxigraph server (pip install oxigraph)")
+    return binary
+
+
+@contextmanager
+def running_oxigraph(location: Path, *, read_only: bool = False) -> Iterator[str]:
+    """Run a real Oxigraph server on 127.0.0.1 over ``location``; yield its query URL, then stop it."""
+    port = free_port()
+    command = "serve-read-only" if read_only else "serve"
+    proc = subprocess.Popen([oxigraph_binary(), command, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+                    pytest.fail(f"oxigraph server did not start: {err[-500:]}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)

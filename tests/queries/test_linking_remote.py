@@ -4,12 +4,8 @@ server, and a small HTTP server that answers 429/503 first, for the back-off. No
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -28,7 +24,7 @@ from loaders.build import build_graph
 from loaders.data import BUNDLED_PLAN
 from queries.linking.endpoint import RESULTS_JSON, USER_AGENT, CachedEndpoint, LinkError
 from queries.linking.places import p442_query, resolve_places
-from tests.support import free_port
+from tests.support import oxigraph_binary, running_oxigraph
 
 LINKING = Path(__file__).resolve().parents[1] / "data" / "linking"
 EMPTY_RESULTS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
@@ -39,33 +35,11 @@ EMPTY_RESULTS = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
 @pytest.fixture(scope="module")
 def province_endpoint(tmp_path_factory) -> Iterator[str]:
     """An Oxigraph server (read-only) holding tests/data/linking/sdkg-province.ttl; its query URL."""
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not Path(binary).is_file():
-        if os.environ.get("POLICYKG_REQUIRE_SYSTEM_DEPS") == "1":
-            pytest.fail("the oxigraph server is not available (POLICYKG_REQUIRE_SYSTEM_DEPS=1)")
-        pytest.skip("the oxigraph server is not available (pip install oxigraph)")
     location = tmp_path_factory.mktemp("sdkg-oxigraph")
-    subprocess.run([binary, "load", "--location", str(location), "--file", str(LINKING / "sdkg-province.ttl")],
+    subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(LINKING / "sdkg-province.ttl")],
                    check=True, capture_output=True)
-    port = free_port()
-    proc = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                    pytest.fail(f"oxigraph server did not start: {err[-500:]}")
-                time.sleep(0.1)
+    with running_oxigraph(location, read_only=True) as url:
         yield url
-    finally:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
