@@ -14,19 +14,9 @@ from typing import Annotated, Any
 
 import typer
 
+from api.cli_common import EndpointOpt, GraphOpt
 from kg.errors import QueryParameterError
 
-# The same options as api.cli's --graph/--endpoint (redeclared: typer resolves annotations from
-# this module's globals, and importing api.cli here would be circular).
-GraphOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--graph", "-g", help="Graph file(s) to read (Turtle, N-Triples, TriG, JSON-LD…). "
-                 "Default: build/kg.ttl, built from the bundled plan if missing."),
-]
-EndpointOpt = Annotated[
-    str | None,
-    typer.Option("--endpoint", help="A remote SPARQL 1.1 endpoint URL to query instead of a local graph."),
-]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table (for people), json or csv")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")]
 DocOpt = Annotated[str | None, typer.Option("--doc", help="Analyse only this document (its IRI).")]
@@ -101,7 +91,7 @@ def _parse_date(text: str | None, analysis: str) -> date | None:
 
 
 def _open(graph: list[Path] | None, endpoint: str | None, doc: str | None):
-    from api.cli import open_source
+    from api.cli_common import open_source
     from queries.analysis.reports import PlanAnalysis
 
     return PlanAnalysis.from_source(open_source(graph, endpoint), doc=doc)
