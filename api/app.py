@@ -9,6 +9,7 @@ copy of the same data. Routes read ``app.state.source`` and ``app.state.settings
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from api.routers import analysis, linking, ontology_docs, queries, rest, sparql,
 from api.sparql_pool import QueryPool
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
+from queries.analysis.reports import AnalysisCache, bottlenecks_report
 from queries.library import load_queries
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -71,6 +73,14 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
     return source, {**common, "sources": sources}
 
 
+def _warm_analyses(cache: AnalysisCache, source: Any) -> None:
+    try:
+        pa = cache.get(source)
+        bottlenecks_report(pa)  # builds every graph and measure the other reports reuse
+    except Exception:  # a warm-up must never take the server down; the real request will report it
+        log.warning("analysis warm-up failed", exc_info=True)
+
+
 def create_app(settings: Settings | None = None, *, graph: Graph | None = None) -> FastAPI:
     """Return the policykg web application.
 
@@ -91,6 +101,11 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         app.state.source = source
         app.state.pool = pool
         app.state.dataset_info = pool.info
+        # Warm the analysis cache in the background: on a large corpus the first /analysis call would
+        # otherwise read and build everything (seconds); the server answers other requests meanwhile.
+        app.state.analysis_cache = AnalysisCache()
+        threading.Thread(target=_warm_analyses, args=(app.state.analysis_cache, source),
+                         name="policykg-warm-analyses", daemon=True).start()
         log.info("policykg ready: %s, %s SPARQL worker(s), time limit %g s", pool.info.get("mode"), workers,
                  settings.query_timeout)
         try:
