@@ -15,13 +15,11 @@ from rdflib import Graph
 from rdflib.namespace import ORG, RDF
 
 from kg.errors import LoadError
-from kg.graph import Store, load_ontology, new_graph
+from kg.graph import Store
 from kg.namespace import PK
-from loaders.organizations import Registry, load_places, place_for_issuer
-from loaders.policy_doc import load_policy_document
+from loaders.organizations import Registry
 from loaders.records import PolicyDocument
 from loaders.report import LoadReport
-from loaders.to_rdf import document_triples
 
 PLAN_SUFFIXES = {".txt", ".docx", ".pdf", ".html", ".htm"}  # readers: loaders/formats
 
@@ -88,25 +86,15 @@ class BuildResult:
 
 def build_graph(paths: Iterable[str | Path], *, store: Store | str = Store.OXIGRAPH,
                 registry: Registry | None = None, include_ontology: bool = True) -> BuildResult:
-    """Read every plan in ``paths`` and return one graph of them, with the ontology included.
+    """Read every plan in ``paths`` and return one merged graph of them, with the ontology included.
+
+    The same build as ``policykg build`` (:func:`loaders.corpus.build_corpus`: jurisdictions,
+    corrections beside the plans, registered new names), with the named graphs merged into one.
 
     Raises:
         LoadError: a file cannot be read or holds no recognisable plan.
     """
-    registry = registry or Registry.load()
-    places = load_places()
-    g = new_graph(store)
-    if include_ontology:
-        for t in load_ontology():
-            g.add(t)
-    report = LoadReport()
-    docs = []
-    for path in expand_inputs(paths):
-        doc = load_policy_document(path)
-        place = place_for_issuer(doc.issuer, places) if doc.issuer else None
-        triples, problems = document_triples(doc, registry, places, place)
-        report.extend(doc.problems)
-        report.extend(problems)
-        g.addN((s, p, o, g) for s, p, o in triples)
-        docs.append(doc)
-    return BuildResult(graph=g, documents=docs, report=report)
+    from loaders.corpus import build_corpus  # imported here: corpus builds on this module's helpers
+
+    result = build_corpus(paths, registry=registry, store=store, include_ontology=include_ontology)
+    return BuildResult(graph=result.merged(store), documents=result.documents, report=result.report)

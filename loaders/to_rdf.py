@@ -277,7 +277,8 @@ class TripleWriter:
 
 
 def _decimal(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    """The canonical xsd:decimal form ("80.0", "2.5"), so a graph written and read back is unchanged."""
+    return f"{int(value)}.0" if float(value).is_integer() else repr(float(value))
 
 
 def document_triples(doc: PolicyDocument, registry: Registry,

@@ -24,6 +24,16 @@ if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/data/expected/*.ttl from the current build (review the diff like code)")
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture(scope="session")
 def bundled_graph_path(tmp_path_factory) -> Path:
     """The bundled plan (巨政发〔2023〕5号) built with loaders.build.build_graph, saved as Turtle."""
