@@ -121,8 +121,11 @@ def install_error_handlers(app: FastAPI) -> None:
 
 # Documented once for OpenAPI (create_app gives them to every route): the statuses an answer may
 # have besides 200, all in the one error shape.
+# The explicit JSON content matters on routes whose own answers are HTML or RDF: FastAPI would
+# otherwise document their errors under the route's media type, though errors are always JSON.
 ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorPublic, "description": description}
+    status: {"model": ErrorPublic, "description": description,
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorPublic"}}}}
     for status, description in [
         (400, "Bad request: a parameter or a SPARQL text that is not valid"),
         (403, "Refused: SPARQL Update, LOAD or SERVICE on the read-only endpoint"),

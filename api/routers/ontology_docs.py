@@ -28,13 +28,13 @@ def ontology(request: Request) -> Response:
     return HTMLResponse(_html(), headers={"Vary": "Accept"})
 
 
-@router.get("/ontology.ttl")
+@router.get("/ontology.ttl", response_class=Response, responses={200: {"content": {TURTLE: {}}}})
 def ontology_turtle() -> Response:
     """The ontology as Turtle (ontology/policykg.ttl as shipped)."""
     return _turtle()
 
 
-@router.get("/ontology.rdf")
+@router.get("/ontology.rdf", response_class=Response, responses={200: {"content": {RDF_XML: {}}}})
 def ontology_rdf_xml() -> Response:
     """The ontology as RDF/XML, for tools such as Protégé that prefer it."""
     return _rdf_xml()

@@ -56,34 +56,9 @@ def _operations() -> list[tuple[str, str]]:
             if method in {"get", "post", "put", "patch", "delete"}]
 
 
-# Operations that answer a status their OpenAPI description does not declare (found by this test).
-# (create_app now declares the error statuses for every route: /sparql, /organizations/{org},
-# /analysis/* and /viz/calendar.{fmt} pass.)
-UNDOCUMENTED = {
-    *((f"/viz/{name}", "GET") for name in ("collaboration", "tasks", "dependencies", "calendar")),
-}
-UNDOCUMENTED_REASON = (
-    "answers 400 (bad parameter / SPARQL syntax), 404 or 503 while its OpenAPI responses list only 200 "
-    "and 422: declare the error statuses with the error model, e.g. responses={400: {'model': ErrorPublic}, "
-    "404: …, 503: …} on the route or once in create_app; /organizations/{org} also answers 500 for an id "
-    "with a character Oxigraph rejects as an IRI (queries.library.to_term should refuse it: 400)")
-
-
-# Operations whose body is not of the media type their OpenAPI description declares.
-WRONG_MEDIA_TYPE = {("/ontology.ttl", "GET"), ("/ontology.rdf", "GET")}
-WRONG_MEDIA_TYPE_REASON = (
-    "answers text/turtle (or RDF/XML) while its OpenAPI description declares application/json: "
-    "declare the real type, e.g. response_class=Response and responses={200: {'content': {'text/turtle': {}}}}")
-
-
 def _cases():
     for path, method in _operations():
-        marks = []
-        if (path, method) in UNDOCUMENTED:
-            marks = [pytest.mark.xfail(strict=True, reason=UNDOCUMENTED_REASON)]
-        elif (path, method) in WRONG_MEDIA_TYPE:
-            marks = [pytest.mark.xfail(strict=True, reason=WRONG_MEDIA_TYPE_REASON)]
-        yield pytest.param(path, method, marks=marks, id=f"{method} {path}")
+        yield pytest.param(path, method, id=f"{method} {path}")
 
 
 @pytest.mark.parametrize(("path", "method"), _cases())
