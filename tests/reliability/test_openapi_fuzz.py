@@ -4,7 +4,7 @@ Every operation gets generated requests (bounded: POLICYKG_FUZZ_EXAMPLES per ope
 `make test`; the release run uses 200:
 ``POLICYKG_FUZZ_EXAMPLES=200 .venv/bin/python -m pytest -q tests/reliability/test_openapi_fuzz.py``).
 Checks: no 5xx, responses match their declared schema and content type, every status documented.
-Generation is derandomized, so a run is repeatable and the xfail marks below are exact.
+Generation is derandomized, so a run is repeatable.
 The app runs in-process over ASGI on the bundled plan's graph, lifespan included.
 """
 
