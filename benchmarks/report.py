@@ -230,6 +230,10 @@ def write_report(results: dict[str, Any], out: Path) -> Path:
         "",
         "Queries run in-process through `queries.library.run_query` on the graph file the bulk path",
         "wrote; required parameters get the busiest lead organisation / first document / first task.",
+        "A step stopped at the budget keeps what it measured before; the rest of its column says skipped.",
+        *[f"Note (N={int(n):,} {store} {step}): {v['note']}." for n, size in results["sizes"].items()
+          for store, part in size.items() if isinstance(part, dict)
+          for step, v in part.items() if isinstance(v, dict) and v.get("note")],
         "",
         "## Analysis (seconds)",
         "",
