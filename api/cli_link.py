@@ -50,8 +50,7 @@ def link(
 ) -> None:
     """Link plans to the higher plans they implement, outside graphs to ours, and places to Wikidata."""
     from api.cli_common import fail, open_source
-    from kg.bulk import save_graph_native
-    from kg.graph import load_graph, new_graph
+    from kg.graph import load_graph, new_graph, save_graph
     from kg.settings import get_settings
     from queries.linking.align import (
         DEFAULT_THRESHOLD,
@@ -118,7 +117,7 @@ def link(
         links.add(t)
 
     target = out or paths[0]
-    save_graph_native(links if out else g, target)  # Oxigraph's serialiser: rdflib's takes seconds
+    save_graph(links if out else g, target)  # Oxigraph's serialiser: rdflib's takes seconds
     if sssom_out:
         _write_sssom(sssom_out, [*result.domains, *result.tasks,
                                  *(a for r in reports for a in r.organizations_matched)])

@@ -4,7 +4,7 @@ The standard build (loaders.build.build_graph) parses plans one after another in
 adds every triple through rdflib's Python store API, then kg.graph.save_graph serialises Turtle
 with rdflib's serialiser. Here worker processes parse plans and turn their triples into N-Triples
 text; the parent bulk-loads that text into Oxigraph (kg.bulk.graph_from_ntriples), materialises
-the co-assignment pairs, and writes Turtle with Oxigraph's serialiser (kg.bulk.save_graph_native).
+the co-assignment pairs, and writes Turtle with Oxigraph's serialiser (kg.bulk.save_graph).
 Same records, same triples writer, same registry: only the plumbing differs.
 
 The benchmark corpora name 52 Shandong counties that loaders/data/places.yaml does not list; the

@@ -63,8 +63,8 @@ def query_rows(results: dict[str, Any], cols: list[tuple[str, str, str]]) -> lis
             if k not in names:
                 names.append(k)
     rows: list[list[Any]] = []
-    for label, key in [("load graph file, rdflib parser (s)", "load_s"),
-                       ("load graph file, Oxigraph parser (s)", "load_native_s"),
+    for label, key in [("load graph file, rdflib memory store (s)", "load_s"),
+                       ("load graph file, Oxigraph store, native parser (s)", "load_native_s"),
                        ("peak memory of this process (MB)", "peak_rss_mb")]:
         rows.append([label] + [results["sizes"][n][s].get("queries", {}).get(key) for n, s, _ in cols])
     for name in names:

@@ -70,7 +70,7 @@ def step_build(rec: Recorder, corpus: Path, graph: Path, store: str) -> None:
 
 def step_fastbuild(rec: Recorder, corpus: Path, graph: Path, workers: int | None) -> None:
     from benchmarks.fastbuild import build_fast
-    from kg.bulk import save_graph_native
+    from kg.graph import save_graph
 
     fb, dt = timed(build_fast, corpus_paths(corpus), workers=workers)
     rec["build_s"] = round(dt, 2)
@@ -79,7 +79,7 @@ def step_fastbuild(rec: Recorder, corpus: Path, graph: Path, workers: int | None
     rec["co_assignments"] = fb.co_assignments
     rec["materialize_s"] = round(fb.materialize_s, 2)
     rec["problems"] = dict(fb.problems)
-    _, dt = timed(save_graph_native, fb.graph, graph)
+    _, dt = timed(save_graph, fb.graph, graph)
     rec["save_s"] = round(dt, 2)
     rec["file_mb"] = round(graph.stat().st_size / 1e6, 1)
 
@@ -132,10 +132,8 @@ def step_queries(rec: Recorder, graph: Path, store: str, reps: int, cap_s: float
     from kg.graph import PREFIXES, load_graph
     from queries.library import load_queries, run_query
 
-    if store == "oxigraph":  # query the natively loaded graph; time rdflib's parser last
-        from kg.bulk import load_graph_native
-
-        g, dt = timed(load_graph_native, graph)
+    if store == "oxigraph":  # kg.graph.load_graph parses natively on the Oxigraph store
+        g, dt = timed(load_graph, graph)
         rec["load_native_s"] = round(dt, 2)
     else:
         g, dt = timed(load_graph, graph, store=store)
@@ -164,10 +162,6 @@ def step_queries(rec: Recorder, graph: Path, store: str, reps: int, cap_s: float
         except Exception as e:  # a broken saved query is a finding, not a crash of the benchmark
             results[q.name] = {"error": f"{type(e).__name__}: {str(e)[:200]}"}
         rec["queries"] = results
-    if store == "oxigraph":
-        del g
-        _, dt = timed(load_graph, graph, store=store)  # what `policykg serve` does today
-        rec["load_s"] = round(dt, 2)
 
 
 def step_analysis(g: Graph, rec: Recorder) -> dict[str, Any]:
@@ -203,13 +197,12 @@ def step_api(rec: Recorder, graph: Path, store: str, seconds: float, clients: in
     import httpx
 
     from benchmarks.loadgen import Call, peak_rss_mb, run_load, serve_graph
-    from kg.bulk import load_graph_native
-    from kg.graph import PREFIXES
+    from kg.graph import PREFIXES, load_graph
     from queries.library import load_queries
 
     sparql = "SELECT ?org (COUNT(?t) AS ?n) WHERE { ?t pk:leadUnit ?org } GROUP BY ?org ORDER BY DESC(?n) LIMIT 20"
     accept = {"Accept": "application/sparql-results+json"}
-    g = load_graph_native(graph)  # the bare store, and where sample parameters come from
+    g = load_graph(graph)  # the bare store, and where sample parameters come from
     samples = sample_params(g)
     bare, _ = median_of(lambda: list(g.query(sparql, initNs=PREFIXES)), reps, cap_s)
     rec["sparql_bare_ms"] = round(bare * 1000, 2)

@@ -11,34 +11,16 @@ measured gains. Nothing here imports loaders; callers hand in N-Triples or a bui
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from itertools import combinations
-from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.errors import GraphNotFound, LoadError
-from kg.graph import PREFIXES, Store, bind_prefixes, new_graph, rdf_format_for
+from kg.graph import PREFIXES, Store, is_oxigraph, new_graph
 from kg.iri import iri_for
 from kg.namespace import PK
-
-# rdflib format → oxrdflib's native plugin of the same syntax (triple syntaxes only: the graph
-# being read or written is one named graph of the store, so quad syntaxes stay on rdflib's path).
-NATIVE_FORMATS = {"turtle": "ox-turtle", "nt": "ox-ntriples", "xml": "ox-xml"}
-
-
-def is_oxigraph(g: Graph) -> bool:
-    """True when ``g`` is backed by Oxigraph (oxrdflib's store)."""
-    return type(g.store).__name__ == "OxigraphStore"
-
-
-def native_format(g: Graph, fmt: str) -> str:
-    """The fastest plugin that reads or writes ``fmt`` for ``g``: Oxigraph's own when it can."""
-    return NATIVE_FORMATS.get(fmt, fmt) if is_oxigraph(g) else fmt
 
 
 def graph_from_ntriples(chunks: Iterable[bytes], *, graph: Graph | None = None) -> Graph:
@@ -59,51 +41,6 @@ def graph_from_ntriples(chunks: Iterable[bytes], *, graph: Graph | None = None) 
     if data:
         g.parse(data=data, format="ox-ntriples", transactional=False)
     return g
-
-
-def load_graph_native(*paths: str | Path) -> Graph:
-    """Like kg.graph.load_graph on the Oxigraph store, but parsed by Oxigraph's own parser.
-
-    Raises:
-        GraphNotFound: a file does not exist.
-        LoadError: a file is not valid RDF in the syntax its extension says.
-    """
-    g = new_graph(Store.OXIGRAPH)
-    for p in map(Path, paths):
-        if not p.is_file():
-            raise GraphNotFound(f"{p}: no such graph file (run `policykg build` first)")
-        fmt = rdf_format_for(p)
-        try:
-            if fmt in NATIVE_FORMATS:
-                g.parse(p, format=NATIVE_FORMATS[fmt], transactional=False)
-            else:
-                g.parse(p, format=fmt)
-        except Exception as e:  # parser errors come in many types; report them as one
-            first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise LoadError(str(p), "", f"not valid {fmt}: {first}") from e
-    return g
-
-
-def save_graph_native(g: Graph, path: str | Path) -> Path:
-    """Write ``g`` atomically (temporary file, fsync, rename), with Oxigraph's serialiser if it can.
-
-    Same contract as kg.graph.save_graph: an interrupted write never replaces a good file.
-    """
-    path = Path(path)
-    fmt = native_format(g, rdf_format_for(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            bind_prefixes(g)
-            g.serialize(destination=fh, format=fmt)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 _TASK_AGENTS = """

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.routers import linking
-from kg.bulk import save_graph_native
+from kg.graph import save_graph
 from kg.settings import Settings
 from loaders.build import build_graph
 from loaders.data import BUNDLED_PLAN
@@ -25,7 +25,7 @@ def client(tmp_path_factory) -> Iterator[TestClient]:
     g = build_graph([BUNDLED_PLAN, PROVINCE_PLAN]).graph
     for t in alignment_triples(align_plans(g)):
         g.add(t)
-    path = save_graph_native(g, tmp_path_factory.mktemp("linked") / "kg.ttl")
+    path = save_graph(g, tmp_path_factory.mktemp("linked") / "kg.ttl")
     app = create_app(Settings(graph_paths=(path,), extra={"query_workers": "1"}))
     if not any(getattr(r, "path", "").startswith("/linking/") for r in app.routes):
         app.include_router(linking.router)  # until api/app.py includes it

@@ -1,4 +1,4 @@
-"""kg.bulk: native (Oxigraph) reading and writing give the same graph; co-assignment counts are right."""
+"""kg.graph on Oxigraph reads and writes natively and gives the same graph as rdflib; co-assignment counts are right."""
 
 from __future__ import annotations
 
@@ -9,13 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from kg.bulk import (
-    co_assignment_pairs,
-    graph_from_ntriples,
-    load_graph_native,
-    materialize_co_assignments,
-    save_graph_native,
-)
+from kg.bulk import co_assignment_pairs, graph_from_ntriples, materialize_co_assignments
 from kg.errors import GraphNotFound, LoadError
 from kg.graph import Store, load_graph, new_graph, save_graph
 from kg.namespace import PK
@@ -55,24 +49,24 @@ def test_materialised_pairs_answer_the_pairs_query():
 def test_native_save_and_load_keep_the_graph(tmp_path, suffix):
     g = _plan_graph()
     g.add((URIRef(T + "1"), PK.text, Literal('多行\n"引号" 文本', lang="zh")))
-    path = save_graph_native(g, tmp_path / f"kg{suffix}")
-    assert isomorphic(load_graph_native(path), load_graph(path, store=Store.MEMORY))
-    assert isomorphic(load_graph_native(path), g)
+    path = save_graph(g, tmp_path / f"kg{suffix}")
+    assert isomorphic(load_graph(path), load_graph(path, store=Store.MEMORY))
+    assert isomorphic(load_graph(path), g)
     assert os.listdir(tmp_path) == [path.name]  # no temporary file left behind
 
 
 def test_native_load_reads_what_rdflib_wrote(tmp_path):
     path = save_graph(_plan_graph(Store.MEMORY), tmp_path / "kg.ttl")
-    assert isomorphic(load_graph_native(path), _plan_graph(Store.MEMORY))
+    assert isomorphic(load_graph(path), _plan_graph(Store.MEMORY))
 
 
 def test_native_load_errors_name_the_file(tmp_path):
     with pytest.raises(GraphNotFound):
-        load_graph_native(tmp_path / "missing.ttl")
+        load_graph(tmp_path / "missing.ttl")
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .", encoding="utf-8")
     with pytest.raises(LoadError, match="bad.ttl"):
-        load_graph_native(bad)
+        load_graph(bad)
 
 
 def test_ntriples_bulk_load_appends_to_a_graph():

@@ -14,9 +14,8 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from api.cli import main
-from kg.bulk import load_graph_native as load_graph
-from kg.bulk import save_graph_native as save_graph
 from kg.errors import LoadError
+from kg.graph import load_graph, save_graph
 from kg.iri import iri_for
 from kg.namespace import PK
 from loaders.build import build_graph

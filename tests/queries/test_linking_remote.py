@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
 from api.cli import main
-from kg.bulk import load_graph_native, save_graph_native
+from kg.graph import load_graph, save_graph
 from kg.iri import iri_for
 from kg.namespace import PK
 from loaders.build import build_graph
@@ -44,12 +44,12 @@ def province_endpoint(tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def county_graph_path(tmp_path_factory) -> Path:
-    return save_graph_native(build_graph([BUNDLED_PLAN]).graph, tmp_path_factory.mktemp("county") / "kg.ttl")
+    return save_graph(build_graph([BUNDLED_PLAN]).graph, tmp_path_factory.mktemp("county") / "kg.ttl")
 
 
 def test_link_fetches_maps_and_aligns_a_provincial_graph_from_an_endpoint(
         province_endpoint, county_graph_path, tmp_path, capsys) -> None:
-    path = save_graph_native(load_graph_native(county_graph_path), tmp_path / "kg.ttl")
+    path = save_graph(load_graph(county_graph_path), tmp_path / "kg.ttl")
     cache = tmp_path / "cache"
     args = ["link", "-g", str(path), "--endpoint", province_endpoint,
             "--mapping", str(LINKING / "sdkg-to-policykg.sssom.tsv"), "--cache-dir", str(cache)]
@@ -57,7 +57,7 @@ def test_link_fetches_maps_and_aligns_a_provincial_graph_from_an_endpoint(
     out = capsys.readouterr()
     assert "4 tasks implementing a higher task" in out.out and "4/4 divisions with a Wikidata id" in out.out
     assert "unmapped class http://example.org/sdkg/ontology#GongZuoZu (1 instances)" in out.err
-    g = load_graph_native(path)
+    g = load_graph(path)
     t19 = URIRef(str(iri_for("document", "巨政发〔2023〕5号")) + "/task/19")
     assert (t19, PK.implements, URIRef("http://example.org/sdkg/id/task-1")) in g
     bureau = iri_for("org", "370000", "山东省市场监督管理局")
@@ -66,7 +66,7 @@ def test_link_fetches_maps_and_aligns_a_provincial_graph_from_an_endpoint(
     assert (iri_for("place", "371724"), SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q0")) in g
     # A second run offline answers from the cache alone, with the same links.
     assert main([*args, "--offline"]) == 0
-    assert (t19, PK.implements, URIRef("http://example.org/sdkg/id/task-1")) in load_graph_native(path)
+    assert (t19, PK.implements, URIRef("http://example.org/sdkg/id/task-1")) in load_graph(path)
 
 
 def test_the_cache_answers_offline_and_refuses_what_it_has_not_seen(province_endpoint, tmp_path) -> None:
@@ -80,7 +80,7 @@ def test_the_cache_answers_offline_and_refuses_what_it_has_not_seen(province_end
 
 
 def test_places_fall_back_to_the_snapshot_and_say_what_is_unresolved(county_graph_path) -> None:
-    matches = {m.code: m for m in resolve_places(load_graph_native(county_graph_path))}
+    matches = {m.code: m for m in resolve_places(load_graph(county_graph_path))}
     assert matches["370000"].wikidata == "Q43407" and matches["371724"].wikidata is None
     assert "P442" in matches["371724"].note and matches["371724"].origin == "unresolved"
 

@@ -9,9 +9,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from api.cli import main
-from kg.bulk import load_graph_native, save_graph_native
 from kg.errors import LoadError
-from kg.graph import load_ontology
+from kg.graph import load_graph, load_ontology, save_graph
 from kg.iri import iri_for
 from kg.namespace import PK
 from loaders.build import build_graph
@@ -124,13 +123,13 @@ def test_an_outside_graph_is_translated_with_places_matched_and_gaps_reported() 
 
 
 def test_policykg_link_imports_an_rdf_file_and_aligns_the_county_plan_with_it(tmp_path: Path, capsys) -> None:
-    path = save_graph_native(build_graph([BUNDLED_PLAN]).graph, tmp_path / "kg.ttl")
+    path = save_graph(build_graph([BUNDLED_PLAN]).graph, tmp_path / "kg.ttl")
     assert main(["link", "-g", str(path), "--import", str(LINKING / "sdkg-province.ttl"),
                  "--mapping", str(LINKING / "sdkg-to-policykg.sssom.tsv"), "--offline",
                  "--cache-dir", str(tmp_path / "cache")]) == 0
     err = capsys.readouterr().err
     assert "unmapped class http://example.org/sdkg/ontology#GongZuoZu" in err
-    g = load_graph_native(path)
+    g = load_graph(path)
     county = str(iri_for("document", "巨政发〔2023〕5号")) + "/task/"
     remote = "http://example.org/sdkg/id/task-"
     implemented = {(str(s).removeprefix(county), str(o).removeprefix(remote)) for s, o in g.subject_objects(PK.implements)}
