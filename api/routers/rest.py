@@ -201,6 +201,8 @@ def _task_detail(source: Any, task: str) -> TaskPublic:
                 w.levels.append(level)
         elif f == "precondition":
             preconditions.setdefault(v, PreconditionPublic(iri=v, label=label, sentence=sentence))
+    for w in waits.values():  # highest level first, whatever order the store returned the rows in
+        w.levels.sort(key=lambda lv: list(LEVELS.values()).index(lv) if lv in LEVELS.values() else 99)
     return TaskPublic(
         iri=task, document=one.get("document", ""), number=one.get("number", 0), title=one.get("title", ""),
         text=one.get("text"), sentence=one.get("sentence"), domain=one.get("domain"),
