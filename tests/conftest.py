@@ -15,7 +15,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from tests.support import free_port, require_system_dependency, running_oxigraph  # noqa: F401
+from tests.support import (  # noqa: F401 (shared with test modules)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    free_port,
+    require_system_dependency,
+    running_oxigraph,
+)
 
 # CI runs every property test with a fixed seed, so a red build is reproducible; developers get
 # fresh examples on every run (and hypothesis replays any failure it found before).
@@ -83,3 +89,16 @@ def oxigraph_server(tmp_path_factory, bundled_graph) -> Iterator[str]:
 
         RemoteStore(url).replace_graph(bundled_graph)
         yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium; skipped (failed under POLICYKG_REQUIRE_SYSTEM_DEPS=1) when missing."""
+    if not CHROMIUM.is_file():
+        require_system_dependency(f"{CHROMIUM} (Debian package 'chromium'; make system-deps installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

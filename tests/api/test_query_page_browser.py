@@ -3,58 +3,22 @@ result text is never run as HTML, and no request leaves 127.0.0.1 (the page work
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from pathlib import Path
-
 import pytest
 
 from api.app import create_app
+from tests.support import LocalServer
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        reason = f"{CHROMIUM} not found: install the Debian package 'chromium' (make system-deps)"
-        if os.environ.get("POLICYKG_REQUIRE_SYSTEM_DEPS") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
 def page_server(api_settings):
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(api_settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not srv.started:
-        assert thread.is_alive() and time.monotonic() < deadline
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=15)
+    with LocalServer(create_app(api_settings)) as server:
+        yield server.url
 
 
-def test_the_query_page_runs_saved_questions_and_shows_errors(chromium, page_server):
-    context = chromium.new_context(locale="zh-CN")
+def test_the_query_page_runs_saved_questions_and_shows_errors(browser, page_server):
+    context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     outside, errors, dialogs = [], [], []
     page.on("pageerror", lambda e: errors.append(str(e)))

@@ -3,23 +3,17 @@ on 127.0.0.1 serving the pages, and headless Chromium (Debian's, driven by Playw
 
 from __future__ import annotations
 
-import os
-import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support import free_port
-from tests.viz.probe import probe_turtle, project_app, viz_app  # noqa: F401 (used by fixtures)
+from tests.support import LocalServer
+from tests.viz.probe import probe_turtle, project_app
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
 
 @pytest.fixture(scope="session")
 def probe_graph():
@@ -28,35 +22,6 @@ def probe_graph():
     g = new_graph()
     g.parse(data=probe_turtle(), format="turtle")
     return g
-
-
-
-class LocalServer:
-    """uvicorn on 127.0.0.1 in a thread, stopped at the end of the session."""
-
-    def __init__(self, app) -> None:
-        import uvicorn
-
-        self.port = free_port()
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> LocalServer:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -69,22 +34,6 @@ def bundled_server(bundled_graph) -> Iterator[LocalServer]:
 def probe_server(probe_graph) -> Iterator[LocalServer]:
     with LocalServer(project_app(probe_graph)) as s:
         yield s
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium; skipped (failed under POLICYKG_REQUIRE_SYSTEM_DEPS=1) when missing."""
-    if not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None:
-        reason = f"{CHROMIUM} not found: install the Debian package 'chromium' (make system-deps)"
-        if os.environ.get("POLICYKG_REQUIRE_SYSTEM_DEPS") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Page:
