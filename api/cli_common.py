@@ -68,9 +68,14 @@ def emit_rows(rows, columns, fmt: str, out: Path | None, headers: dict[str, str]
     if out is None:
         typer.echo(data)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        out.write_bytes(data)
+    write_output(out, data, f"{len(rows)} rows")
+
+
+def write_output(path: Path, content: str | bytes, what: str | None = None) -> None:
+    """Write a command's output file (text as UTF-8) and say so on stderr."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
     else:
-        out.write_text(data, encoding="utf-8")
-    typer.echo(f"wrote {out} ({len(rows)} rows)", err=True)
+        path.write_text(content, encoding="utf-8")
+    typer.echo(f"wrote {path} ({what or f'{path.stat().st_size // 1024} KB'})", err=True)

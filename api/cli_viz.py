@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from api.cli_common import write_output
+
 
 class View(StrEnum):
     """What ``policykg viz`` draws."""
@@ -55,7 +57,7 @@ def register(app: typer.Typer) -> None:
         if image:
             from viz.calendar import calendar_image
 
-            _write(out.with_suffix(f".{image}") if out.suffix.lower() != f".{image}" else out, calendar_image(data, image))
+            write_output(out.with_suffix(f".{image}") if out.suffix.lower() != f".{image}" else out, calendar_image(data, image))
             return
         if view is View.all:
             from viz.pages import FILE_LINKS, landing_page
@@ -63,10 +65,10 @@ def register(app: typer.Typer) -> None:
             links = {"home": "index.html", **FILE_LINKS}
             out.mkdir(parents=True, exist_ok=True)
             for v in (View.collaboration, View.tasks, View.dependencies, View.calendar):
-                _write(out / f"{v.value}.html", _page(v, source, data, links, focus, hops, doc))
-            _write(out / "index.html", landing_page(source, links=links))
+                write_output(out / f"{v.value}.html", _page(v, source, data, links, focus, hops, doc))
+            write_output(out / "index.html", landing_page(source, links=links))
             return
-        _write(out, _page(view, source, data, {}, focus, hops, doc))
+        write_output(out, _page(view, source, data, {}, focus, hops, doc))
 
 
 def _page(view: View, source, data, links, focus: str | None, hops: int, doc: str | None) -> str:
@@ -92,10 +94,3 @@ def _page(view: View, source, data, links, focus: str | None, hops: int, doc: st
     return calendar_page(source, links=links, data=data)
 
 
-def _write(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    typer.echo(f"wrote {path} ({path.stat().st_size // 1024} KB)", err=True)

@@ -106,6 +106,20 @@ def new_dataset(store: Store | str = Store.OXIGRAPH) -> Dataset:
     return ds
 
 
+def load_turtle_file(path: str | Path, what: str = "ontology") -> Graph:
+    """Return the graph of a Turtle file the project ships (ontology, shapes, mappings).
+
+    Raises:
+        OntologyError: the file is missing or not valid Turtle; the message names the file and ``what``.
+    """
+    try:
+        return new_graph(Store.MEMORY).parse(path, format="turtle")
+    except FileNotFoundError as e:
+        raise OntologyError(f"{path}: {what} file not found") from e
+    except Exception as e:  # rdflib raises several unrelated parser exception types
+        raise OntologyError(f"{path}: not a valid Turtle {what}: {e}") from e
+
+
 def load_ontology(path: str | Path | None = None) -> Graph:
     """Return the policykg ontology as a graph.
 
@@ -116,14 +130,7 @@ def load_ontology(path: str | Path | None = None) -> Graph:
         from ontology import ONTOLOGY_PATH
 
         path = ONTOLOGY_PATH
-    try:
-        g = new_graph(Store.MEMORY)
-        g.parse(path, format="turtle")
-    except FileNotFoundError as e:
-        raise OntologyError(f"{path}: ontology file not found") from e
-    except Exception as e:  # rdflib raises several unrelated parser exception types
-        raise OntologyError(f"{path}: not a valid Turtle ontology: {e}") from e
-    return g
+    return load_turtle_file(path, "ontology")
 
 
 def load_graph(*paths: str | Path, store: Store | str = Store.OXIGRAPH) -> Graph:

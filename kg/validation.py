@@ -15,8 +15,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from kg.describe import NodeDescription, describe_node
-from kg.errors import OntologyError
-from kg.graph import bind_prefixes, load_ontology, save_graph
+from kg.graph import bind_prefixes, load_ontology, load_turtle_file, save_graph
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 # Focus node of the whole-graph checks in shapes.ttl: their results name the failing node as ?value.
@@ -95,12 +94,7 @@ def load_shapes(path: str | Path | None = None) -> Graph:
         from ontology import SHAPES_PATH
 
         path = SHAPES_PATH
-    try:
-        return Graph().parse(path, format="turtle")
-    except FileNotFoundError as e:
-        raise OntologyError(f"{path}: shapes file not found") from e
-    except Exception as e:  # rdflib raises several unrelated parser exception types
-        raise OntologyError(f"{path}: not valid Turtle: {e}") from e
+    return load_turtle_file(path, "shapes")
 
 
 def validate_graph(g: Graph, *, shapes: Graph | None = None, ontology: Graph | None = None) -> ValidationReport:

@@ -3,7 +3,7 @@
    once per organisation taking part (lead or responsible). Text from the graph goes in as text only. */
 (function () {
   "use strict";
-  var el = pk.el, T = pk.T, SVG = "http://www.w3.org/2000/svg";
+  var el = pk.el, T = pk.T, select = pk.select, SVG = "http://www.w3.org/2000/svg";
   var D = pk.readData();
   var TASKS = D.tasks || {}, ORGS = D.orgs || {};
   var MONTHS = (D.months || []).slice();
@@ -58,11 +58,6 @@
 
   // -- controls ---------------------------------------------------------------------------------------
   var controls = document.getElementById("pk-controls");
-  function select(name, caption, items, value, onchange) {
-    var s = el("select", {name: name, "data-control": name, onchange: function () { onchange(s.value); }},
-      items.map(function (it) { var o = el("option", {value: it[0], text: it[1]}); if (it[0] === value) o.selected = true; return o; }));
-    return el("label", {class: "pk-field"}, [el("span", {class: "caption", text: caption}), s]);
-  }
   function renderControls() {
     controls.textContent = "";
     controls.appendChild(el("h2", {text: S("filters")}));

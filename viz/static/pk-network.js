@@ -5,7 +5,7 @@
    the page through pk.el (text nodes only). */
 (function () {
   "use strict";
-  var el = pk.el, T = pk.T;
+  var el = pk.el, T = pk.T, select = pk.select;
   var D = pk.readData();
   var VIEW = D.view;
   var TASKS = D.tasks || {}, ORGS = D.orgs || {}, LEGEND = D.legend || {};
@@ -213,11 +213,6 @@
   var details = document.getElementById("pk-details");
   var tip = document.getElementById("pk-tip");
 
-  function select(name, caption, items, value, onchange) {
-    var s = el("select", {name: name, "data-control": name, onchange: function () { onchange(s.value); }},
-      items.map(function (it) { var o = el("option", {value: it[0], text: it[1]}); if (it[0] === value) o.selected = true; return o; }));
-    return el("label", {class: "pk-field"}, [el("span", {class: "caption", text: caption}), s]);
-  }
 
   function renderControls() {
     controls.textContent = "";

@@ -30,6 +30,13 @@
     return e;
   }
 
+  /* A labelled <select> of [value, text] items for the control panels; onchange gets the value. */
+  function select(name, caption, items, value, onchange) {
+    var s = el("select", {name: name, "data-control": name, onchange: function () { onchange(s.value); }},
+      items.map(function (it) { var o = el("option", {value: it[0], text: it[1]}); if (it[0] === value) o.selected = true; return o; }));
+    return el("label", {class: "pk-field"}, [el("span", {class: "caption", text: caption}), s]);
+  }
+
   function T(zh, en) { return lang() === "en" && en ? en : zh; }
 
   function readData() {
@@ -47,7 +54,7 @@
     try { history.replaceState(null, "", q ? "?" + q : window.location.pathname); } catch (e) { /* file:// */ }
   }
 
-  window.pk = {el: el, T: T, lang: lang, setLang: setLang, readData: readData, params: params, saveParams: saveParams};
+  window.pk = {el: el, select: select, T: T, lang: lang, setLang: setLang, readData: readData, params: params, saveParams: saveParams};
 
   var wanted = params().get("lang"), saved = null;
   try { saved = localStorage.getItem(KEY); } catch (e) { saved = null; }
