@@ -177,13 +177,15 @@ def serve(conn: Connection) -> None:
     executor = make_executor(init)
     check_query("ASK {}")  # imports and warms rdflib's parser before the first real query
     _limit_memory(init.get("memory_mb"))
-    conn.send({"ready": True, **executor.info()})
-    while True:
-        try:
+    # The server may close the pipe at any moment (shutdown, or a worker killed at its time limit):
+    # then this process simply ends, without a traceback on the server's stderr.
+    try:
+        conn.send({"ready": True, **executor.info()})
+        while True:
             request = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(handle(executor, request, limits))
+            conn.send(handle(executor, request, limits))
+    except (EOFError, OSError):  # BrokenPipeError is an OSError
+        return
 
 
 def _limit_memory(megabytes: int | None) -> None:
