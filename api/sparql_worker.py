@@ -1,4 +1,5 @@
-"""The query worker: a child process that holds its own copy of the store and answers SPARQL.
+"""The query worker: a child process that opens the store (read-only, shared with the other workers)
+or loads its own copy of graph files, and answers SPARQL.
 
 The endpoint runs outside queries here, in a process it can kill, because an engine cannot be
 asked to stop: a cartesian product over all triples keeps a thread busy for as long as it
@@ -23,14 +24,11 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from kg.errors import KGError, QuerySyntaxError
-from kg.graph import PREFIXES
+from kg.graph import OX_FORMATS, PREFIXES
 from queries.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, CheckedQuery, UnknownGraph, check_query
 
 log = logging.getLogger("policykg.sparql.worker")
 
-# rdflib format names (kg.graph.rdf_format_for) → pyoxigraph's names.
-OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
-              "json-ld": "JSON_LD", "xml": "RDF_XML"}
 PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
@@ -42,19 +40,30 @@ class Limits:
 
 
 class EmbeddedExecutor:
-    """Queries an in-memory pyoxigraph store loaded from RDF texts (named graphs kept)."""
+    """Queries a pyoxigraph store: a policykg store opened read-only, or RDF texts loaded into memory
+    (named graphs kept)."""
 
-    def __init__(self, sources: list[tuple[bytes, str, str | None]]) -> None:
+    def __init__(self, sources: list[tuple[bytes, str, str | None]] | None = None, *,
+                 store: dict[str, Any] | None = None) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
-        self.store = ox.Store()
-        for data, fmt, base_iri in sources:  # base_iri resolves relative IRIs, as rdflib does for files
-            self.store.load(data, format=getattr(ox.RdfFormat, OX_FORMATS[fmt]), base_iri=base_iri)
+        self.opened = None
+        if store is not None:
+            from kg.store import open_store
+
+            self.opened = open_store(store["path"])  # holds the generation's reader lock while open
+            self.store = self.opened.store
+            self.triples = store.get("triples")
+        else:
+            self.store = ox.Store()
+            for data, fmt, base_iri in sources or []:  # base_iri resolves relative IRIs, as rdflib does for files
+                self.store.load(data, format=getattr(ox.RdfFormat, OX_FORMATS[fmt]), base_iri=base_iri)
+            self.triples = len(self.store)
         self.graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def info(self) -> dict[str, Any]:
-        return {"mode": "embedded", "named_graphs": sorted(self.graphs), "triples": len(self.store)}
+        return {"mode": "embedded", "named_graphs": sorted(self.graphs), "triples": self.triples}
 
     def known_graphs(self) -> set[str]:
         return self.graphs
@@ -121,7 +130,7 @@ class RemoteExecutor:
 def make_executor(init: dict[str, Any]) -> EmbeddedExecutor | RemoteExecutor:
     if init.get("endpoint"):
         return RemoteExecutor(init["endpoint"], float(init.get("timeout", 10.0)))
-    return EmbeddedExecutor(init.get("sources", []))
+    return EmbeddedExecutor(init.get("sources", []), store=init.get("store"))
 
 
 # Dashboards send the same texts again and again; parsing is most of a small query's cost.

@@ -89,7 +89,8 @@ def build_graph(paths: Iterable[str | Path], *, store: Store | str = Store.OXIGR
     """Read every plan in ``paths`` and return one merged graph of them, with the ontology included.
 
     The same build as ``policykg build`` (:func:`loaders.corpus.build_corpus`: jurisdictions,
-    corrections beside the plans, registered new names), with the named graphs merged into one.
+    corrections beside the plans, registered new names, co-assignment counts), in memory, with the
+    named graphs merged into one.
 
     Raises:
         LoadError: a file cannot be read or holds no recognisable plan.
