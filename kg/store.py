@@ -2,12 +2,12 @@
 change never touches the data that readers have open.
 
     build/store/
-      current -> gen-000007      the generation readers open (a symlink, switched by one rename)
-      gen-000007/oxigraph/       its Oxigraph (RocksDB) files: written once, then only read
-      gen-000007/refs/           which shared triples each plan states (read by add and remove only)
-      gen-000007/meta.json       what it holds: documents, their sources, counts
-      gen-000007.readers         every process that has the generation open holds a shared lock on it
-      writer.lock                one writer at a time (policykg build, add, remove)
+      current -> gen-T…     the generation readers open (a symlink, switched by one rename)
+      gen-T…/oxigraph/      its Oxigraph (RocksDB) files: written once, then only read
+      gen-T…/refs/          which shared triples each plan states (read by add and remove only)
+      gen-T…/meta.json      what it holds: documents, their sources, counts
+      gen-T….readers        every process that has the generation open holds a shared lock on it
+      writer.lock           one writer at a time (policykg build, add, remove)
 
 Inside a generation, each plan has a named graph, nodes plans share are in the shared graph, the
 ontology and the derived counts in graphs of their own; queries read their union, which holds
@@ -28,6 +28,7 @@ import gc
 import json
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -189,7 +190,7 @@ class Writer:
         """Make the next generation: empty, or a checkpoint of the current one (hard links)."""
         import pyoxigraph as ox
 
-        path = self.root / f"{_PREFIX}{_next_number(self.root):06d}"
+        path = self.root / _new_name()
         path.mkdir()
         meta: dict[str, Any] = {}
         if from_current:
@@ -272,10 +273,10 @@ def writing(root: str | Path) -> Iterator[Writer]:
         yield writer
 
 
-def _next_number(root: Path) -> int:
-    numbers = [int(p.name[len(_PREFIX):]) for p in root.glob(f"{_PREFIX}*")
-               if p.is_dir() and p.name[len(_PREFIX):].isdigit()]
-    return max(numbers, default=0) + 1
+def _new_name() -> str:
+    """A generation's name: when it was made, never reused (a reader may still know an old name)."""
+    now = time.time_ns()
+    return f"{_PREFIX}{time.strftime('%Y%m%dT%H%M%S', time.localtime(now // 10**9))}.{now % 10**9:09d}"
 
 
 def _fsync_dir(path: Path) -> None:

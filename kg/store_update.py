@@ -105,12 +105,13 @@ def add_document(store: Any, refs: Any, document: str, quads: PlanQuads) -> Chan
     shared = ox.NamedNode(str(SHARED_GRAPH))
     lines = quads.shared_lines()
     parsed = list(ox.parse(quads.shared, format=ox.RdfFormat.N_TRIPLES))
-    new = [ox.Quad(t.subject, t.predicate, t.object, shared) for t in parsed
-           if next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is None]
+    new = {ox.Quad(t.subject, t.predicate, t.object, shared) for t in parsed
+           if next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is None}
     store.load(quads.own, format=ox.RdfFormat.N_QUADS)
     store.extend(new)
     refs.load(in_graph(document, lines), format=ox.RdfFormat.N_QUADS)
-    change.added += len(set(quads.own.splitlines())) + len(new)
+    # Counted in the store: two N-Triples lines can be one RDF term ("x" and "x"^^xsd:string).
+    change.added += sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(document))) + len(new)
     change.shared_nodes = {t.subject.value for t in parsed}
     pairs, written = apply_pair_changes(store, store_pairs(store, document))
     change.pairs, change.added = change.pairs + pairs, change.added + written

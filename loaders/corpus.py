@@ -117,20 +117,26 @@ def read_documents(files: list[Path], *, registry: Registry, places: dict[str, P
                    keep_documents: bool = False, validate: bool = False) -> Iterator[DocumentBuild]:
     """Read ``files`` with ``jobs`` worker processes (default: one per core), yielding in file order.
 
+    The workers are forked here, at the call, so they inherit no lock the caller takes afterwards
+    (a flock is shared with every process that inherits its file).
+
     Raises:
-        LoadError: a file cannot be read (the first such file, in file order).
+        LoadError: a file cannot be read (the first such file, in file order), while iterating.
     """
     jobs = min(jobs or os.cpu_count() or 1, len(files))
     options = {"registry": registry, "places": places, "corrections": list(corrections),
                "keep_document": keep_documents, "validate": validate}
     if jobs <= 1 or not hasattr(os, "fork"):
-        for f in files:
-            yield read_document(f, **options)
-        return
+        return (read_document(f, **options) for f in files)
     import multiprocessing as mp
 
     # fork: the workers inherit the loaded registry instead of each reading and indexing it again.
-    with mp.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(options,)) as pool:
+    pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(options,))
+    return _collect(pool, files)
+
+
+def _collect(pool: Any, files: list[Path]) -> Iterator[DocumentBuild]:
+    with pool:  # terminated on the way out, whether the caller finished, failed or stopped early
         for item in pool.imap(_read_in_worker, files, chunksize=1):
             if isinstance(item, tuple):  # a LoadError, sent as its fields (its __init__ does not unpickle)
                 raise LoadError(*item)

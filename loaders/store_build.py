@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from kg.errors import KGError
-from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, Generation, export_store, store_counts, writing
+from kg.errors import GraphNotFound, KGError
+from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, Generation, export_store, is_store, store_counts, writing
 from kg.store_update import add_document, remove_document
 from kg.validation import ValidationReport
 from loaders.build import expand_inputs
@@ -75,12 +75,13 @@ def build_store(paths: Iterable[str | Path], root: Path, *, jobs: int | None = N
     places = dict(load_places() if places is None else places)
     registry = registry or Registry.load()
     steps: dict[str, float] = {}
+    t0 = time.perf_counter()
+    # The readers start (fork) before the store's locks are taken, so no worker holds them.
+    builds = read_documents(files, registry=registry, places=places, corrections=corrections, jobs=jobs,
+                            validate=validate)
     with writing(root) as w:
         gen = w.new_generation(from_current=False)
         try:
-            t0 = time.perf_counter()
-            builds = read_documents(files, registry=registry, places=places, corrections=corrections, jobs=jobs,
-                                    validate=validate)
             result = fill_store(gen.store, builds, total=len(files), refs=gen.refs, progress=progress)
             steps["read and load"] = time.perf_counter() - t0
             result.report.raise_for_problems(strict=strict)
@@ -105,6 +106,7 @@ def add_to_store(paths: Iterable[str | Path], root: Path, *, corrections: Iterab
         GraphNotFound: there is no store at ``root`` yet.
         LoadError: a plan cannot be read, or (``strict``) a warning was raised. The store is unchanged.
     """
+    _require_store(root)
     files = expand_inputs(paths)
     places = dict(load_places() if places is None else places)
     registry = registry or Registry.load(places=places)
@@ -142,6 +144,7 @@ def remove_from_store(document: str, root: Path) -> StoreBuild:
         DocumentNotInStore: no plan of the store is named so.
         GraphNotFound: there is no store at ``root``.
     """
+    _require_store(root)
     steps: dict[str, float] = {}
     with writing(root) as w:
         gen = w.new_generation(from_current=True)
@@ -161,6 +164,11 @@ def remove_from_store(document: str, root: Path) -> StoreBuild:
             w.discard(gen)
             raise
     return StoreBuild(done.path, gen.meta["counts"], LoadReport(), _listing(gen.meta), None, [iri], steps)
+
+
+def _require_store(root: Path) -> None:
+    if not is_store(root):
+        raise GraphNotFound(f"{root}: no store to change (run `policykg build --store {root}` first)")
 
 
 def find_document(meta: dict[str, Any], key: str) -> str | None:
