@@ -206,12 +206,20 @@ class Writer:
 
     def publish(self, gen: Generation) -> Path:
         """Make ``gen`` the current generation (one atomic rename), then remove unused old ones."""
+        import pyoxigraph as ox
+
         gen.store.flush()
         gen.refs.flush()
         gen.store = gen.refs = None
         # pyoxigraph closes the database when its last reference goes; rdflib views of it (kept in
         # reference cycles) must go too, before readers open the files or a checkpoint links them.
+        # Opening it again proves it closed: RocksDB refuses a second writer, in this process too.
         gc.collect()
+        try:
+            probe = ox.Store(str(gen.path / DATA))
+        except OSError as e:
+            raise KGError(f"{gen.path}: the new generation is still open ({e}); nothing was switched") from None
+        del probe
         with atomic_write(gen.path / META) as fh:
             fh.write(json.dumps(gen.meta, ensure_ascii=False, indent=1).encode("utf-8"))
         _fsync_tree(gen.path)
@@ -297,46 +305,6 @@ def _fsync_tree(path: Path) -> None:
             finally:
                 os.close(fd)
         _fsync_dir(Path(folder))
-
-
-_COUNTS = {
-    "documents": "?x a pk:PolicyDocument",
-    "tasks": "?x a pk:Task",
-    "domains": "?x a pk:Domain",
-    # Organisations the plans name in a role; the store also holds their higher-level counterparts
-    # and parents (linking), which no plan names.
-    "organizations": "?a pk:agent ?x",
-    "organizations_in_graph": "?x a org:Organization",
-    "deadlines": "?x a pk:Deadline",
-    "references": "?x a pk:PolicyReference",
-    "targets": "?x a pk:Target",
-    "deployment_waits": "?x pk:hasDeploymentWait ?w",
-    "preconditions": "?x a pk:Precondition",
-}
-
-
-def store_counts(store: Any, *, triples: int | None = None) -> dict[str, int]:
-    """Return the counts an analyst checks first (documents, tasks, domains…) and the triples, by SPARQL.
-
-    ``triples``, when the caller kept count, saves counting every quad of the store.
-
-    Example:
-        >>> import pyoxigraph as ox
-        >>> store_counts(ox.Store())["tasks"]
-        0
-    """
-    from kg.graph import PREFIXES
-
-    out = {}
-    for key, pattern in _COUNTS.items():
-        out[key] = _count(store, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}", PREFIXES)
-    out["triples"] = len(store) if triples is None else triples  # quads: each triple is in one graph
-    return out
-
-
-def _count(store: Any, query: str, prefixes: dict[str, str] | None = None) -> int:
-    rows = store.query(query, prefixes=prefixes, use_default_graph_as_union=True)
-    return int(next(iter(rows))["n"].value)
 
 
 def export_store(store: Any, path: str | Path) -> Path:

@@ -85,7 +85,8 @@ class BuildResult:
 
 
 def build_graph(paths: Iterable[str | Path], *, store: Store | str = Store.OXIGRAPH,
-                registry: Registry | None = None, include_ontology: bool = True) -> BuildResult:
+                registry: Registry | None = None, places: dict | None = None,
+                include_ontology: bool = True) -> BuildResult:
     """Read every plan in ``paths`` and return one merged graph of them, with the ontology included.
 
     The same build as ``policykg build`` (:func:`loaders.corpus.build_corpus`: jurisdictions,
@@ -97,5 +98,5 @@ def build_graph(paths: Iterable[str | Path], *, store: Store | str = Store.OXIGR
     """
     from loaders.corpus import build_corpus  # imported here: corpus builds on this module's helpers
 
-    result = build_corpus(paths, registry=registry, store=store, include_ontology=include_ontology)
+    result = build_corpus(paths, registry=registry, places=places, store=store, include_ontology=include_ontology)
     return BuildResult(graph=result.merged(store), documents=result.documents, report=result.report)

@@ -168,7 +168,7 @@ def _read_in_worker(path: Path) -> DocumentBuild | tuple[str, str, str]:
 class CorpusResult:
     """What a build read and loaded: documents (as read), problems, new organisations, times."""
 
-    dataset: Dataset  # every graph, its default graph their union: what queries and counts see
+    dataset: Dataset | None  # every graph, its default graph their union (None for a store on disk)
     documents: list[PolicyDocument] = field(default_factory=list)
     report: LoadReport = field(default_factory=LoadReport)
     new_organizations: list[NewOrganization] = field(default_factory=list)
@@ -199,12 +199,13 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
         refs: the store of each plan's shared triples (:mod:`kg.store_update`), for stores that
             will be changed by ``policykg add`` / ``remove``; None for a build nothing changes.
 
-    Returns a CorpusResult whose ``dataset`` is an rdflib view of ``store``; the plans' N-Quads are
-    dropped from ``builds`` once loaded, so memory holds one batch at a time.
+    Returns a CorpusResult without a dataset (the caller decides whether to keep a view of
+    ``store``: a view keeps the database open); the plans' N-Quads are dropped from ``builds`` once
+    loaded, so memory holds one batch at a time.
     """
     import pyoxigraph as ox
 
-    result = CorpusResult(store_graph(store), [])
+    result = CorpusResult(None, [])
     # Organisations recur in every plan of a place: each shared line is loaded once (and never
     # when the ontology states it already, as for the function scheme).
     seen: set[bytes] = set()
@@ -282,6 +283,7 @@ def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = Non
                             keep_documents=True)
     ox_store = ox.Store()
     result = fill_store(ox_store, builds, total=len(files), progress=progress, include_ontology=include_ontology)
+    result.dataset = store_graph(ox_store)
     if Store(store) is Store.MEMORY:
         ds = bind_prefixes(Dataset(default_union=True))
         ds.parse(data=ox_store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")

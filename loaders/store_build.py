@@ -25,7 +25,8 @@ from typing import Any
 import yaml
 
 from kg.errors import GraphNotFound, KGError
-from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, Generation, export_store, is_store, store_counts, writing
+from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, Generation, export_store, is_store, writing
+from kg.store_counts import plan_counts, store_counts
 from kg.store_update import add_document, remove_document
 from kg.validation import ValidationReport
 from loaders.build import expand_inputs
@@ -85,10 +86,11 @@ def build_store(paths: Iterable[str | Path], root: Path, *, jobs: int | None = N
             result = fill_store(gen.store, builds, total=len(files), refs=gen.refs, progress=progress)
             steps["read and load"] = time.perf_counter() - t0
             result.report.raise_for_problems(strict=strict)
-            gen.meta = {"policykg_store": 1, "documents": {}}
+            gen.meta = {"policykg_store": 2, "documents": {}}
             for b in result.builds:
                 _record(gen.meta, b)
-            done = _finish(gen, validate=validate, builds=result.builds, out=out, steps=steps)
+            gen.meta["triples"] = len(gen.store)  # quads: each triple is in one graph
+            done = _finish(gen, validate=validate, builds=result.builds, out=out, steps=steps, counted=None)
             w.publish(gen)
         except BaseException:
             w.discard(gen)
@@ -128,7 +130,8 @@ def add_to_store(paths: Iterable[str | Path], root: Path, *, corrections: Iterab
                 gen.meta["triples"] = gen.meta.get("triples", 0) + change.added - change.removed
                 _record(gen.meta, b)
             steps["add"] = time.perf_counter() - t0
-            done = _finish(gen, validate=validate, builds=builds, out=None, steps=steps, recount=False)
+            done = _finish(gen, validate=validate, builds=builds, out=None, steps=steps,
+                           counted=[b.iri for b in builds])
             w.publish(gen)
         except BaseException:
             w.discard(gen)
@@ -158,7 +161,7 @@ def remove_from_store(document: str, root: Path) -> StoreBuild:
             steps["remove"] = time.perf_counter() - t0
             gen.meta["triples"] = gen.meta.get("triples", 0) - change.removed
             del gen.meta["documents"][iri]
-            done = _finish(gen, validate=False, builds=[], out=None, steps=steps, recount=False)
+            done = _finish(gen, validate=False, builds=[], out=None, steps=steps, counted=[])
             w.publish(gen)
         except BaseException:
             w.discard(gen)
@@ -190,16 +193,20 @@ class _Done:
 
 
 def _finish(gen: Generation, *, validate: bool, builds: list[DocumentBuild], out: Path | None,
-            steps: dict[str, float], recount: bool = True) -> _Done:
+            steps: dict[str, float], counted: list[str] | None) -> _Done:
     """Counts, validation, the new-organisations listing and the export: what every write ends with.
 
+    Counts are kept per plan (``counted``: the plans to count again, None for all) and summed.
     Validation merges each plan's own checks (run where it was read) with the shapes checked on the
     shared graph, where several plans' descriptions of one organisation meet.
     """
     t0 = time.perf_counter()
-    counts = store_counts(gen.store, triples=None if recount else gen.meta.get("triples"))
-    gen.meta["triples"] = counts["triples"]
-    gen.meta["counts"] = counts
+    docs = gen.meta["documents"]
+    if counted is None or counted:
+        for iri, c in plan_counts(gen.store, counted).items():
+            docs[iri]["counts"] = c
+    gen.meta["counts"] = store_counts(gen.store, {i: d.get("counts", {}) for i, d in docs.items()},
+                                      triples=gen.meta["triples"])
     steps["count"] = time.perf_counter() - t0
     validation = None
     if validate:

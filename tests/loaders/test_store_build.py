@@ -8,7 +8,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.graph import PREFIXES
 from kg.store import SHARED_GRAPH, open_store
+from kg.store_counts import COUNTED
 from loaders.store_build import DocumentNotInStore, add_to_store, build_store, remove_from_store
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"
@@ -45,6 +47,12 @@ def test_adding_a_plan_gives_the_store_built_with_it(plans, whole, tmp_path):
     with open_store(root) as s, open_store(whole) as w:
         assert s.meta["counts"] == w.meta["counts"]  # counts kept up to date, not recounted
         assert s.meta["documents"] == w.meta["documents"]
+        # …and they are what counting the whole store gives.
+        for key, pattern in {**COUNTED, "organizations": "?a pk:agent ?x"}.items():
+            rows = s.store.query(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}", prefixes=PREFIXES,
+                                 use_default_graph_as_union=True)
+            assert int(next(iter(rows))["n"].value) == s.meta["counts"][key], key
+        assert len(s.store) == s.meta["counts"]["triples"]
 
 
 def test_removing_a_plan_gives_the_store_built_without_it(plans, whole, tmp_path):
