@@ -68,7 +68,14 @@ def co_assignment_pairs(g: Graph) -> Counter[tuple[str, str]]:
 
 
 def store_pairs(store: Any, graph: str | None = None) -> Counter[tuple[str, str]]:
-    """Count the pairs of a pyoxigraph store: all its graphs together, or the named ``graph`` only."""
+    """Count the pairs of a pyoxigraph store: all its graphs together, or the named ``graph`` only.
+
+    Example:
+        >>> import pyoxigraph as ox
+        >>> s = ox.Store()
+        >>> store_pairs(s)
+        Counter()
+    """
     import pyoxigraph as ox
 
     if graph is None:
@@ -101,10 +108,23 @@ def materialize_co_assignments(g: Graph) -> int:
     return len(triples) // 4
 
 
-def materialize_store_pairs(store: Any) -> int:
-    """Write every co-assignment pair of ``store`` into its derived graph; return how many pairs."""
-    pairs = store_pairs(store)
-    store.bulk_extend(_to_quads(t for (a, b), n in sorted(pairs.items()) for t in _pair_triples(a, b, n)))
+def materialize_store_pairs(store: Any, pairs: Counter[tuple[str, str]] | None = None) -> int:
+    """Write the co-assignment pairs of ``store`` into its derived graph; return how many pairs.
+
+    ``pairs``, when the caller counted them already (plan by plan, as they were read), saves the query.
+    """
+    import pyoxigraph as ox
+
+    pairs = store_pairs(store) if pairs is None else pairs
+    # Written as N-Quads text: tens of thousands of pairs at 1,000 plans, too many to make terms of.
+    tail = f" <{DERIVED_GRAPH}> .\n"
+    kind, member, count = f"<{RDF.type}> <{PK.CoAssignment}>", f"<{PK.coAssignee}>", f"<{PK.sharedTaskCount}>"
+    lines = []
+    for (a, b), n in sorted(pairs.items()):
+        node = f"<{pair_node(a, b)}> "
+        lines += [node + kind + tail, f"{node}{member} <{a}>{tail}", f"{node}{member} <{b}>{tail}",
+                  f'{node}{count} "{n}"^^<{XSD.integer}>{tail}']
+    store.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     return len(pairs)
 
 

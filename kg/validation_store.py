@@ -83,18 +83,24 @@ def report_of(issues: list[ValidationIssue]) -> ValidationReport:
     return ValidationReport(not any(i.severity == "violation" for i in ordered), ordered, new_graph())
 
 
-def validate_document(quads: bytes, *, shapes: Graph | None = None) -> list[ValidationIssue]:
-    """Validate one plan's triples (N-Quads: its own and the shared nodes it names) with the ontology.
+def validate_document(store: Any, *, shapes: Graph | None = None) -> list[ValidationIssue]:
+    """Validate one plan's triples — its own and those of the shared nodes it names — given in
+    an in-memory store with the ontology (:func:`plan_store`).
 
     Every shape sees the plan whole, so the per-plan checks run here, in the worker that read the
     plan; what only the whole store can show (one organisation described by several plans) is left
     to :func:`validate_store` over the shared graph.
     """
+    return validate_store(store, shapes=shapes if shapes is not None else _shapes()).issues
+
+
+def plan_store(triples: bytes, *, with_ontology: bool) -> Any:
+    """An in-memory store of one plan's N-Triples (and the ontology's, for the class hierarchy)."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    store.load(quads + _ontology_nt(), format=ox.RdfFormat.N_QUADS)
-    return validate_store(store, shapes=shapes if shapes is not None else _shapes()).issues
+    store.load(triples + (_ontology_nt() if with_ontology else b""), format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 @lru_cache(maxsize=1)
@@ -118,6 +124,7 @@ class _Runner:
         # SPARQL checks of what spans plans: on the shared and ontology graphs only.
         self.constraint_dataset = {"default_graph": [ox.NamedNode(g) for g in shared]} if shared else self.union
         self.focus_graph = shared[0] if shared else None
+        self._subclasses: dict[URIRef, str] = {}
 
     def typed(self, cls_values: str) -> str:
         """The pattern binding ?this to instances of the listed classes (in the shared graph, if so told)."""
@@ -139,8 +146,10 @@ class _Runner:
 
     def subclasses(self, cls: URIRef) -> str:
         """``cls`` and its subclasses in the data's ontology, as a VALUES list."""
-        rows = self.select(f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* {cls.n3()} }}")
-        return " ".join(f"<{c}>" for c in sorted({str(cls)} | {r["c"].value for r in rows}))
+        if cls not in self._subclasses:
+            rows = self.select(f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* {cls.n3()} }}")
+            self._subclasses[cls] = " ".join(f"<{c}>" for c in sorted({str(cls)} | {r["c"].value for r in rows}))
+        return self._subclasses[cls]
 
 
 def _node_shapes(shapes: Graph) -> list[Any]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,14 +30,14 @@ from typing import Any
 
 from rdflib import Dataset, Graph, Literal
 
-from kg.bulk import materialize_store_pairs
+from kg.bulk import materialize_store_pairs, store_pairs
 from kg.errors import LoadError
 from kg.graph import Store, bind_prefixes, load_ontology, new_graph
 from kg.namespace import PK
 from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, store_graph
 from kg.store_update import PlanQuads, in_graph, plan_quads
 from kg.validation import ValidationIssue
-from kg.validation_store import validate_document
+from kg.validation_store import plan_store, validate_document
 from loaders.build import BuildResult, expand_inputs
 from loaders.corrections import Corrections, apply_corrections, corrections_for
 from loaders.jurisdiction import is_provisional, jurisdiction_for
@@ -79,6 +80,7 @@ class DocumentBuild:
     seconds: float = 0.0
     document: PolicyDocument | None = None  # kept only when the caller asks (in-memory builds)
     issues: list[ValidationIssue] | None = None  # SHACL issues of this plan, when it was validated
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)  # its co-assignment pairs
 
 
 def read_document(path: Path, *, registry: Registry, places: dict[str, Place],
@@ -106,10 +108,13 @@ def read_document(path: Path, *, registry: Registry, places: dict[str, Place],
     triples = [t for t in triples if not _provisional_code(t[0], t[1], place)]
     triples.append((name, PK.sourceFile, Literal(path.name)))
     quads = plan_quads(str(name), triples)
-    issues = validate_document(quads.own + quads.shared) if validate else None
+    # The plan alone in a small store: its co-assignment pairs (summed into the store's) and checks.
+    alone = plan_store(quads.own.replace(f" <{name}> .\n".encode(), b" .\n") + quads.shared, with_ontology=validate)
+    issues = validate_document(alone) if validate else None
     return DocumentBuild(path, str(name), quads, doc.doc_number, doc.title, len(doc.tasks),
                          [*doc.problems, *problems], _new_organizations(doc, registry, place),
-                         time.perf_counter() - started, doc if keep_document else None, issues)
+                         time.perf_counter() - started, doc if keep_document else None, issues,
+                         store_pairs(alone))
 
 
 def read_documents(files: list[Path], *, registry: Registry, places: dict[str, Place],
@@ -218,12 +223,14 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
     size = 0
     seen_iris: dict[str, str] = {}
     new: dict[tuple[str, str], NewOrganization] = {}
+    pairs: Counter[tuple[str, str]] = Counter()
     for k, b in enumerate(builds, 1):
         if b.iri in seen_iris:
             b.problems.append(Problem(Severity.WARN, str(b.path), "header",
                                       f"same document identifier as {seen_iris[b.iri]}: their graphs are merged"))
         seen_iris.setdefault(b.iri, str(b.path))
         assert b.quads is not None
+        pairs.update(b.pairs)
         lines = b.quads.shared_lines()
         fresh = [line for line in lines if line not in seen]
         seen.update(fresh)
@@ -249,7 +256,9 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
         if progress is not None:
             progress(k, total, b.path, b.seconds)
     _bulk_load(store, refs, pending, pending_refs)
-    materialize_store_pairs(store)
+    # Plans sharing an IRI share their tasks: then only counting the store itself is right.
+    merged = len(seen_iris) < len(result.builds)
+    materialize_store_pairs(store, None if merged else pairs)
     result.new_organizations = sorted(new.values(), key=lambda o: (o.place, o.name))
     return result
 
