@@ -296,10 +296,16 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _fsync_tree(path: Path) -> None:
-    """Flush a generation's files and directories to disk before it becomes current."""
+    """Flush a generation's new files and its directories to disk before it becomes current.
+
+    Files hard-linked from the generation it was copied from are on disk already.
+    """
     for folder, _, files in os.walk(path):
         for name in files:
-            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            file = os.path.join(folder, name)
+            if os.stat(file).st_nlink > 1:
+                continue
+            fd = os.open(file, os.O_RDONLY)
             try:
                 os.fsync(fd)
             finally:

@@ -125,13 +125,15 @@ def add_to_store(paths: Iterable[str | Path], root: Path, *, corrections: Iterab
         gen = w.new_generation(from_current=True)
         try:
             t0 = time.perf_counter()
+            named: set[str] = set()
             for b in builds:
                 change = add_document(gen.store, gen.refs, b.iri, b.quads)
+                named |= change.shared_nodes
                 gen.meta["triples"] = gen.meta.get("triples", 0) + change.added - change.removed
                 _record(gen.meta, b)
             steps["add"] = time.perf_counter() - t0
             done = _finish(gen, validate=validate, builds=builds, out=None, steps=steps,
-                           counted=[b.iri for b in builds])
+                           counted=[b.iri for b in builds], focus=named)
             w.publish(gen)
         except BaseException:
             w.discard(gen)
@@ -193,12 +195,13 @@ class _Done:
 
 
 def _finish(gen: Generation, *, validate: bool, builds: list[DocumentBuild], out: Path | None,
-            steps: dict[str, float], counted: list[str] | None) -> _Done:
+            steps: dict[str, float], counted: list[str] | None, focus: set[str] | None = None) -> _Done:
     """Counts, validation, the new-organisations listing and the export: what every write ends with.
 
     Counts are kept per plan (``counted``: the plans to count again, None for all) and summed.
     Validation merges each plan's own checks (run where it was read) with the shapes checked on the
-    shared graph, where several plans' descriptions of one organisation meet.
+    shared graph, where several plans' descriptions of one organisation meet (``focus``: only the
+    shared nodes the added plans name).
     """
     t0 = time.perf_counter()
     docs = gen.meta["documents"]
@@ -213,7 +216,7 @@ def _finish(gen: Generation, *, validate: bool, builds: list[DocumentBuild], out
         from kg.validation_store import report_of, validate_store
 
         t0 = time.perf_counter()
-        shared = validate_store(gen.store, shared=(str(SHARED_GRAPH), str(ONTOLOGY_GRAPH)))
+        shared = validate_store(gen.store, shared=(str(SHARED_GRAPH), str(ONTOLOGY_GRAPH)), focus=focus)
         validation = report_of([i for b in builds for i in b.issues or []] + shared.issues)
         steps["validate shared nodes"] = time.perf_counter() - t0
     _write_listing(_listing(gen.meta), gen.path / NEW_ORGANIZATIONS)
