@@ -118,9 +118,10 @@ def benchmark(sizes: list[int], stores: list[str], *, workdir: Path, budget: flo
     for n in sizes:
         t0 = time.perf_counter()
         corpus = ensure_corpus(workdir, n, seed)
-        size: dict[str, Any] = {"corpus_s": round(time.perf_counter() - t0, 1),
-                                "corpus_mb": round(sum(p.stat().st_size for p in corpus.glob("*.txt")) / 1e6, 2)}
-        results["sizes"][str(n)] = size
+        # With --merge, the steps not run now keep what an earlier run measured at this size.
+        size: dict[str, Any] = results["sizes"].setdefault(str(n), {})
+        size.update(corpus_s=round(time.perf_counter() - t0, 1),
+                    corpus_mb=round(sum(p.stat().st_size for p in corpus.glob("*.txt")) / 1e6, 2))
         graph, store_dir = workdir / f"kg-{n}.ttl", workdir / f"store-{n}"
         store_args = {
             "store_build": ["--corpus", str(corpus), "--store-dir", str(store_dir), "--graph", str(graph)],
@@ -134,8 +135,7 @@ def benchmark(sizes: list[int], stores: list[str], *, workdir: Path, budget: flo
             size[step] = run_step(step, workdir / "step.json", big if step == "store_build" else budget,
                                   *store_args[step])
         for store in stores:
-            part: dict[str, Any] = {}
-            size[store] = part
+            part: dict[str, Any] = size.setdefault(store, {})
             # Whole-corpus questions take seconds each at 1,000 plans: fewer repeats keep the run bounded.
             reps_n = reps if n < 1000 else min(reps, 2)
             kind_steps = {
