@@ -75,8 +75,13 @@ class OpenStore:
     _lock: IO[str] | None = None
 
     def graph(self) -> Dataset:
-        """Return an rdflib view of the store: the union of its graphs (see :func:`store_graph`)."""
-        return store_graph(self.store)
+        """Return an rdflib view of the store: the union of its graphs (see :func:`store_graph`).
+
+        The view keeps this OpenStore (and so its reader lock) for as long as it is used.
+        """
+        view = store_graph(self.store)
+        view.policykg_store = self  # type: ignore[attr-defined]
+        return view
 
     def close(self) -> None:
         self.store = None
