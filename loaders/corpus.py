@@ -134,9 +134,13 @@ def read_documents(files: list[Path], *, registry: Registry, places: dict[str, P
     if jobs <= 1 or not hasattr(os, "fork"):
         return (read_document(f, **options) for f in files)
     import multiprocessing as mp
+    import threading
 
     # fork: the workers inherit the loaded registry instead of each reading and indexing it again.
-    pool = mp.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(options,))
+    # Not from a process running other threads (a server, a test harness): a lock one of them holds
+    # at the fork would stay locked in the child forever; spawn starts clean and receives the options.
+    method = "fork" if threading.active_count() == 1 else "spawn"
+    pool = mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(options,))
     return _collect(pool, files)
 
 
