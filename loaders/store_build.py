@@ -108,8 +108,8 @@ def add_to_store(paths: Iterable[str | Path], root: Path, *, corrections: Iterab
         GraphNotFound: there is no store at ``root`` yet.
         LoadError: a plan cannot be read, or (``strict``) a warning was raised. The store is unchanged.
     """
-    _require_store(root)
     files = expand_inputs(paths)
+    _require_store(root)
     places = dict(load_places() if places is None else places)
     registry = registry or Registry.load(places=places)
     steps: dict[str, float] = {}
