@@ -108,15 +108,15 @@ def materialize_co_assignments(g: Graph) -> int:
     return len(triples) // 4
 
 
-def materialize_store_pairs(store: Any, pairs: Counter[tuple[str, str]] | None = None) -> int:
-    """Write the co-assignment pairs of ``store`` into its derived graph; return how many pairs.
+def pair_quads(pairs: Counter[tuple[str, str]]) -> bytes:
+    """The pk:CoAssignment nodes of ``pairs`` as N-Quads of the derived graph.
 
-    ``pairs``, when the caller counted them already (plan by plan, as they were read), saves the query.
+    Written as text: tens of thousands of pairs at 1,000 plans, too many to make terms of one by one.
+
+    Example:
+        >>> pair_quads(Counter({("urn:a", "urn:b"): 2})).count(b"\n")
+        4
     """
-    import pyoxigraph as ox
-
-    pairs = store_pairs(store) if pairs is None else pairs
-    # Written as N-Quads text: tens of thousands of pairs at 1,000 plans, too many to make terms of.
     tail = f" <{DERIVED_GRAPH}> .\n"
     kind, member, count = f"<{RDF.type}> <{PK.CoAssignment}>", f"<{PK.coAssignee}>", f"<{PK.sharedTaskCount}>"
     lines = []
@@ -124,8 +124,7 @@ def materialize_store_pairs(store: Any, pairs: Counter[tuple[str, str]] | None =
         node = f"<{pair_node(a, b)}> "
         lines += [node + kind + tail, f"{node}{member} <{a}>{tail}", f"{node}{member} <{b}>{tail}",
                   f'{node}{count} "{n}"^^<{XSD.integer}>{tail}']
-    store.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-    return len(pairs)
+    return "".join(lines).encode("utf-8")
 
 
 def apply_pair_changes(store: Any, delta: Counter[tuple[str, str]]) -> tuple[int, int]:

@@ -318,11 +318,12 @@ def _fsync_tree(path: Path) -> None:
         _fsync_dir(Path(folder))
 
 
-def export_store(store: Any, path: str | Path) -> Path:
-    """Write the store to ``path`` atomically, in the syntax its extension names.
+def export_nquads(source: str | Path, path: str | Path) -> Path:
+    """Write the N-Quads file ``source`` to ``path`` atomically, in the syntax its extension names.
 
     TriG and N-Quads keep the named graphs (one per plan, the shared, derived and ontology graphs);
-    triple syntaxes (.ttl, .nt, .jsonld, .rdf) merge them, each triple once.
+    triple syntaxes (.ttl, .nt, .jsonld, .rdf) merge them, each triple once (the graphs hold
+    different triples).
 
     Raises:
         LoadError: the extension is not an RDF syntax policykg writes.
@@ -333,15 +334,12 @@ def export_store(store: Any, path: str | Path) -> Path:
 
     path = Path(path)
     fmt = rdf_format_for(path)
-    ox_format = getattr(ox.RdfFormat, OX_FORMATS[fmt])
     with atomic_write(path) as fh:
-        prefixes = PREFIXES if fmt in {"turtle", "trig"} else None
-        if fmt in QUAD_FORMATS:
-            store.dump(fh, ox_format, prefixes=prefixes)
-        elif fmt in {"turtle", "nt"}:  # one document after another is still one Turtle document
-            for graph in [ox.DefaultGraph(), *store.named_graphs()]:
-                store.dump(fh, ox_format, from_graph=graph, prefixes=prefixes)
-        else:
-            triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-            ox.serialize(triples, fh, ox_format)
+        if fmt == "nquads":
+            with open(source, "rb") as src:
+                shutil.copyfileobj(src, fh, 1 << 20)
+            return path
+        quads = ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS)
+        ox.serialize(quads if fmt in QUAD_FORMATS else (q.triple for q in quads), fh,
+                     getattr(ox.RdfFormat, OX_FORMATS[fmt]), prefixes=PREFIXES if fmt in {"turtle", "trig"} else None)
     return path

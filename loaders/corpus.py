@@ -26,11 +26,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rdflib import Dataset, Graph, Literal
 
-from kg.bulk import materialize_store_pairs, store_pairs
+from kg.bulk import pair_quads, store_pairs
 from kg.errors import LoadError
 from kg.graph import Store, bind_prefixes, load_ontology, new_graph
 from kg.namespace import PK
@@ -201,18 +201,26 @@ class CorpusResult:
 
 def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs: Any = None,
                progress: Progress | None = None, include_ontology: bool = True,
-               batch_bytes: int = 64 << 20) -> CorpusResult:
+               batch_bytes: int = 64 << 20, copy_to: BinaryIO | None = None) -> CorpusResult:
     """Bulk-load read plans into an empty pyoxigraph ``store``, then derive the co-assignment pairs.
 
     Args:
         refs: the store of each plan's shared triples (:mod:`kg.store_update`), for stores that
             will be changed by ``policykg add`` / ``remove``; None for a build nothing changes.
+        copy_to: also write every quad loaded into ``store`` here, as N-Quads (the export: the
+            text is at hand now, where reading it back out of a store on disk takes minutes).
 
     Returns a CorpusResult without a dataset (the caller decides whether to keep a view of
     ``store``: a view keeps the database open); the plans' N-Quads are dropped from ``builds`` once
     loaded, so memory holds one batch at a time.
     """
     import pyoxigraph as ox
+
+    def load(data: bytes) -> None:
+        if data:
+            store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+            if copy_to is not None:
+                copy_to.write(data)
 
     result = CorpusResult(None, [])
     # Organisations recur in every plan of a place: each shared line is loaded once (and never
@@ -221,7 +229,7 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
     if include_ontology:
         ontology = load_ontology().serialize(format="nt", encoding="utf-8").splitlines(keepends=True)
         seen.update(ontology)
-        store.bulk_load(in_graph(str(ONTOLOGY_GRAPH), ontology), format=ox.RdfFormat.N_QUADS)
+        load(in_graph(str(ONTOLOGY_GRAPH), ontology))
     pending: list[bytes] = []
     pending_refs: list[bytes] = []
     size = 0
@@ -255,25 +263,20 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
             result.documents.append(b.document)
         result.seconds[str(b.path)] = b.seconds
         if size >= batch_bytes:
-            _bulk_load(store, refs, pending, pending_refs)
+            load(b"".join(pending))
+            if refs is not None:
+                refs.bulk_load(b"".join(pending_refs), format=ox.RdfFormat.N_QUADS)
             pending, pending_refs, size = [], [], 0
         if progress is not None:
             progress(k, total, b.path, b.seconds)
-    _bulk_load(store, refs, pending, pending_refs)
+    load(b"".join(pending))
+    if refs is not None and pending_refs:
+        refs.bulk_load(b"".join(pending_refs), format=ox.RdfFormat.N_QUADS)
     # Plans sharing an IRI share their tasks: then only counting the store itself is right.
     merged = len(seen_iris) < len(result.builds)
-    materialize_store_pairs(store, None if merged else pairs)
+    load(pair_quads(store_pairs(store) if merged else pairs))
     result.new_organizations = sorted(new.values(), key=lambda o: (o.place, o.name))
     return result
-
-
-def _bulk_load(store: Any, refs: Any, pending: list[bytes], pending_refs: list[bytes]) -> None:
-    import pyoxigraph as ox
-
-    if pending:
-        store.bulk_load(b"".join(pending), format=ox.RdfFormat.N_QUADS)
-    if pending_refs:
-        refs.bulk_load(b"".join(pending_refs), format=ox.RdfFormat.N_QUADS)
 
 
 def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = None,

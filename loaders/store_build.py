@@ -16,16 +16,19 @@ so ``remove`` finds a plan by any of them and the new-organisations listing is r
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
 from kg.errors import GraphNotFound, KGError
-from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, Generation, export_store, is_store, writing
+from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, Generation, export_nquads, is_store, writing
 from kg.store_counts import plan_counts, store_counts
 from kg.store_update import add_document, remove_document
 from kg.validation import ValidationReport
@@ -80,17 +83,18 @@ def build_store(paths: Iterable[str | Path], root: Path, *, jobs: int | None = N
     # The readers start (fork) before the store's locks are taken, so no worker holds them.
     builds = read_documents(files, registry=registry, places=places, corrections=corrections, jobs=jobs,
                             validate=validate)
-    with writing(root) as w:
+    with writing(root) as w, _export_copy(out) as copy:
         gen = w.new_generation(from_current=False)
         try:
-            result = fill_store(gen.store, builds, total=len(files), refs=gen.refs, progress=progress)
+            result = fill_store(gen.store, builds, total=len(files), refs=gen.refs, progress=progress,
+                                copy_to=copy.file if copy else None)
             steps["read and load"] = time.perf_counter() - t0
             result.report.raise_for_problems(strict=strict)
             gen.meta = {"policykg_store": 2, "documents": {}}
             for b in result.builds:
                 _record(gen.meta, b)
             gen.meta["triples"] = len(gen.store)  # quads: each triple is in one graph
-            done = _finish(gen, validate=validate, builds=result.builds, out=out, steps=steps, counted=None)
+            done = _finish(gen, validate=validate, builds=result.builds, out=copy, steps=steps, counted=None)
             w.publish(gen)
         except BaseException:
             w.discard(gen)
@@ -189,12 +193,36 @@ def find_document(meta: dict[str, Any], key: str) -> str | None:
 
 
 @dataclass
+class _Copy:
+    """The N-Quads a build loads, copied to a file beside the export it becomes."""
+
+    target: Path
+    quads: Path
+    file: BinaryIO
+
+
+@contextmanager
+def _export_copy(out: Path | None) -> Iterator[_Copy | None]:
+    if out is None:
+        yield None
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Named like kg.graph.atomic_write's temporary files: a killed build leaves only such a file.
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".nq.tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield _Copy(out, Path(name), fh)
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+@dataclass
 class _Done:
     path: Path
     validation: ValidationReport | None
 
 
-def _finish(gen: Generation, *, validate: bool, builds: list[DocumentBuild], out: Path | None,
+def _finish(gen: Generation, *, validate: bool, builds: list[DocumentBuild], out: _Copy | None,
             steps: dict[str, float], counted: list[str] | None, focus: set[str] | None = None) -> _Done:
     """Counts, validation, the new-organisations listing and the export: what every write ends with.
 
@@ -222,7 +250,8 @@ def _finish(gen: Generation, *, validate: bool, builds: list[DocumentBuild], out
     _write_listing(_listing(gen.meta), gen.path / NEW_ORGANIZATIONS)
     if out is not None:
         t0 = time.perf_counter()
-        export_store(gen.store, out)
+        out.file.close()
+        export_nquads(out.quads, out.target)
         steps["export"] = time.perf_counter() - t0
     return _Done(gen.path, validation)
 

@@ -12,7 +12,7 @@ from kg.store import (
     CURRENT,
     StoreBusy,
     current_generation,
-    export_store,
+    export_nquads,
     is_store,
     open_store,
     store_graph,
@@ -92,16 +92,18 @@ def test_missing_store_and_plain_oxigraph_directory(tmp_path):
         assert len(opened.store) == 1 and opened.meta == {}
 
 
-def test_views_counts_and_export(tmp_path):
+def test_views_and_export(tmp_path):
     root = tmp_path / "store"
     _write(root, "a", "b")
     with open_store(root) as s:
         assert len(store_graph(s.store)) == 2  # the union of the named graphs
-        trig = export_store(s.store, tmp_path / "kg.trig")
-        ttl = export_store(s.store, tmp_path / "kg.ttl")
+        nq = tmp_path / "kg.source.nq"
+        nq.write_bytes(s.store.dump(format=ox.RdfFormat.N_QUADS))
+    trig = export_nquads(nq, tmp_path / "kg.trig")
+    ttl = export_nquads(nq, tmp_path / "kg.ttl")
     assert "<urn:g>" in trig.read_text(encoding="utf-8")
     from kg.graph import load_graph
 
-    assert len(load_graph(ttl)) == 2
+    assert len(load_graph(ttl)) == 2 and len(load_graph(export_nquads(nq, tmp_path / "kg.nq"))) == 2
     assert not [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
     assert (root / CURRENT).is_symlink()
