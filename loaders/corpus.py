@@ -141,15 +141,29 @@ def read_documents(files: list[Path], *, registry: Registry, places: dict[str, P
     # at the fork would stay locked in the child forever; spawn starts clean and receives the options.
     method = "fork" if threading.active_count() == 1 else "spawn"
     pool = mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(options,))
-    return _collect(pool, files)
+    return _PoolResults(pool, files)
 
 
-def _collect(pool: Any, files: list[Path]) -> Iterator[DocumentBuild]:
-    with pool:  # terminated on the way out, whether the caller finished, failed or stopped early
-        for item in pool.imap(_read_in_worker, files, chunksize=1):
-            if isinstance(item, tuple):  # a LoadError, sent as its fields (its __init__ does not unpickle)
-                raise LoadError(*item)
-            yield item
+class _PoolResults(Iterator[DocumentBuild]):
+    """The workers' results in file order; ``close()`` (or the end, or an error) stops the workers."""
+
+    def __init__(self, pool: Any, files: list[Path]) -> None:
+        self.pool = pool
+        self.results = pool.imap(_read_in_worker, files, chunksize=1)  # the workers start now
+
+    def __next__(self) -> DocumentBuild:
+        try:
+            item = next(self.results)
+        except BaseException:
+            self.close()
+            raise
+        if isinstance(item, tuple):  # a LoadError, sent as its fields (its __init__ does not unpickle)
+            self.close()
+            raise LoadError(*item)
+        return item
+
+    def close(self) -> None:
+        self.pool.terminate()
 
 
 _WORKER: dict[str, Any] = {}

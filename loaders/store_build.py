@@ -3,8 +3,9 @@
 Each command writes a new generation of the store (:mod:`kg.store`) and switches to it only when
 everything worked, so a failed or killed command leaves the store as it was:
 
-* build: plans read in parallel (:func:`loaders.corpus.read_documents`), bulk-loaded into an empty
-  generation, co-assignment counts derived, checked by the SHACL shapes as SPARQL on the store;
+* build: plans read in parallel (:func:`loaders.corpus.read_documents`), each checked by the SHACL
+  shapes where it was read, bulk-loaded into an empty generation, co-assignment counts derived, the
+  shared nodes checked where plans meet (:mod:`kg.validation_store`);
 * add: the new plans read first (a bad file fails before anything is copied), then a checkpoint of
   the current generation (hard links: milliseconds at any size) gets each plan's graph, its shared
   nodes and its pair counts; only the added plans are checked;
@@ -20,7 +21,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -77,13 +78,13 @@ def build_store(paths: Iterable[str | Path], root: Path, *, jobs: int | None = N
     """
     files = expand_inputs(paths)
     places = dict(load_places() if places is None else places)
-    registry = registry or Registry.load()
+    registry = registry or Registry.load(places=places)
     steps: dict[str, float] = {}
     t0 = time.perf_counter()
     # The readers start (fork) before the store's locks are taken, so no worker holds them.
     builds = read_documents(files, registry=registry, places=places, corrections=corrections, jobs=jobs,
                             validate=validate)
-    with writing(root) as w, _export_copy(out) as copy:
+    with closing(builds), writing(root) as w, _export_copy(out) as copy:
         gen = w.new_generation(from_current=False)
         try:
             result = fill_store(gen.store, builds, total=len(files), refs=gen.refs, progress=progress,
