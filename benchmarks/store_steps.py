@@ -129,12 +129,13 @@ def step_serve(rec, store: Path, reps: int, seconds: float) -> None:
                         break
                 except httpx.TransportError:
                     time.sleep(0.05)
-            rec["ready_s"] = round(time.perf_counter() - t0, 2)
+            ready = time.perf_counter() - t0
+            rec["ready_s"] = round(ready, 2)
             rec["rss_ready_mb"] = rss_tree_mb(proc.pid)
             with open_store(store) as opened:
                 # While the server warms its analyses (a background thread), then once it is idle.
                 rec["sparql_warming"] = _compare(client, opened.store, reps)
-                rec["warm_s"] = round(_wait_idle(proc.pid, limit=900) + rec["ready_s"], 1)
+                rec["warm_s"] = round(_wait_idle(proc.pid, limit=900) + ready, 1)
                 rec["rss_warm_mb"] = rss_tree_mb(proc.pid)
                 rec["sparql"] = _compare(client, opened.store, reps)
             calls = [Call("/sparql", {"query": q}, headers={"Accept": "application/sparql-results+json"}, label=k)
