@@ -165,6 +165,8 @@ def goal_rows(results: dict[str, Any]) -> list[list[Any]]:
 
 
 def write_report(results: dict[str, Any], out: Path) -> Path:
+    # Sizes in ascending order, whatever order runs merged them in.
+    results = {**results, "sizes": dict(sorted(results["sizes"].items(), key=lambda kv: int(kv[0])))}
     m = results["machine"]
     cols = _columns(results)
     pk = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
