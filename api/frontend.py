@@ -18,19 +18,19 @@ MANIFEST = VENDOR_DIR / "manifest.json"
 BUILD_HINT = "run `make frontend` (npm ci and the bundle step in frontend/)"
 
 
-def missing_assets(*files: str, vendor_dir: Path = VENDOR_DIR) -> str | None:
+def missing_assets(*files: str, vendor_dir: Path | None = None) -> str | None:
     """Return one line saying which built asset is missing and how to build it, or None.
 
     Args:
         files: paths under ``vendor_dir`` the caller needs; none checks only the manifest.
-        vendor_dir: where the build writes (a test passes an empty folder).
+        vendor_dir: where the build writes; default :data:`VENDOR_DIR`.
 
     Example:
         >>> missing_assets("query.js", vendor_dir=Path("/nonexistent"))
         'the browser assets were not built (/nonexistent/manifest.json is missing): run `make frontend` (npm ci and the bundle step in frontend/)'
     """
     for name in ("manifest.json", *files):
-        path = vendor_dir / name
+        path = (vendor_dir or VENDOR_DIR) / name
         if not path.is_file():
             return f"the browser assets were not built ({path} is missing): {BUILD_HINT}"
     return None

@@ -25,6 +25,14 @@ def require_system_dependency(what: str) -> None:
     pytest.skip(message)
 
 
+def assert_error(response, status: int) -> str:
+    """Check ``response`` is the one JSON error shape with ``status``; return its message."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"ok", "error", "status"} and body["ok"] is False and body["status"] == status
+    return body["error"]
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
@@ -98,3 +106,23 @@ class LocalServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=5)
+
+
+AXE_JS = Path(__file__).resolve().parents[1] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impact: tuple[str, ...] = ("serious", "critical"), *, context: str = "document") -> list[dict]:
+    """Run axe-core (npm, in frontend/'s devDependencies) on a Playwright page; return its violations.
+
+    Each violation is ``{"id", "impact", "help", "nodes": [CSS selector, …]}``, only those of the
+    given impacts. ``context`` is a JavaScript expression for what to check (default the whole page).
+    Fails the test when axe-core is not installed (``make frontend`` installs it).
+    """
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} is missing: run `make frontend` (npm ci in frontend/)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        f"""async () => (await axe.run({context}, {{resultTypes: ["violations"]}})).violations.map(v => ({{
+            id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" "))}}))""")
+    return [v for v in found if v["impact"] in impact]

@@ -13,7 +13,7 @@ from api.frontend import VENDOR_URL, missing_assets
 
 router = APIRouter(include_in_schema=False)
 
-SWAGGER = ("swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-ui.css")
+SWAGGER = ("swagger-ui/swagger-ui-bundle.js", "swagger-ui/swagger-ui.css", "swagger-ui/policykg-docs.css")
 REDOC = ("redoc/redoc.standalone.js",)
 FAVICON = f"{VENDOR_URL}/swagger-ui/favicon-32x32.png"
 
@@ -29,9 +29,10 @@ def not_built(message: str, title: str) -> HTMLResponse:
         status_code=503)
 
 
-def _with_lang(page: HTMLResponse) -> HTMLResponse:
+def _amend(page: HTMLResponse, head: str = "") -> HTMLResponse:
     # FastAPI writes <html> without a language; screen readers (and axe-core) need one.
     body = bytes(page.body).replace(b"<html>", b'<html lang="en">', 1)
+    body = body.replace(b"</head>", head.encode() + b"</head>", 1)
     return HTMLResponse(body, status_code=page.status_code)
 
 
@@ -41,13 +42,14 @@ def swagger_ui(request: Request) -> HTMLResponse:
     title = f"{request.app.title} — API (Swagger UI)"
     if message := missing_assets(*SWAGGER):
         return not_built(message, title)
-    return _with_lang(get_swagger_ui_html(
+    return _amend(get_swagger_ui_html(
         openapi_url=request.app.openapi_url, title=title,
         swagger_js_url=f"{VENDOR_URL}/{SWAGGER[0]}", swagger_css_url=f"{VENDOR_URL}/{SWAGGER[1]}",
         swagger_favicon_url=FAVICON,
         # validatorUrl: Swagger UI would otherwise send the schema to validator.swagger.io for a badge.
-        swagger_ui_parameters={"validatorUrl": None},
-    ))
+        # deepLinking off: with it each operation's path is a link inside the operation's button.
+        swagger_ui_parameters={"validatorUrl": None, "deepLinking": False},
+    ), head=f'<link rel="stylesheet" href="{VENDOR_URL}/{SWAGGER[2]}">')
 
 
 @router.get("/redoc")
@@ -56,6 +58,6 @@ def redoc(request: Request) -> HTMLResponse:
     title = f"{request.app.title} — API (ReDoc)"
     if message := missing_assets(*REDOC):
         return not_built(message, title)
-    return _with_lang(get_redoc_html(openapi_url=request.app.openapi_url, title=title,
+    return _amend(get_redoc_html(openapi_url=request.app.openapi_url, title=title,
                                      redoc_js_url=f"{VENDOR_URL}/{REDOC[0]}", redoc_favicon_url=FAVICON,
                                      with_google_fonts=False))

@@ -131,7 +131,8 @@ def query_page_html(max_rows: int) -> str:
 </main>
 <script>window.pkStable = false;</script>
 <script src="{VENDOR_URL}/query.js" defer></script>"""
-    head = f'<link rel="stylesheet" href="{VENDOR_URL}/query.css">\n'
+    # An empty icon: without one the browser asks for /favicon.ico, and its 404 is a console error.
+    head = f'<link rel="icon" href="data:,">\n<link rel="stylesheet" href="{VENDOR_URL}/query.css">\n'
     return page_html(title=title, current="query", links=SERVER_LINKS, body=body, data=page_data(), head=head)
 
 

@@ -117,5 +117,6 @@ export default class ChartPlugin {
   destroy() {
     if (this.chart) this.chart.destroy();
     this.chart = null;
+    delete this.yasr.resultsEl.dataset.chartPoints;
   }
 }

@@ -6,7 +6,10 @@
 import Yasqe from "@zazuko/yasqe";
 import { T } from "./dom.js";
 
-const NAME_KINDS_SHOWN = 20;
+const NAME_KINDS_SHOWN = 12;
+// Completions shown at once: typing narrows them. A short list needs no scrolling, so it stays
+// usable from the editor alone (arrows and Enter) — a scrolling list would need a tab stop of its own.
+export const SHOWN = 12;
 
 /** The completers' names, in the order Yasqe tries them. */
 export const COMPLETERS = ["pk-prefixes", "variables", "pk-classes", "pk-properties", "pk-names"];
@@ -16,9 +19,10 @@ export const COMPLETERS = ["pk-prefixes", "variables", "pk-classes", "pk-propert
  * [{iri, kind, zh, en, range}], and whose names come from `lookupUrl`.
  */
 export function registerCompleters({ prefixes, terms, lookupUrl }) {
+  predeclared = prefixes;
   const labels = new Map(terms.map((t) => [t.iri, t]));
   const describe = (yasqe, hints) =>
-    hints.map((h) => {
+    hints.slice(0, SHOWN).map((h) => {
       const iri = expand(yasqe, h.text);
       const t = labels.get(iri);
       return t ? { ...h, displayText: `${h.text}  ${t.zh}${t.en ? " · " + t.en : ""}` } : h;
@@ -29,6 +33,7 @@ export function registerCompleters({ prefixes, terms, lookupUrl }) {
     name: "pk-prefixes",
     persistenceId: null,
     get: () => Object.entries(prefixes).map(([p, iri]) => `${p}: <${iri}>`).sort(),
+    postprocessHints: (yasqe, hints) => hints.slice(0, SHOWN),
   }, false);
   Yasqe.forkAutocompleter("class", {
     name: "pk-classes",
@@ -49,11 +54,14 @@ export function registerCompleters({ prefixes, terms, lookupUrl }) {
   Yasqe.registerAutocompleter(namesCompleter(labels, lookupUrl), false);
 }
 
+let predeclared = {}; // the server's prefixes: they hold in a query that does not declare them
+
 /** The full IRI of a prefixed name or <iri> as written in the query. */
 function expand(yasqe, text) {
   if (text.startsWith("<")) return text.slice(1, -1);
   const i = text.indexOf(":");
-  const ns = i > 0 ? yasqe.getPrefixesFromQuery()[text.slice(0, i)] : undefined;
+  const p = text.slice(0, i);
+  const ns = i > 0 ? yasqe.getPrefixesFromQuery()[p] || predeclared[p] : undefined;
   return ns ? ns + text.slice(i + 1) : text;
 }
 
@@ -96,7 +104,7 @@ function namesCompleter(labels, lookupUrl) {
       return `<${iri}>`;
     },
     postprocessHints(yasqe, hints) {
-      return hints.map((h) => {
+      return hints.slice(0, SHOWN).map((h) => {
         const item = found.get(h.text.slice(1, -1));
         return item ? { ...h, displayText: `${item.label}  (${T(item.kind_zh, item.kind_en)})  ${h.text}` } : h;
       });

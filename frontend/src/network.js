@@ -117,5 +117,7 @@ export default class NetworkPlugin {
   destroy() {
     if (this.network) this.network.destroy();
     this.network = null;
+    delete this.yasr.resultsEl.dataset.networkNodes;
+    delete this.yasr.resultsEl.dataset.networkEdges;
   }
 }

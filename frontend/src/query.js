@@ -52,6 +52,10 @@ const yasqe = new Yasqe($("pkq-editor"), {
   showQueryButton: false,
   resizeable: true,
   editorHeight: "260px",
+  // The editable element inside the scrolling area (not a hidden textarea beside it): screen
+  // readers read the text, and the scrolling area is reachable by keyboard.
+  inputStyle: "contenteditable",
+  screenReaderLabel: "SPARQL 查询 / SPARQL query",
   autocompleters: COMPLETERS,
   createShareableLink: (y) => `${location.origin}/query?${new URLSearchParams({ query: y.getValue() })}`,
   requestConfig: {
@@ -62,7 +66,16 @@ const yasqe = new Yasqe($("pkq-editor"), {
   },
   extraKeys: { ...Yasqe.defaults.extraKeys, "Ctrl-Enter": () => run(), "Cmd-Enter": () => run(), "Ctrl-S": () => {} },
 });
-yasqe.getInputField().setAttribute("aria-label", T("SPARQL 查询", "SPARQL query"));
+
+// CodeMirror's editable element and completion list come without the roles and names the ARIA
+// attributes it sets on them need (a textbox owning a named listbox).
+yasqe.getInputField().setAttribute("role", "textbox");
+yasqe.getInputField().setAttribute("aria-multiline", "true");
+yasqe.on("autocompletionShown", (instance, widget) => {
+  const list = widget && widget.hints;
+  if (!list) return;
+  list.setAttribute("aria-label", T("补全建议", "Completions"));
+});
 
 const yasr = new Yasr($("pkq-results"), {
   persistenceId: null,
