@@ -50,11 +50,11 @@ const yasqe = new Yasqe($("pkq-editor"), {
   persistenceId: null,
   consumeShareLink: null,
   showQueryButton: false,
-  resizeable: true,
-  editorHeight: "260px",
-  // The editable element inside the scrolling area (not a hidden textarea beside it): screen
-  // readers read the text, and the scrolling area is reachable by keyboard.
-  inputStyle: "contenteditable",
+  // The editor grows with its text (query.css) instead of scrolling inside: a scrolling area whose
+  // only keyboard entry is CodeMirror's hidden textarea is out of reach for keyboard users.
+  resizeable: false,
+  editorHeight: "auto",
+  viewportMargin: Infinity,
   screenReaderLabel: "SPARQL 查询 / SPARQL query",
   autocompleters: COMPLETERS,
   createShareableLink: (y) => `${location.origin}/query?${new URLSearchParams({ query: y.getValue() })}`,
@@ -67,10 +67,7 @@ const yasqe = new Yasqe($("pkq-editor"), {
   extraKeys: { ...Yasqe.defaults.extraKeys, "Ctrl-Enter": () => run(), "Cmd-Enter": () => run(), "Ctrl-S": () => {} },
 });
 
-// CodeMirror's editable element and completion list come without the roles and names the ARIA
-// attributes it sets on them need (a textbox owning a named listbox).
-yasqe.getInputField().setAttribute("role", "textbox");
-yasqe.getInputField().setAttribute("aria-multiline", "true");
+// CodeMirror's completion list comes without the name its listbox role needs.
 yasqe.on("autocompletionShown", (instance, widget) => {
   const list = widget && widget.hints;
   if (!list) return;
