@@ -30,7 +30,7 @@ def test_the_query_page_is_the_shared_shell_with_local_assets_and_its_data(clien
     assert '<header class="pk-top">' in html and 'class="current" data-nav="query"' in html
     assets = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert "/static/vendor/query.js" in assets and "/static/vendor/query.css" in assets
-    assert all(a.startswith(("/", "#", "?")) for a in assets), f"assets from elsewhere: {assets}"
+    assert all(a.startswith(("/", "#", "?", "data:")) for a in assets), f"assets from elsewhere: {assets}"
     for asset in ("/static/vendor/query.js", "/static/vendor/query.css"):
         assert client.get(asset).status_code == 200
     data = page_data(html)
