@@ -132,9 +132,19 @@ yasqe.on("queryResponse", (instance, response, duration) => {
   status(`用时 ${duration} 毫秒。`, `Answered in ${duration} ms.`);
   showTruncation(response);
 });
+// Controls Yasqe and Yasr draw without an accessible name, named as they appear.
+const UNNAMED = [
+  ["select.tableSizer", "每页行数 / Rows per page"],
+  [".yasqe_sharePopup input, .yasqe_sharePopup textarea", "分享链接 / Link to share"],
+  [".yasr textarea", "原始答复 / The answer as the server sent it"],
+];
+new MutationObserver(() => {
+  for (const [selector, name] of UNNAMED) {
+    for (const control of $("pk-query").querySelectorAll(selector)) if (!control.hasAttribute("aria-label")) control.setAttribute("aria-label", name);
+  }
+}).observe($("pk-query"), { childList: true, subtree: true });
+
 yasr.on("drawn", () => {
-  // Yasr's table controls come without accessible names.
-  for (const sizer of yasr.rootEl.querySelectorAll("select.tableSizer:not([aria-label])")) sizer.setAttribute("aria-label", T("每页行数", "Rows per page"));
   window.pkStable = true;
   document.body.dataset.results = "drawn";
 });

@@ -128,6 +128,12 @@ def test_a_shared_url_runs_its_query_downloads_it_whole_and_history_keeps_it(tab
     # The address keeps what ran: the shared text with the prefixes it uses declared.
     assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["query"][0].endswith(TASKS)
 
+    page.click(".yasqe_share")  # the editor's share button gives the same address
+    shared = page.input_value(".yasqe_sharePopup input")
+    assert shared.startswith(f"{tab.base}/query?query=") and urllib.parse.urlparse(shared).query == urllib.parse.urlparse(page.url).query
+    assert axe_violations(page) == []
+    page.mouse.click(5, 500)
+
     page.fill("#pkq-results .tableFilter", "营商")  # the table filters as you type
     page.keyboard.press("End")
     page.wait_for_function("document.querySelectorAll('#pkq-results tbody tr').length < 50")
