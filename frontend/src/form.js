@@ -65,16 +65,20 @@ export function drawForm(box, question, values, { prefixes, lookupUrl, onRun }) 
   form.append(el("button", { type: "submit", class: "pk-btn primary", id: "pkq-form-run" }, [bi("运行此问题", "Run this question")]));
   form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const params = {};
-    for (const p of question.params) {
-      const raw = form.elements[p.name].value;
-      if (raw === "") continue;
-      params[p.name] = p.type === "iri" ? expandPrefixed(raw, prefixes) : raw;
-    }
-    onRun(params);
+    onRun(formValues(form, question, prefixes));
   });
   box.replaceChildren(form);
   return form;
+}
+
+/** The values entered in a question's form (empty fields left out, prefixed names expanded). */
+export function formValues(form, question, prefixes) {
+  const values = {};
+  for (const p of question.params) {
+    const raw = form.elements[p.name] ? form.elements[p.name].value : "";
+    if (raw !== "") values[p.name] = p.type === "iri" ? expandPrefixed(raw, prefixes) : raw;
+  }
+  return values;
 }
 
 /** Whether every required parameter of `question` has a value in `values`. */

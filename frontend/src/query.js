@@ -13,7 +13,7 @@ import "./query.css";
 import ChartPlugin from "./chart.js";
 import { COMPLETERS, registerCompleters } from "./completers.js";
 import { bi, el, T } from "./dom.js";
-import { complete, drawForm } from "./form.js";
+import { complete, drawForm, formValues } from "./form.js";
 import * as history from "./history.js";
 import NetworkPlugin from "./network.js";
 
@@ -255,8 +255,7 @@ $("pkq-run").addEventListener("click", run);
 function download(format) {
   if (current.name) {
     const form = $("pkq-form").querySelector("form");
-    const values = {};
-    if (form) for (const p of questions.get(current.name).params) if (form.elements[p.name].value) values[p.name] = form.elements[p.name].value;
+    const values = form ? formValues(form, questions.get(current.name), data.prefixes) : current.params;
     window.location.href = `/queries/${encodeURIComponent(current.name)}?${new URLSearchParams({ ...values, format })}`;
     return;
   }

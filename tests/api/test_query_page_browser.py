@@ -177,6 +177,10 @@ def test_a_saved_question_opens_as_a_form_with_pickers_and_runs(tab):
     page.wait_for_function(f"new URLSearchParams(location.search).get('org') === {option.get_attribute('value')!r}")
     page.wait_for_function(f"window.pkQuery.yasr.results.getBindings().length !== {first}")
     assert urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)["name"] == ["tasks_by_organization"]
+    with page.expect_download() as download:  # a saved question downloads through its own route
+        page.click("#pkq-downloads [data-format=csv]")
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert download.value.suggested_filename == "tasks_by_organization.csv" and len(lines) == tab.rows() + 1
     tab.check_clean()
 
 

@@ -138,7 +138,8 @@ def test_saved_questions_are_listed_with_their_parameters(client):
     by_name = {q["name"]: q for q in listed["data"]}
     q = by_name["tasks_by_organization"]
     assert q["url"] == "/queries/tasks_by_organization" and q["title_en"].startswith("Tasks an organisation leads")
-    assert q["params"] == [{"name": "org", "type": "iri", "required": True, "description": q["params"][0]["description"]}]
+    assert q["params"] == [{"name": "org", "type": "iri", "required": True, "description": q["params"][0]["description"],
+                            "kind": "http://www.w3.org/ns/org#Organization"}]
     assert "SELECT" in q["sparql"]
 
 
