@@ -8,7 +8,7 @@ higher tasks with 县 for 省. So:
    and its level is higher — a county plan is never aligned with another province's plan.
 2. Domains are aligned by label similarity (character bigrams): 开办企业 ↔ 开办企业.
 3. Each lower task gets the most similar higher task: character n-gram TF-IDF cosine of the
-   cleaned texts (queries.linking.similarity), plus small bonuses for a shared cited document, a
+   cleaned texts (kg.textsim over queries.linking.similarity.clean_text), plus small bonuses for a shared cited document, a
    shared named platform, and sitting in aligned domains. Above ``threshold`` the pair becomes
    pk:implements; every method that contributed is recorded on a pk:Alignment node.
 4. A task waiting on a higher deployment (根据省、市统一部署) whose matched task is in a plan of
@@ -31,8 +31,9 @@ from rdflib.namespace import RDF, XSD
 from kg.graph import PREFIXES
 from kg.iri import child_iri
 from kg.namespace import PK
+from kg.textsim import TfidfIndex, label_similarity
 from queries.library import rows_from_result
-from queries.linking.similarity import TfidfIndex, clean_text, label_similarity, platform_names
+from queries.linking.similarity import clean_text, platform_names
 
 # Chosen on the development half of tests/data/alignment-gold.tsv (README beside it).
 DEFAULT_THRESHOLD = 0.30
@@ -177,7 +178,7 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
         refs[r["task"]].add(r["ref"])
         ref_labels[r["ref"]] = r.get("label") or r["ref"]
     texts = {r["task"]: clean_text(r.get("text") or r["title"], place_names=place_names) for r in tasks}
-    index = TfidfIndex(texts)
+    index = TfidfIndex(texts, sizes=(2, 3), sublinear=True)
     platforms = {r["task"]: platform_names(r.get("text") or r["title"], place_names=place_names) for r in tasks}
 
     higher_of: dict[str, list[str]] = defaultdict(list)

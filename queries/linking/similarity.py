@@ -1,18 +1,15 @@
-"""Similarity of Chinese texts in plain Python: character n-gram TF-IDF cosine and label overlap.
+"""What the aligner compares: a task's text with what differs only by level taken out.
 
-Why characters: Chinese has no spaces, and a word segmenter (and its dictionary) would be one more
-download and one more source of error; character 2- and 3-grams capture the words and set phrases
-(验登合一, 带押过户, 电子营业执照) plans share. Before counting, what differs between a county's copy
-and a province's original only by level is removed: unit trailers, deadlines, place and level
+The similarity measures themselves (character n-gram TF-IDF cosine, label overlap) live in
+kg.textsim, shared with ``policykg diff``. Before counting n-grams, what differs between a county's
+copy and a province's original only by level is removed: unit trailers, deadlines, place and level
 words, the 根据省、市统一部署 formula and punctuation.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 
 _TRAILER = re.compile(r"[（(][^（）()]*?(?:牵头|责任|配合)(?:单位|部门)[：:][^（）()]*[）)]")
 _DEADLINE = re.compile(
@@ -47,70 +44,6 @@ def clean_text(text: str, *, place_names: Iterable[str] = ()) -> str:
     t = _DEADLINE.sub("", t)
     t = _LEVEL_WORDS.sub("", t)
     return _NON_WORD.sub("", t)
-
-
-def char_ngrams(text: str, sizes: Sequence[int] = (2, 3)) -> Counter[str]:
-    """Return the counts of the character n-grams of ``text`` for each size in ``sizes``.
-
-    Example:
-        >>> sorted(char_ngrams("带押过户", (2,)))
-        ['带押', '押过', '过户']
-    """
-    grams: Counter[str] = Counter()
-    for n in sizes:
-        grams.update(text[i:i + n] for i in range(len(text) - n + 1))
-    return grams
-
-
-class TfidfIndex:
-    """TF-IDF vectors of a fixed set of texts, for cosine similarity between any two of them.
-
-    Sublinear term frequency (1 + log tf) and smoothed IDF (log((1 + N) / (1 + df)) + 1), each
-    vector L2-normalised, as in common IR practice; IDF is computed over every text given, both
-    plans together, so n-grams every task shares (推动, 进一步) weigh little.
-
-    Example:
-        >>> idx = TfidfIndex({"a": "推行验登合一改革", "b": "推行验登合一", "c": "发放消费券"})
-        >>> idx.cosine("a", "b") > 0.5 > idx.cosine("a", "c")
-        True
-    """
-
-    def __init__(self, texts: Mapping[str, str], sizes: Sequence[int] = (2, 3)) -> None:
-        counts = {k: char_ngrams(v, sizes) for k, v in texts.items()}
-        df: Counter[str] = Counter()
-        for c in counts.values():
-            df.update(c.keys())
-        n = len(counts)
-        idf = {g: math.log((1 + n) / (1 + d)) + 1 for g, d in df.items()}
-        self.vectors: dict[str, dict[str, float]] = {}
-        for k, c in counts.items():
-            v = {g: (1 + math.log(tf)) * idf[g] for g, tf in c.items()}
-            norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-            self.vectors[k] = {g: x / norm for g, x in v.items()}
-
-    def cosine(self, a: str, b: str) -> float:
-        va, vb = self.vectors.get(a, {}), self.vectors.get(b, {})
-        if len(va) > len(vb):
-            va, vb = vb, va
-        return sum(x * vb.get(g, 0.0) for g, x in va.items())
-
-
-def label_similarity(a: str, b: str) -> float:
-    """Return the Dice overlap of the character bigrams of two short labels (1.0 when equal).
-
-    Example:
-        >>> label_similarity("知识产权创造、保护和运用", "知识产权创造、保护和运用")
-        1.0
-        >>> round(label_similarity("法治保障", "优化法治环境"), 2)
-        0.25
-    """
-    a, b = _NON_WORD.sub("", a), _NON_WORD.sub("", b)
-    if a == b:
-        return 1.0
-    ga, gb = set(char_ngrams(a, (2,))), set(char_ngrams(b, (2,)))
-    if not ga or not gb:
-        return 0.0
-    return 2 * len(ga & gb) / (len(ga) + len(gb))
 
 
 def platform_names(text: str, *, place_names: Iterable[str] = ()) -> set[str]:

@@ -23,7 +23,8 @@ from loaders.data import BUNDLED_PLAN
 from queries.library import run_query
 from queries.linking.align import DEFAULT_THRESHOLD, align_plans, alignment_triples, document_pairs
 from queries.linking.evaluate import predicted_links, read_gold, score_links, task_numbers
-from queries.linking.similarity import TfidfIndex, clean_text, label_similarity, platform_names
+from kg.textsim import label_similarity
+from queries.linking.similarity import clean_text, platform_names
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 PROVINCE_PLAN = DATA / "plans" / "shandong-2023-excerpt.txt"
@@ -132,13 +133,6 @@ def test_clean_text_drops_what_differs_only_by_level() -> None:
     province = "12月底前，全省推行“验登合一”改革。（牵头单位：省住房城乡建设厅）"
     assert clean_text(county) == clean_text(province) == "推行验登合一改革"
     assert clean_text("山东省市场监管部门", place_names=["山东省"]) == "市场监管部门"
-
-
-def test_tfidf_cosine_is_symmetric_bounded_and_ranks_paraphrases_first() -> None:
-    idx = TfidfIndex({"c": "推动不动产带押过户", "p": "全面推行不动产带押过户", "x": "发放汽车消费券"})
-    assert idx.cosine("c", "p") == pytest.approx(idx.cosine("p", "c"))
-    assert 0.0 <= idx.cosine("c", "x") < idx.cosine("c", "p") <= 1.0 + 1e-9
-    assert idx.cosine("c", "c") == pytest.approx(1.0)
 
 
 def test_label_similarity_and_platform_names() -> None:
