@@ -8,8 +8,9 @@ higher tasks with 县 for 省. So:
    and its level is higher — a county plan is never aligned with another province's plan.
 2. Domains are aligned by label similarity (character bigrams): 开办企业 ↔ 开办企业.
 3. Each lower task gets the most similar higher task: character n-gram TF-IDF cosine of the
-   cleaned texts (kg.textsim over queries.linking.similarity.clean_text), plus small bonuses for a shared cited document, a
-   shared named platform, and sitting in aligned domains. Above ``threshold`` the pair becomes
+   cleaned texts (kg.textsim over queries.linking.similarity.clean_text), plus small bonuses for a
+   shared cited document (pk:cites), a shared system or platform (pk:namesSystem, names compared
+   without place and level words), and sitting in aligned domains. Above ``threshold`` the pair becomes
    pk:implements; every method that contributed is recorded on a pk:Alignment node.
 4. A task waiting on a higher deployment (根据省、市统一部署) whose matched task is in a plan of
    the waited-on level gets pk:deploymentTask on its wait.
@@ -33,7 +34,7 @@ from kg.iri import child_iri
 from kg.namespace import PK
 from kg.textsim import TfidfIndex, label_similarity
 from queries.library import rows_from_result
-from queries.linking.similarity import clean_text, platform_names
+from queries.linking.similarity import clean_text
 
 # Chosen on the development half of tests/data/alignment-gold.tsv (README beside it).
 DEFAULT_THRESHOLD = 0.30
@@ -64,6 +65,8 @@ _DOMAINS = """
 SELECT ?domain ?doc ?label WHERE { ?domain a pk:Domain ; pk:inDocument ?doc ; skos:prefLabel ?label }"""
 _REFERENCES = """
 SELECT ?task ?ref ?label WHERE { ?task a pk:Task ; pk:cites ?ref OPTIONAL { ?ref rdfs:label ?label } }"""
+_SYSTEMS = """
+SELECT ?task ?name WHERE { ?task a pk:Task ; pk:namesSystem ?system . ?system skos:prefLabel ?name }"""
 _WAITS = """
 SELECT ?task ?wait ?level WHERE { ?task pk:hasDeploymentWait ?wait OPTIONAL { ?wait pk:deploymentLevel ?level } }"""
 _PLACES = """
@@ -179,7 +182,12 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
         ref_labels[r["ref"]] = r.get("label") or r["ref"]
     texts = {r["task"]: clean_text(r.get("text") or r["title"], place_names=place_names) for r in tasks}
     index = TfidfIndex(texts, sizes=(2, 3), sublinear=True)
-    platforms = {r["task"]: platform_names(r.get("text") or r["title"], place_names=place_names) for r in tasks}
+    platforms: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(source, _SYSTEMS):
+        # 山东省公共资源交易监管系统 in a county plan is 省公共资源交易监管系统 in the province's.
+        name = clean_text(r["name"], place_names=place_names)
+        if len(name) >= 2:
+            platforms[r["task"]].add(name)
 
     higher_of: dict[str, list[str]] = defaultdict(list)
     for low, high in result.document_pairs:
