@@ -68,7 +68,8 @@ SELECT ?task ?ref ?label WHERE { ?task a pk:Task ; pk:cites ?ref OPTIONAL { ?ref
 _SYSTEMS = """
 SELECT ?task ?name WHERE { ?task a pk:Task ; pk:namesSystem ?system . ?system skos:prefLabel ?name }"""
 _WAITS = """
-SELECT ?task ?wait ?level WHERE { ?task pk:hasDeploymentWait ?wait OPTIONAL { ?wait pk:deploymentLevel ?level } }"""
+SELECT ?task ?wait ?level ?phrase WHERE {
+  ?task pk:hasDeploymentWait ?wait OPTIONAL { ?wait pk:deploymentLevel ?level } OPTIONAL { ?wait rdfs:label ?phrase } }"""
 _PLACES = """
 SELECT ?place ?parent ?name WHERE {
   ?place a pk:AdministrativeDivision OPTIONAL { ?place pk:withinDivision ?parent }
@@ -180,7 +181,14 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
     for r in _rows(source, _REFERENCES):
         refs[r["task"]].add(r["ref"])
         ref_labels[r["ref"]] = r.get("label") or r["ref"]
-    texts = {r["task"]: clean_text(r.get("text") or r["title"], place_names=place_names) for r in tasks}
+    waits = _rows(source, _WAITS)
+    # The 根据省、市统一部署 formula says who deploys, not what: the loader found each (pk:hasDeploymentWait).
+    formulas: dict[str, set[str]] = defaultdict(set)
+    for r in waits:
+        if r.get("phrase"):
+            formulas[r["task"]].add(r["phrase"])
+    texts = {r["task"]: clean_text(r.get("text") or r["title"], place_names=place_names,
+                                   phrases=formulas[r["task"]]) for r in tasks}
     index = TfidfIndex(texts, sizes=(2, 3), sublinear=True)
     platforms: dict[str, set[str]] = defaultdict(set)
     for r in _rows(source, _SYSTEMS):
@@ -206,7 +214,7 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
     level_of_doc = {r["doc"]: r.get("level") for r in tasks}
     doc_of = {r["task"]: r["doc"] for r in tasks}
     implemented = {a.subject: a.object for a in result.tasks}
-    for r in _rows(source, _WAITS):
+    for r in waits:
         target = implemented.get(r["task"])
         if target and (r.get("level") is None or r["level"] == level_of_doc.get(doc_of.get(target))):
             result.resolved_waits.append((r["wait"], target))
