@@ -289,7 +289,12 @@ def find_systems(text: str, lo: int, hi: int, make_span: SpanMaker) -> list[Syst
         name = _system_name(text[start:end])
         if name and end > by_start.get(start, (0, ""))[0]:
             by_start[start] = (end, name)  # “爱山东”APP平台, not also “爱山东”APP
-    return [SystemMention(name, make_span(start, end)) for start, (end, name) in sorted(by_start.items())]
+    found, last_end = [], lo
+    for start, (end, name) in sorted(by_start.items()):
+        if start >= last_end:  # a name longer than MAX_SYSTEM_NAME may start inside the one before
+            found.append(SystemMention(name, make_span(start, end)))
+            last_end = end
+    return found
 
 
 def _name_start(text: str, lo: int, word: int, quotes: list[tuple[int, int]]) -> int:
