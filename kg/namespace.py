@@ -31,6 +31,7 @@ class PK(DefinedNamespace):
     GovernmentFunction: URIRef
     HigherLevelDependentTask: URIRef
     ImplementationPlan: URIRef
+    InformationSystem: URIRef
     JointlyLedTask: URIRef
     MassOrganization: URIRef
     MultiDomainLeadOrganization: URIRef
@@ -94,6 +95,7 @@ class PK(DefinedNamespace):
     leadsTaskIn: URIRef
     level: URIRef
     measuredOrganization: URIRef
+    namesSystem: URIRef
     responsibleUnit: URIRef
     role: URIRef
     statusLight: URIRef

@@ -285,6 +285,7 @@ class _Parser(HeadingReader, TaskUnitReader):
         task.references = task_facts.find_references(t, item.body, body_end, body_span)
         task.deployment_waits = task_facts.find_deployment_waits(t, item.body, body_end, body_span)
         task.preconditions = task_facts.find_preconditions(t, item.body, body_end, body_span)
+        task.systems = task_facts.find_systems(t, item.body, body_end, body_span)
         if year is None and deadlines.needs_plan_year(t, item.body, body_end):
             self.problem(Severity.WARN, loc, "deadline without a year and no plan year: left out")
         if trailer is not None:

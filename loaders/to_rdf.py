@@ -18,7 +18,8 @@ from kg.namespace import PK
 from loaders.functions import concept_triples, default_scheme
 from loaders.org_links import link_triples, organization_links
 from loaders.organizations import Organization, Place, Registry
-from loaders.records import PolicyDocument, Problem, Role, Severity, Span, UnitMention
+from loaders.records import PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
+from loaders.task_facts import plan_system_names
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
@@ -192,8 +193,10 @@ class TripleWriter:
             for m in dom.leads:
                 yield from self.assignment(dn, doc, d, m, f"domain {dom.number}")
 
+        systems = plan_system_names(m for task in doc.tasks for m in task.systems)
         for task in doc.tasks:
             yield from self.task(doc, d, task)
+            yield from self.system_triples(d, task, systems)
 
     def task(self, doc: PolicyDocument, d: URIRef, task) -> Iterator[Triple]:
         t = child_iri(d, "task", task.number)
@@ -256,6 +259,19 @@ class TripleWriter:
             yield (node, RDF.type, PK.Precondition)
             yield (node, RDFS.label, zh(pc.label))
             yield from self.evidence(node, d, pc.span)
+
+    def system_triples(self, d: URIRef, task: Task, names: dict[str, str]) -> Iterator[Triple]:
+        """The systems and platforms a task names: one node per plan and system, each mention its evidence."""
+        t = child_iri(d, "task", task.number)
+        for m in task.systems:
+            name = names.get(m.name, m.name)
+            node = child_iri(d, "system", name)
+            yield (t, PK.namesSystem, node)
+            yield (node, RDF.type, PK.InformationSystem)
+            yield (node, SKOS.prefLabel, zh(name))
+            yield (node, RDFS.label, zh(name))
+            yield (node, PK.inDocument, d)
+            yield from self.evidence(node, d, m.span)
 
     def place_triples(self, places: dict[str, Place]) -> Iterator[Triple]:
         """The document's division and the divisions above it."""

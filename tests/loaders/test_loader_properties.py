@@ -52,3 +52,24 @@ def test_parse_never_crashes_and_is_deterministic(text: str) -> None:
     for task in first.tasks:
         for span in [task.span, task.title_span] + [u.span for u in task.lead + task.responsible]:
             assert span.text == text[span.start : span.end]
+
+
+SYSTEM_PIECES = ["系统", "平台", "热线", "APP", "小程序", "数据库", "网站", "服务网", "“", "”", "爱山东", "政务服务",
+                 "依托", "与", "的", "等", "、", "，", "全省", "山东省", "12345", "线上", "工程建设项目审批管理"]  # fmt: skip
+system_like = st.lists(st.one_of(st.sampled_from(SYSTEM_PIECES), st.text(max_size=3)), max_size=30).map("".join)
+
+
+@SETTINGS
+@given(st.one_of(system_like, any_text))
+def test_system_mentions_are_slices_that_end_in_a_system_word_and_never_overlap(text: str) -> None:
+    from loaders.records import Span
+    from loaders.task_facts import find_systems
+
+    found = find_systems(text, 0, len(text), lambda s, e: Span(s, e, text[s:e]))
+    assert found == find_systems(text, 0, len(text), lambda s, e: Span(s, e, text[s:e]))
+    for m, nxt in zip(found, found[1:], strict=False):
+        assert m.span.end <= nxt.span.start
+    for m in found:
+        written = m.span.text.rstrip("”")
+        assert written.endswith(("系统", "平台", "热线", "APP", "App", "app", "小程序", "数据库", "网站", "服务网"))
+        assert len(m.name) >= 2 and m.name.replace("“", "").replace("”", "") in written.replace("“", "").replace("”", "")
