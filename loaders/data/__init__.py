@@ -8,4 +8,6 @@ DATA_DIR = Path(__file__).resolve().parent
 SAMPLES_DIR = DATA_DIR / "samples"
 BUNDLED_PLAN = SAMPLES_DIR / "juye-2023-business-environment.txt"
 ORGANIZATIONS_PATH = DATA_DIR / "organizations.yaml"
-PLACES_PATH = DATA_DIR / "places.yaml"
+PLACES_PATH = DATA_DIR / "places" / "places.yaml"
+DIVISIONS_PATH = DATA_DIR / "places" / "divisions.tsv"
+REGISTRY_DIR = DATA_DIR / "registry"
