@@ -101,7 +101,7 @@ def _write_new_organizations(orgs, path: Path) -> Path:
                 "note": f"first seen in {o.first_seen}; {o.mentions} mention(s)"} for o in orgs]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("# Unit names no registry entry knows, per jurisdiction (kind guessed from the name).\n"
-                    "# To register one, add it to loaders/data/organizations.yaml (or as an alias).\n"
+                    "# To register one, add it to loaders/data/registry/ (or as an alias).\n"
                     + yaml.safe_dump({"organizations": entries}, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 

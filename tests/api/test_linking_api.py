@@ -65,6 +65,6 @@ def test_places_waits_and_higher_departments(client) -> None:
     assert places["370000"]["wikidata"].endswith("/Q43407") and places["371724"]["parent_name"] == "菏泽市"
     waits = client.get("/linking/deployment-waits").json()["data"]
     assert any(w["higher"] for w in waits) and any(not w["higher"] for w in waits)
-    depts = client.get("/linking/higher-departments", params={"task": "巨政发〔2023〕5号/task/133"}).json()["data"]
+    depts = client.get("/linking/higher-departments", params={"task": "371724/巨政发〔2023〕5号/task/133"}).json()["data"]
     assert {"implemented task", "counterpart of lead unit"} == {d["via"] for d in depts}
     assert "山东省市场监督管理局" in {d["name"] for d in depts}
