@@ -14,7 +14,8 @@ is ever put in the bundled plan's county, or any other, by default.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import ChainMap
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -123,7 +124,8 @@ class Registry:
         self.places = Places.of(places)
         self.source = source
         self.quirks = quirks or {}
-        self._indexes: dict[str, dict[str, _Hit]] = {}
+        self._indexes: dict[str, Mapping[str, _Hit]] = {}
+        self._index(None)  # the shared spellings, first
         self._cores: dict[str, dict[str, Entry]] = {}
         for e in self.entries:
             if e.core is not None:
@@ -178,12 +180,18 @@ class Registry:
         except KeyError:
             return None
 
-    def _index(self, place: Place | None) -> dict[str, _Hit]:
+    def _index(self, place: Place | None) -> Mapping[str, _Hit]:
+        """Spelling → (entry, slots) for a plan of ``place``: the spellings without placeholders are
+        shared by every place; each place adds only its filled ones and its quirks (a corpus of a
+        thousand counties keeps a thousand small tables, not a thousand copies of the registry)."""
         code = place.code if place is not None and not place.unplaced else ""
         if code not in self._indexes:
             slots, index = self._slots(place), {}
+            shared = self._indexes.get("") if code else None
             for e in self.entries:
                 for text in e.spellings():
+                    if shared is not None and not PLACEHOLDER.search(text):
+                        continue
                     filled = self._fill(text, slots)
                     if filled is not None:
                         # Filled spellings of two entries may meet in odd places (a 直辖市 fills the
@@ -192,10 +200,10 @@ class Registry:
             for p in self.places.chain(place) if code else []:
                 quirks = self.quirks.get(p.code)
                 for written, into in (quirks.merge.items() if quirks else ()):
-                    if _key(into) not in index:
+                    if _key(into) not in index and _key(into) not in (shared or {}):
                         raise LoadError(self.source, f"places/{p.code}.yaml", f"merge into {into!r}: no such body there")
-                    index[written] = index[_key(into)]
-            self._indexes[code] = index
+                    index[written] = (shared or {}).get(_key(into)) or index[_key(into)]
+            self._indexes[code] = ChainMap(index, shared) if shared is not None else index
         return self._indexes[code]
 
     def resolve(self, name: str, *, place: Place | None = None) -> Organization:
