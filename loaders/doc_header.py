@@ -27,6 +27,7 @@ _CHROME = re.compile(r"[>＞»›]|首页|当前位置|您的位置|打印本页
                      r"^(?:发布时间|发布日期|来源|浏览次数|点击数|索引号|信息来源)[：:]")
 _CHROME_LINES = 12
 _RED_HEADER_CHARS = 200
+_NUMBERED = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.、．])")
 _DOC_NUMBER_LINE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[【（(［]\d{4}[〕\]】）)］]\d+号")
 _RED_HEADER = re.compile(r"[\u4e00-\u9fff]{2,30}(?:人民政府|政府|委员会|办公室|办公厅)文件")
 
@@ -121,7 +122,8 @@ def _first_line_title(source: str) -> str | None:
         inner = re.search(r"《(.+)》", cleaned)
         if inner:
             return inner.group(1)
-        return None if re.search(r"[。；：:]", cleaned) or len(cleaned) > 80 else cleaned
+        heading = _NUMBERED.match(cleaned)  # an excerpt that starts at a section heading has no title
+        return None if heading or re.search(r"[。；：:]", cleaned) or len(cleaned) > 80 else cleaned
     return None
 
 

@@ -53,7 +53,8 @@ def test_alignments_list_scores_and_methods(client) -> None:
 def test_counterparts_and_bodies_by_function(client) -> None:
     rows = client.get("/linking/counterparts/371724/县市场监督管理局").json()["data"]
     assert {(r["relation"], r["name"]) for r in rows} == {
-        ("higher counterpart", "菏泽市市场监督管理局"), ("higher counterpart", "山东省市场监督管理局")}
+        ("higher counterpart", "菏泽市市场监督管理局"), ("higher counterpart", "山东省市场监督管理局"),
+        ("higher counterpart", "国家市场监督管理总局")}
     bodies = client.get("/linking/functions/market_regulation/bodies", params={"place": "370000"}).json()["data"]
     assert sorted(b["name"] for b in bodies) == ["县市场监督管理局", "山东省市场监督管理局", "菏泽市市场监督管理局"]
     r = client.get("/linking/counterparts/371724/没有这个局")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -197,3 +198,41 @@ def test_plans_of_two_provinces_built_together_share_no_organisation(tmp_path: P
     assert all("/org/100000/" in iri for iri in orgs[0] & orgs[1])
     labels = {str(o) for g in graphs for o in g.objects(None, SKOS.prefLabel)}
     assert not any(name in label for label in labels for name in BUNDLED_NAMES)
+
+
+def test_bodies_of_one_government_merge_across_its_documents(tmp_path: Path) -> None:
+    # The county plan names its city's 市市场监管局; the city's own plan names the same body: one node.
+    from loaders.data import BUNDLED_PLAN
+
+    shutil.copy(BUNDLED_PLAN, tmp_path / "county.txt")
+    shutil.copy(DATA / "layouts" / "prefix-brackets.txt", tmp_path / "city.txt")
+    ds = build_corpus([tmp_path], store=Store.MEMORY, include_ontology=False).dataset
+    graphs = {str(d).split("/document/")[1].split("/")[0]: ds.graph(d) for d in ds.subjects(RDF.type, PK.PolicyDocument)}
+    city_body = "https://w3id.org/policykg/id/org/371700/菏泽市市场监督管理局"
+    assert set(graphs) == {"371724", "371700"}
+    assert all(city_body in {str(s) for s in g.subjects(SKOS.prefLabel, None)} for g in graphs.values())
+
+
+# -- --place on the command line ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["build", "review"])
+def test_a_place_that_names_no_division_is_one_line_and_exit_2(tmp_path: Path, capsys, command: str) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text(HEADLESS, encoding="utf-8")
+    argv = [command, str(plan), "--place", "不存在市"] + (["--out", str(tmp_path / "g.ttl")] if command == "build" else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--place 不存在市" in err and "Traceback" not in err
+    assert not (tmp_path / "g.ttl").exists()
+
+
+def test_review_and_evaluate_read_units_in_the_given_place(tmp_path: Path, capsys) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text(HEADLESS, encoding="utf-8")
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"tasks": [{"number": 1, "title": "推进企业开办标准化", "lead": ["成都市市场监督管理局"]}]}',
+                       encoding="utf-8")
+    assert main(["evaluate", str(plan), str(answers), "--place", "成都市", "--format", "json"]) == 0
+    rows = {r["field"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["lead"]["tp"] == 1  # 市市场监管局 is 成都市市场监督管理局 when the plan is Chengdu's
