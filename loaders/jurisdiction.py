@@ -139,14 +139,14 @@ def _deepest(names: list[str], places: Places) -> list[Place]:
 
 
 def _header_clue(doc: PolicyDocument, places: Places) -> tuple[list[Place], str]:
-    for who in (doc.issuer or "",):
-        key = re.sub(r"\s+", "", who).removeprefix("中共")
-        listed = [p for p in places.values() if key and key in p.issuers]
-        if listed:
-            return listed, f"issuer {who}"
-        names = [n for _, n in places.names_in(key[:40], min_len=2)]
-        if names and key.startswith(names[0]):
-            return _deepest(names, places), f"issuer {who}"
+    who = doc.issuer or ""
+    key = re.sub(r"\s+", "", who).removeprefix("中共")
+    listed = [p for p in places.values() if key and key in p.issuers]
+    if listed:
+        return listed, f"issuer {who}"
+    names = [n for _, n in places.names_in(key[:40], min_len=2)]
+    if names and key.startswith(names[0]):
+        return _deepest(names, places), f"issuer {who}"
     head = re.sub(r"\s+", "", doc.text[:_HEADER_CHARS])
     for i, name in places.names_in(head, min_len=2):
         if _GOVERNMENT.match(head, i + len(name)) and "文件" in head[i : i + len(name) + 12]:

@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
 from kg.iri import child_iri, iri_for
 from kg.namespace import PK
 from loaders.functions import concept_triples, default_scheme
+from loaders.jurisdiction import document_key, find_place
 from loaders.org_links import link_triples, organization_links
 from loaders.organizations import Organization, Place, Registry
 from loaders.places import Places, load_places
@@ -63,8 +64,6 @@ def document_iri(doc: PolicyDocument, place: Place | None = None) -> URIRef:
     A 文号 such as 东政发〔2023〕5号 repeats across counties, so the place is part of the IRI; without
     ``place`` it is found from the document alone (:func:`loaders.jurisdiction.find_place`).
     """
-    from loaders.jurisdiction import document_key, find_place
-
     if place is None:
         place = find_place(doc, _national_places()).place
     return iri_for("document", place.code, document_key(doc))
