@@ -28,7 +28,7 @@ from queries.linking.similarity import clean_text
 DATA = Path(__file__).resolve().parents[1] / "data"
 PROVINCE_PLAN = DATA / "plans" / "shandong-2023-excerpt.txt"
 GOLD = DATA / "alignment-gold.tsv"
-COUNTY_DOC, PROVINCE_DOC = iri_for("document", "巨政发〔2023〕5号"), iri_for("document", "鲁政办字〔2023〕901号")
+COUNTY_DOC, PROVINCE_DOC = iri_for("document", "371724", "巨政发〔2023〕5号"), iri_for("document", "370000", "鲁政办字〔2023〕901号")
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_waits_on_the_province_resolve_to_the_provincial_task(graph, result) -> 
         assert implemented[str(county_task)] == task
         assert PK.ProvinceLevel in set(graph.objects(URIRef(wait), PK.deploymentLevel))
     # Task 79 waits on the city (根据全市统一部署): its provincial match resolves no wait.
-    t79 = iri_for("document", "巨政发〔2023〕5号") + "/task/79"
+    t79 = iri_for("document", "371724", "巨政发〔2023〕5号") + "/task/79"
     assert str(t79) in implemented
     assert not any(str(next(graph.subjects(PK.hasDeploymentWait, URIRef(w)))) == str(t79)
                    for w, _ in result.resolved_waits)
