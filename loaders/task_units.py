@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from loaders import deadlines, unit_trailer
-from loaders.organizations import split_unit_list
 from loaders.records import PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
+from loaders.unit_lists import split_unit_list
 
 
 class TaskUnitReader:

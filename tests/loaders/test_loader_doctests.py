@@ -17,6 +17,7 @@ MODULES = [
     "loaders.deadlines",
     "loaders.citations",
     "loaders.structure",
+    "loaders.unit_lists",
     "loaders.jurisdiction",
     "loaders.plan_diff",
     "loaders.formats",
