@@ -39,7 +39,7 @@ from loaders.doc_header import read_header
 from loaders.headings import HeadingReader, _Item
 from loaders.normalize import NormalizedText, looks_traditional, normalize
 from loaders.records import Domain, PolicyDocument, Role, Severity, Span, Task
-from loaders.structure import ARABIC, CN_PAREN, SECTION, Level, choose_task_level
+from loaders.structure import ARABIC, CN_PAREN, NUMBER_AFTER_MARKER, SECTION, Level, choose_task_level
 from loaders.structure import chinese_numeral as chinese_numeral
 from loaders.task_units import TaskUnitReader
 
@@ -47,6 +47,11 @@ _BOUNDARY_BEFORE = "。）；！？ "
 _MAX_DOMAIN_LABEL = 40
 _MAX_TASK_GAP = 3
 # A plan's closing signature after its last task: issuer, date, optional （此件公开发布）.
+# Sections that close a plan (保障措施, 组织实施 …): their numbered items are duties, never tasks.
+_CLOSING_SECTION = re.compile(r"[一二三四五六七八九十]{1,3}、(?:[^\n。]{0,6}(?:保障|组织实施|组织领导|工作要求|实施步骤|附则))")
+# A goal item (1.工作目标。… or （一）总体目标) opens some sections; with no unit statement it states
+# the section's aims and is not a task.
+_GOAL_TITLE = re.compile(r"(?:工作|总体|主要|发展|预期|年度)?目标(?:任务|要求)?")
 _SIGNATURE = re.compile(r"[\u4e00-\u9fff]{2,30}(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:（[^（）]{0,20}）)?")
 
 
@@ -128,7 +133,12 @@ class _Parser(HeadingReader, TaskUnitReader):
         return "\n" in gap or "\r" in gap
 
     def at_boundary(self, i: int, lo: int = 0) -> bool:
-        """True where a heading may start: region start, after 。）；, or at a line start in the source."""
+        """True where a heading may start: region start, after 。）；, or at a line start in the source.
+
+        A marker whose title starts with a digit (3.12345热线) must start a line (structure.ARABIC_RE).
+        """
+        if NUMBER_AFTER_MARKER.match(self.t, i):
+            return i in self.line_starts
         return i <= lo or self.t[i - 1] in _BOUNDARY_BEFORE or i in self.line_starts
 
     def o(self, i: int) -> str:
@@ -182,7 +192,18 @@ class _Parser(HeadingReader, TaskUnitReader):
         holding = [k for k, (_, lo, hi) in enumerate(sections) if self.task_numbers(lo, hi) and self.has_statement(lo, hi)]
         if not holding:
             return [(0, len(self.t))]
-        return [(sections[holding[0]][1], sections[holding[-1]][2])]
+        last = holding[-1]
+        # A section after the last one with unit statements still holds tasks when its items number
+        # on from the tasks before it: an excerpt cut off before its last task's units (an item
+        # that only reads must not be dropped). A closing section (保障措施) never does.
+        while last + 1 < len(sections):
+            _, lo, hi = sections[last + 1]
+            before = self.task_numbers(sections[holding[0]][1], lo)
+            numbers = self.task_numbers(lo, hi)
+            if _CLOSING_SECTION.match(self.t, lo) or not before or not numbers or numbers[0] != max(before) + 1:
+                break
+            last += 1
+        return [(sections[holding[0]][1], sections[last][2])]
 
     def has_statement(self, lo: int, hi: int) -> bool:
         return any(lo <= s.start < hi for s in self.statements)
@@ -218,14 +239,19 @@ class _Parser(HeadingReader, TaskUnitReader):
     # -- domains and tasks --------------------------------------------------------------------
 
     def read_region(self, lo: int, hi: int) -> None:
-        items = [i for i in self.accept_items(lo, hi) if i.kind != "section"]
+        accepted = self.accept_items(lo, hi)
         domain: Domain | None = None
-        for k, item in enumerate(items):
-            end = items[k + 1].start if k + 1 < len(items) else hi
+        for k, item in enumerate(accepted):
+            if item.kind == "section":
+                continue
+            end = accepted[k + 1].start if k + 1 < len(accepted) else hi  # a section heading ends a task too
             if item.kind == "domain":
                 domain = self.read_domain(item)
                 self.doc.domains.append(domain)
             else:
+                if self.is_goal_item(item, end):
+                    self.problem(Severity.INFO, f"task {item.number}", "a goal item naming no unit: not read as a task")
+                    continue
                 if domain is None and (self.domain_level is not None or not self.doc.tasks):
                     self.problem(Severity.WARN, f"task {item.number}", "task comes before any domain heading")
                 task = self.read_task(item, end, domain.number if domain else None)
@@ -252,13 +278,14 @@ class _Parser(HeadingReader, TaskUnitReader):
     def read_task(self, item: _Item, end: int, domain_number: int | None) -> Task:
         t, loc = self.t, f"task {item.number}"
         trailer = self.find_trailer(item.body, end, loc)
-        # An excerpt may stop inside its last task: that is the excerpt's end, not a parse failure.
+        # One item without units must not cost the document: the task is kept with what it says, and
+        # the warning puts it in the review queue (`policykg review`); `build --strict` still refuses.
+        # An excerpt may also simply stop inside its last task.
         cut_off = end >= len(t) and not t.rstrip(" ").endswith(("。", "）", "；", "！", "？"))
-        severity = Severity.WARN if cut_off else Severity.ERROR
         if trailer is None:
             message = "the text ends inside this task (an excerpt?): no unit statement" if cut_off else (
-                "no unit statement （牵头单位：…） found")
-            self.problem(severity, loc, message)
+                "no unit statement （牵头单位：…） found: kept without units for review")
+            self.problem(Severity.WARN, loc, message)
             body_end = trailer_end = max(item.body, len(t[:end].rstrip(" ")))
         else:
             body_end, trailer_end = trailer.start, trailer.end
@@ -290,9 +317,15 @@ class _Parser(HeadingReader, TaskUnitReader):
         if trailer is not None:
             task.unit_layout = trailer.kind
             self.read_trailer(task, trailer, loc)
-        if not task.lead and not cut_off:
-            self.problem(Severity.ERROR, loc, "no lead unit (牵头单位/牵头部门) found")
+        if trailer is not None and not task.lead:
+            self.problem(Severity.WARN, loc, "no lead unit (牵头单位/牵头部门) found: listed for review")
         return task
+
+    def is_goal_item(self, item: _Item, end: int) -> bool:
+        """True for a goal item: titled 工作目标 / 总体目标 … and closed by no unit statement."""
+        title_end = min((i for i in (self.t.find("。", item.body, end), self.t.find("：", item.body, end)) if i >= 0),
+                        default=end)
+        return not self.has_statement(item.body, end) and bool(_GOAL_TITLE.fullmatch(self.t, item.body, title_end))
 
     def find_trailer(self, lo: int, hi: int, loc: str) -> unit_trailer.Statement | None:
         """Return the last unit statement in ``[lo, hi)``: the task's trailer."""
@@ -302,7 +335,7 @@ class _Parser(HeadingReader, TaskUnitReader):
         if len(found) > 1:
             self.problem(Severity.INFO, loc, f"{len(found)} unit statements; the last one is read")
         last = found[-1]
-        if last.kind == "parenthesis" and not self.t.startswith("）", last.end - 1):
+        if last.kind == "parenthesis" and self.t[last.end - 1 : last.end] not in unit_trailer.BRACKETS.values():
             self.problem(Severity.WARN, loc, "unit trailer is not closed by ）")
             last = replace(last, end=max(last.start + 1, min(last.end, len(self.t[:hi].rstrip(" ")))))
         return last

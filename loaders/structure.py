@@ -20,8 +20,11 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 SECTION_RE = re.compile(r"([一二三四五六七八九十]{1,3})、(?=[^\W\d_])")
 CN_PAREN_RE = re.compile(r"（([零〇一二两三四五六七八九十百]{1,5})）")
 # Up to five digits: plans of thousands of tasks exist; the numbering-sequence rule, not the digit
-# count, is what keeps a year such as 2023 from being read as a task number.
-ARABIC_RE = re.compile(r"(?<![\d.])(\d{1,5})[.、](?=[^\W\d_]|[“《（])")
+# count, is what keeps a year such as 2023 from being read as a task number. A title may itself
+# start with a number (7.365服务工程, 3.12345热线): such a marker is a heading only at a line start
+# (see NUMBER_AFTER_MARKER), since after 。 it is far more often a decimal (压缩至0.5个工作日).
+ARABIC_RE = re.compile(r"(?<![\d.])(\d{1,5})[.、](?=[^\W\d_]|[“《（]|\d)")
+NUMBER_AFTER_MARKER = re.compile(r"\d{1,5}[.、]\d")
 
 
 @dataclass(frozen=True)

@@ -3,17 +3,23 @@
 The statement's fields come from :mod:`loaders.unit_trailer`; here they become
 :class:`~loaders.records.UnitMention` objects with spans into the source: each list is split by the
 organisation registry's rules (collectives kept whole), a lead marker (*) is taken off the name, a
-person (王某某副省长) is never a unit, and a time-limit field becomes a deadline. A task that names
-only 责任单位 gets its lead by the plan's convention (:func:`loaders.unit_trailer.lead_convention`).
+person (王某某副省长) is never a unit, and a time-limit field becomes a deadline. A deadline written
+as the last item of a unit list (…，各县市人民政府，6月底完成: a Hunan layout) is a deadline too, never
+a unit. A task that names only 责任单位 gets its lead by the plan's convention
+(:func:`loaders.unit_trailer.lead_convention`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from loaders import deadlines, unit_trailer
-from loaders.records import PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
+from loaders.records import Deadline, PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
 from loaders.unit_lists import split_unit_list
+
+# What may follow a deadline phrase that ends a unit list: 6月底完成, 年底前办结.
+_AFTER_DEADLINE = re.compile(r"(?:前|以前|之前)?(?:完成|办结|到位)?")
 
 
 class TaskUnitReader:
@@ -49,6 +55,7 @@ class TaskUnitReader:
                 continue
             mentions = self.units(f.start, f.end, f.role, lo, hi)
             (task.lead if f.role is Role.LEAD else task.responsible).extend(mentions)
+            task.deadlines.extend(self.listed_deadlines(f.start, f.end, trailer_span))
             raws[f.role].append(self.t[f.start : f.end])
         task.lead_raw = "；".join(raws[Role.LEAD]) or None
         task.responsible_raw = "；".join(raws[Role.RESPONSIBLE]) or None
@@ -73,6 +80,17 @@ class TaskUnitReader:
             names = "、".join(u.name for u in task.lead)
             self.problem(Severity.INFO, loc, f"only 责任单位 given: {names} read as lead ({convention} convention)")
 
+    def listed_deadlines(self, start: int, end: int, make_span) -> list[Deadline]:
+        """The deadlines written as items of the unit list ``text[start:end]`` (6月底完成)."""
+        return [d for s, e in split_unit_list(self.t[start:end]) if (d := self.deadline_item(start + s, start + e, make_span))]
+
+    def deadline_item(self, s: int, e: int, make_span) -> Deadline | None:
+        """The deadline an item of a unit list is, when it is nothing but one."""
+        found = deadlines.find_deadlines(self.t, s, e, self.doc.plan_year, make_span, field=True)
+        if len(found) != 1 or not self.t.startswith(found[0].phrase, s):
+            return None
+        return found[0] if _AFTER_DEADLINE.fullmatch(self.t, s + len(found[0].phrase), e) else None
+
     def units(self, start: int, end: int, role: Role, lo: int, hi: int) -> list[UnitMention]:
         """The unit mentions of the list ``text[start:end]``, split by the organisation registry's rules.
 
@@ -86,6 +104,8 @@ class TaskUnitReader:
                 s += 1
             while e > s and raw[e - 1].isspace():
                 e -= 1
+            if self.deadline_item(start + s, start + e, lambda a, b: self.span(a, b, lo, hi, whole=True)):
+                continue  # a deadline at the end of the list (read by listed_deadlines)
             starred = unit_trailer.is_starred(raw[s:e])
             s, e = unit_trailer.strip_star(raw, s, e)
             if s < e and not unit_trailer.PERSON_RE.search(raw[s:e]):

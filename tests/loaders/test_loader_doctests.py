@@ -18,6 +18,7 @@ MODULES = [
     "loaders.citations",
     "loaders.structure",
     "loaders.unit_lists",
+    "loaders.unit_suffix",
     "loaders.jurisdiction",
     "loaders.plan_diff",
     "loaders.formats",
