@@ -108,13 +108,18 @@ def choose_task_level(
         if not items:
             continue
         enders = sorted(p for depth, ps in marks.items() if depth <= level.depth for p in ps)
-        single = 0
+        single, counted = 0, 0
         for start in items:
             following = [p for p in enders if p > start]
             end = following[0] if following else hi
-            if sum(1 for s in statements if start < s < end) == 1:
-                single += 1
-        score = single / len(items) * min(1.0, single / 2)  # one lucky item is no evidence
+            held = sum(1 for s in statements if start < s < end)
+            if held == 0 and not following:
+                continue  # the text stops inside its last item (an excerpt cut off before its units)
+            counted += 1
+            single += held == 1
+        if not counted:
+            continue
+        score = single / counted * min(1.0, single / 2)  # one lucky item is no evidence
         if score > best_score and (score > 0 or level is ARABIC):
             best, best_score = level, score
     return best

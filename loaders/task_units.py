@@ -80,16 +80,18 @@ class TaskUnitReader:
             names = "、".join(u.name for u in task.lead)
             self.problem(Severity.INFO, loc, f"only 责任单位 given: {names} read as lead ({convention} convention)")
 
-    def listed_deadlines(self, start: int, end: int, make_span) -> list[Deadline]:
-        """The deadlines written as items of the unit list ``text[start:end]`` (6月底完成)."""
-        return [d for s, e in split_unit_list(self.t[start:end]) if (d := self.deadline_item(start + s, start + e, make_span))]
+    def is_deadline_item(self, s: int, e: int) -> bool:
+        """True when the unit-list item ``text[s:e]`` is nothing but a deadline (6月底完成, 年底前)."""
+        # Any year will do for the shape: 6月底完成 is no unit whether or not the plan year is known.
+        found = deadlines.find_deadlines(self.t, s, e, 2000, lambda a, b: Span(a, b, "", ""), field=True)
+        return (len(found) == 1 and self.t.startswith(found[0].phrase, s)
+                and bool(_AFTER_DEADLINE.fullmatch(self.t, s + len(found[0].phrase), e)))
 
-    def deadline_item(self, s: int, e: int, make_span) -> Deadline | None:
-        """The deadline an item of a unit list is, when it is nothing but one."""
-        found = deadlines.find_deadlines(self.t, s, e, self.doc.plan_year, make_span, field=True)
-        if len(found) != 1 or not self.t.startswith(found[0].phrase, s):
-            return None
-        return found[0] if _AFTER_DEADLINE.fullmatch(self.t, s + len(found[0].phrase), e) else None
+    def listed_deadlines(self, start: int, end: int, make_span) -> list[Deadline]:
+        """The deadlines written as items of the unit list ``text[start:end]`` (dated by the plan year)."""
+        items = [(start + s, start + e) for s, e in split_unit_list(self.t[start:end])]
+        return [d for s, e in items if self.is_deadline_item(s, e)
+                for d in deadlines.find_deadlines(self.t, s, e, self.doc.plan_year, make_span, field=True)]
 
     def units(self, start: int, end: int, role: Role, lo: int, hi: int) -> list[UnitMention]:
         """The unit mentions of the list ``text[start:end]``, split by the organisation registry's rules.
@@ -104,7 +106,7 @@ class TaskUnitReader:
                 s += 1
             while e > s and raw[e - 1].isspace():
                 e -= 1
-            if self.deadline_item(start + s, start + e, lambda a, b: self.span(a, b, lo, hi, whole=True)):
+            if self.is_deadline_item(start + s, start + e):
                 continue  # a deadline at the end of the list (read by listed_deadlines)
             starred = unit_trailer.is_starred(raw[s:e])
             s, e = unit_trailer.strip_star(raw, s, e)

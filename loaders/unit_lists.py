@@ -23,8 +23,10 @@ _NAME_START = re.compile(r"^(?:县|市|省|州|区|盟|旗|各|中国|国家|有
 _NOISE = re.compile(r"等(?:部门|单位)?$")
 # A collective split at its inner 、 leaves a piece no one would write alone. Such pieces are joined
 # back (各有关镇、街道; 各县市、区政府; 省政府各部门、各直属机构):
-# - a head of level words with no body noun (各县市, 各有关镇) joins the piece after it;
+# - a head of level words with no body noun (各县市, 各有关镇) joins the piece after it when that
+#   piece completes it with more level words (区政府, 街道), never a name of its own (县财政局);
 _OPEN_HEAD = re.compile(r"各(?:有关|相关)?(?:县级市|县|市|区|乡|镇|街道)+")
+_HEAD_COMPLETION = re.compile(r"各?(?:县级市|县|市|区|乡|镇|街道)+(?:人民政府|政府|办事处)?")
 # - a bare body noun (街道, 单位) joins the collective before it;
 _BARE_TAIL = re.compile(r"(?:街道|乡镇|镇|乡|部门|单位|机构)(?:办事处)?")
 # - bodies named relative to an owner (各直属机构, 所属单位) take the owner of the piece before them.
@@ -88,7 +90,7 @@ def _join_collectives(text: str, pieces: list[tuple[int, int]]) -> list[tuple[in
         if out:
             ps, pe = out[-1]
             before = text[ps:pe]
-            joins = (_OPEN_HEAD.fullmatch(before) or _OWNED_TAIL.fullmatch(piece)
+            joins = ((_OPEN_HEAD.fullmatch(before) and _HEAD_COMPLETION.fullmatch(piece)) or _OWNED_TAIL.fullmatch(piece)
                      or (_BARE_TAIL.fullmatch(piece) and _COLLECTIVE.search(before)))
             if joins and e - ps <= _MAX_JOINED:
                 out[-1] = (ps, e)

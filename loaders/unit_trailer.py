@@ -271,8 +271,8 @@ def _unit_lists(text: str, lo: int, hi: int, line_starts: set[int], found: list[
 
 def _suffix_statement(text: str, lo: int, hi: int, verb: int, line_starts: set[int]) -> Statement | None:
     """The suffix-style statement around the 牵头 at ``verb``: in its own parenthesis, or a whole sentence."""
-    open_paren = max(text.rfind(b, lo, verb) for b in BRACKETS)
-    if open_paren >= 0 and BRACKETS[text[open_paren]] not in text[open_paren:verb]:
+    open_paren = _enclosing_open(text, lo, verb)
+    if open_paren >= 0:
         close = matching_close(text, open_paren, hi, text[open_paren], BRACKETS[text[open_paren]])
         if close is not None and is_suffix_parenthesis(text, open_paren, close):
             fields = suffix_fields(text, open_paren + 1, close - 1, unled=True)
@@ -284,6 +284,19 @@ def _suffix_statement(text: str, lo: int, hi: int, verb: int, line_starts: set[i
     end = min(end + 1 if end >= 0 else hi, next_line)
     fields = suffix_fields(text, start, end)
     return Statement(start, end, "suffix_sentence", tuple(fields)) if fields else None
+
+
+def _enclosing_open(text: str, lo: int, i: int) -> int:
+    """The index of the bracket still open at ``i`` (各县（市、区）政府牵头 inside （…） is enclosed), or -1."""
+    depth = 0
+    for k in range(i - 1, lo - 1, -1):
+        if text[k] in BRACKETS.values():
+            depth += 1
+        elif text[k] in BRACKETS:
+            if depth == 0:
+                return k
+            depth -= 1
+    return -1
 
 
 def _merge_adjacent(statements: list[Statement], text: str) -> list[Statement]:
