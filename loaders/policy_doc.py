@@ -39,7 +39,15 @@ from loaders.doc_header import read_header
 from loaders.headings import HeadingReader, _Item
 from loaders.normalize import NormalizedText, looks_traditional, normalize
 from loaders.records import Domain, PolicyDocument, Role, Severity, Span, Task
-from loaders.structure import ARABIC, CN_PAREN, NUMBER_AFTER_MARKER, SECTION, Level, choose_task_level
+from loaders.structure import (
+    ARABIC,
+    ARTICLE,
+    CN_PAREN,
+    NUMBER_AFTER_MARKER,
+    Level,
+    choose_section_level,
+    choose_task_level,
+)
 from loaders.structure import chinese_numeral as chinese_numeral
 from loaders.task_units import TaskUnitReader
 
@@ -48,10 +56,12 @@ _MAX_DOMAIN_LABEL = 40
 _MAX_TASK_GAP = 3
 # A plan's closing signature after its last task: issuer, date, optional （此件公开发布）.
 # Sections that close a plan (保障措施, 组织实施 …): their numbered items are duties, never tasks.
-_CLOSING_SECTION = re.compile(r"[一二三四五六七八九十]{1,3}、(?:[^\n。]{0,6}(?:保障|组织实施|组织领导|工作要求|实施步骤|附则))")
+_CLOSING_SECTION = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十]{1,3}章)"
+                              r"(?:[^\n。]{0,6}(?:保障|组织实施|组织领导|工作要求|实施步骤|附则))")
 # A goal item (1.工作目标。… or （一）总体目标) opens some sections; with no unit statement it states
 # the section's aims and is not a task.
 _GOAL_TITLE = re.compile(r"(?:工作|总体|主要|发展|预期|年度)?目标(?:任务|要求)?")
+_SUB_ITEM = re.compile(r"（\d{1,2}）|\d{1,2}）|[①-⑳]")
 _SIGNATURE = re.compile(r"[\u4e00-\u9fff]{2,30}(?:19|20)\d{2}年\d{1,2}月\d{1,2}日(?:（[^（）]{0,20}）)?")
 
 
@@ -110,6 +120,7 @@ class _Parser(HeadingReader, TaskUnitReader):
         self.line_starts = {i for i in range(len(self.t)) if self.starts_line(i)}
         self.statements = unit_trailer.find_statements(self.t, 0, len(self.t), self.line_starts)
         self.convention, _ = unit_trailer.lead_convention(self.t)
+        self.section_level: Level = choose_section_level(self.t, self.at_boundary)
         self.task_level: Level = ARABIC
         self.domain_level: Level | None = CN_PAREN
         self.task_domain: dict[int, int | None] = {}  # id(task) → its domain's position (1-based)
@@ -152,7 +163,8 @@ class _Parser(HeadingReader, TaskUnitReader):
         self.read_header(header_end)
         body_start = sections[0][1] if sections else 0
         starts = [s.start for s in self.statements if not self.t.startswith("领域", s.start + 1)]
-        self.task_level = choose_task_level(self.t, body_start, len(self.t), starts, self.at_boundary)
+        self.task_level = choose_task_level(self.t, body_start, len(self.t), starts, self.at_boundary,
+                                            section=self.section_level)
         regions = self.task_regions(sections)
         self.domain_level = self.choose_domain_level(regions)
         for lo, hi in regions:
@@ -168,7 +180,8 @@ class _Parser(HeadingReader, TaskUnitReader):
         """Return top-level sections as ``(number, start, end)`` in normalized offsets."""
         # The longest run of consecutive numbers wins, so an excerpt may start at 三、 and a stray
         # "一、二类" at a line start does not break the real sequence.
-        found = [(SECTION.number(m), m.start()) for m in SECTION.regex.finditer(self.t) if self.at_boundary(m.start())]
+        level = self.section_level
+        found = [(level.number(m), m.start()) for m in level.regex.finditer(self.t) if self.at_boundary(m.start())]
         chains: list[list[tuple[int, int]]] = []
         for number, start in found:
             if not number:
@@ -213,14 +226,16 @@ class _Parser(HeadingReader, TaskUnitReader):
         return [level.number(m) for m in level.regex.finditer(self.t, lo, hi) if self.at_boundary(m.start(), lo)]
 
     def choose_domain_level(self, regions: list[tuple[int, int]]) -> Level | None:
-        """The level above the tasks; sections serve when tasks are （一） or the plan has no （一） level."""
-        if self.task_level is CN_PAREN:
-            return SECTION
+        """The level above the tasks; sections serve when tasks are （一） or articles, or when the plan has
+        no （一） level."""
+        if self.task_level in (CN_PAREN, ARTICLE):
+            return self.section_level
         lo, hi = regions[0][0], regions[-1][1]
         if any(self.at_boundary(m.start(), lo) for m in CN_PAREN.regex.finditer(self.t, lo, hi)):
             return CN_PAREN
-        sections = [m for m in SECTION.regex.finditer(self.t, lo, hi) if self.at_boundary(m.start(), lo)]
-        return SECTION if len(sections) > 1 else None
+        level = self.section_level
+        sections = [m for m in level.regex.finditer(self.t, lo, hi) if self.at_boundary(m.start(), lo)]
+        return level if len(sections) > 1 else None
 
     # -- header -------------------------------------------------------------------------------
 
@@ -294,6 +309,9 @@ class _Parser(HeadingReader, TaskUnitReader):
                 self.problem(Severity.WARN, loc, f"text after the unit statement not read: {rest[:40]}")
         dot = t.find("。", item.body, body_end)
         title_end = dot if dot >= 0 else len(t[:body_end].rstrip("；，、 "))
+        # A title on a line of its own, followed by sub-items （1）（2）… (a Shanxi layout), ends at its line.
+        sub = next((i for i in sorted(self.line_starts) if item.body < i < title_end and _SUB_ITEM.match(t, i)), None)
+        title_end = sub if sub is not None else title_end
         task = Task(
             number=item.number,
             domain_number=domain_number,

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from loaders import deadlines, unit_trailer
 from loaders.records import Deadline, PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
-from loaders.unit_lists import split_unit_list
+from loaders.unit_lists import remark_start, split_unit_list
 
 # What may follow a deadline phrase that ends a unit list: 6月底完成, 年底前办结.
 _AFTER_DEADLINE = re.compile(r"(?:前|以前|之前)?(?:完成|办结|到位)?")
@@ -108,6 +108,9 @@ class TaskUnitReader:
                 e -= 1
             if self.is_deadline_item(start + s, start + e):
                 continue  # a deadline at the end of the list (read by listed_deadlines)
+            e = s + remark_start(raw[s:e])  # 市商务局（第一责任单位为牵头单位，下同）: the remark is no part of the name
+            while e > s and raw[e - 1].isspace():
+                e -= 1
             starred = unit_trailer.is_starred(raw[s:e])
             s, e = unit_trailer.strip_star(raw, s, e)
             if s < e and not unit_trailer.PERSON_RE.search(raw[s:e]):

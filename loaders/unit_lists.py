@@ -38,6 +38,8 @@ _UNIT_END = re.compile(
     r"分局|支队|总队|大队|所|站|队|处|室|组|部|社|会|馆|署|机关|专班)(?:（[^（）]{1,12}）)?$"
 )
 _BRACKETED = re.compile(r"（[^（）]*）")
+# A remark in brackets after a unit in a list (a Fujian layout writes the lead convention there).
+_CLOSING_REMARK = re.compile(r"（[^（）]*(?:，|为牵头单位|下同|不分先后)[^（）]*）$")
 _MAX_JOINED = 40
 _REMARK_START = ("含", "除", "包括", "以下", "其中", "即", "如", "指", "不含", "按", "由", "在", "对", "将", "详见", "见")
 
@@ -97,6 +99,20 @@ def _join_collectives(text: str, pieces: list[tuple[int, int]]) -> list[tuple[in
                 continue
         out.append((s, e))
     return out
+
+
+def remark_start(name: str) -> int:
+    """Where a bracketed remark closing ``name`` starts (市商务局（第一责任单位为牵头单位，下同）), else len(name).
+
+    A bracket holding a second name of the body (省市场监管局（省知识产权局）) is no remark: a remark
+    holds a clause (a comma) or says who leads (…为牵头单位, 下同, 排名不分先后).
+
+    Example:
+        >>> [n[:remark_start(n)] for n in ("市商务局（第一责任单位为牵头单位，下同）", "省市场监管局（省知识产权局）")]
+        ['市商务局', '省市场监管局（省知识产权局）']
+    """
+    m = _CLOSING_REMARK.search(name)
+    return m.start() if m and m.start() > 0 else len(name)
 
 
 def looks_like_unit(name: str) -> bool:

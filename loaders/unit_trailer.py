@@ -125,8 +125,10 @@ def read_fields(text: str, open_paren: int, end: int) -> list[Field]:
         >>> [(f.label, f.written, t[f.start:f.end]) for f in read_fields(t, 0, len(t))]
         [('牵头单位', '牵头单位', '市生态环境局巨野县分局'), ('责任单位', '责责任单位', '中国人民银行巨野支行')]
     """
-    start = open_paren + 1 if text[open_paren : open_paren + 1] in BRACKETS else open_paren
-    inner_end = end - 1 if end > start and text[end - 1] in BRACKETS.values() else end
+    bracketed = text[open_paren : open_paren + 1] in BRACKETS
+    start = open_paren + 1 if bracketed else open_paren
+    # Only a bracketed statement loses its closing bracket: a label line may end in a name's own ）.
+    inner_end = end - 1 if bracketed and end > start and text[end - 1] in BRACKETS.values() else end
     marks: list[tuple[int, int, str, str, bool]] = []  # (label start, value start, label, written, person)
     for m in _label_matches(text, start, inner_end):
         written = m.group("label")
@@ -318,7 +320,7 @@ _CONVENTIONS = (
     ("star", re.compile(r"(?:标注?|带|加|有)[*＊※]号?的?(?:单位)?为牵头单位")),
     ("all", re.compile(r"(?:均为|都是|均是|皆为)(?:共同)?牵头单位|所列单位共同牵头")),
     ("none", re.compile(r"排名不分先后|排序不分先后|不分先后顺序")),
-    ("first", re.compile(r"(?:排在?|列在?|位列|排名)(?:第一位?|首位|第一)的?(?:单位)?为牵头单位")),
+    ("first", re.compile(r"(?:(?:排在?|列在?|位列|排名)(?:第一位?|首位|第一)的?(?:单位)?|第一责任单位)为牵头单位")),
 )
 
 

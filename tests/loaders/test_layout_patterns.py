@@ -234,3 +234,27 @@ def test_small_form_punctuation_folds_idempotently(text: str) -> None:
 ])
 def test_looks_like_unit(name: str, unit: bool) -> None:
     assert looks_like_unit(name) is unit
+
+
+# -- layouts found by the held-out excerpts --------------------------------------------------------
+
+
+def test_articles_under_chapters() -> None:
+    doc = parse("某县若干规定\n第一章　总　则\n第一条　为优化营商环境，制定本规定。\n第二章　政务服务\n"
+                "第二条　推进网上办。（一）高频事项网上办；（二）全程网办。（牵头责任单位：县政务服务中心；责任单位：各相关单位）\n"
+                "第三条　推行代办制。（牵头责任单位：县工业园区管委会）\n第三章　附　则\n第四条　本规定自印发之日起施行。")
+    assert [(t.number, t.domain_number, t.title) for t in doc.tasks] == [(2, 2, "推进网上办"), (3, 2, "推行代办制")]
+    assert units(doc.tasks[0]) == (["县政务服务中心"], ["各相关单位"])
+
+
+def test_title_on_its_own_line_before_sub_items() -> None:
+    doc = parse("一、深化改革\n1.深化商事制度改革\n（1）推行一日办结。\n（2）推进证照分离。\n（责任单位：市市场监管局、市行政审批服务管理局）\n"
+                "2.优化审批\n（1）压缩审批时间。\n（责任单位：市住房城乡建设局）")
+    assert [t.title for t in doc.tasks] == ["深化商事制度改革", "优化审批"]
+
+
+def test_bracketed_remark_after_a_unit_is_no_part_of_its_name() -> None:
+    doc = parse("一、营造市场环境\n（一）落实负面清单制度。\n责任单位：市发改委、市商务局（第一责任单位为牵头单位，下同）\n"
+                "（二）推行电子招投标。\n责任单位：省市场监管局（省知识产权局）、市财政局")
+    assert units(doc.tasks[0]) == (["市发改委"], ["市商务局"])
+    assert units(doc.tasks[1]) == (["省市场监管局（省知识产权局）"], ["市财政局"])
