@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[4]
 LAYOUTS = ROOT / "tests" / "data" / "layouts"
 CLI = [str(ROOT / ".venv" / "bin" / "policykg")]
 COLUMNS = ("lead", "responsible", "deadlines", "targets", "references", "follows_higher_deployment",
-           "task_title", "task_domain", "domains", "title", "doc_number", "issuer", "issued")
+           "task_title", "task_domain", "domains", "title", "doc_number", "issuer", "issued", "plan_year")
 HEADINGS = {"follows_higher_deployment": "follows", "task_title": "task title", "task_domain": "task domain",
             "doc_number": "文号"}
 POOLED = ("tasks", "lead", "responsible", "deadlines", "targets")
