@@ -6,8 +6,11 @@ closed by a unit statement (``（牵头单位：…；责任单位：…）``, l
 ``（A牵头，B配合）``; see :mod:`loaders.unit_trailer`) — grouped under domain headings. Which numbering
 level carries the tasks is decided by :func:`loaders.structure.choose_task_level`; the domains are the
 level above (``（一）`` over tasks ``1.``; sections ``一、`` over tasks ``（一）``, or over tasks ``1.`` when a
-plan has no ``（一）`` level and more than one section holds tasks). Other sections (工作原则, 保障措施)
-hold no unit statements and are not read for tasks.
+plan has no ``（一）`` level and more than one section holds tasks; a 若干规定 numbers chapters
+``第一章`` over articles ``第一条`` instead). Other sections (工作原则, 保障措施) hold no unit statements
+and are not read for tasks; a section after the last one with statements is still read when its items
+number on (an excerpt cut off before its last units). A goal item opening a section (1.工作目标。…,
+with no units) is not a task.
 
 Matching runs on the normalized text (:mod:`loaders.normalize`: PDF line breaks gone, punctuation
 folded, traditional characters simplified), and every span is mapped back to the original text. The
@@ -25,6 +28,8 @@ When a task names only 责任单位, the lead follows the plan's stated conventi
 marked *, or all of them — :func:`loaders.unit_trailer.lead_convention`), and the task is marked
 ``lead_inferred`` for review. Whatever cannot be placed becomes a :class:`~loaders.records.Problem`
 in ``doc.problems`` (with a locator such as ``task 37`` or ``offset 1234``); nothing is dropped silently.
+A task with no unit statement or no lead is kept, with a warning that puts it in the review queue:
+one bad item never costs the document (``build --strict`` refuses on warnings).
 """
 
 from __future__ import annotations

@@ -49,11 +49,11 @@ class SuffixField:
     role: Role
 
 
-def trim(text: str, start: int, stop: int) -> tuple[int, int]:
-    """``(start, stop)`` without separators at either end."""
-    while stop > start and text[stop - 1] in _VALUE_EDGE:
+def trim(text: str, start: int, stop: int, chars: str = _VALUE_EDGE) -> tuple[int, int]:
+    """``(start, stop)`` without ``chars`` (separators, by default) at either end."""
+    while stop > start and text[stop - 1] in chars:
         stop -= 1
-    while start < stop and text[start] in _VALUE_EDGE:
+    while start < stop and text[start] in chars:
         start += 1
     return start, stop
 

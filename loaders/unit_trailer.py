@@ -349,8 +349,4 @@ def is_starred(name: str) -> bool:
 
 def strip_star(raw: str, s: int, e: int) -> tuple[int, int]:
     """``(s, e)`` of ``raw`` without a leading or trailing lead marker."""
-    while e > s and raw[e - 1] in _STAR:
-        e -= 1
-    while s < e and raw[s] in _STAR:
-        s += 1
-    return s, e
+    return trim(raw, s, e, _STAR)
