@@ -16,6 +16,9 @@ PIECES = [
     "）", ")", "、", "9月底前，", "年内", "12月31日前", "第三季度", "截至2023年2月28日前", "达到12家", "80%以上",
     "4万立方米以上", "的", "根据省、市统一部署，", "完成后，", "对接后，", "《条例》", "《", "》", "省政府令第351号",
     "巨政发〔2023〕5号", "巨野县人民政府", "2023年8月29日", "关于印发《方案》的通知", "\n", " ", "\u3000", "\ufeff", "ＡＢ１",
+    # layouts of other governments (issue 12): brackets, compound labels, suffix verbs, bare lists
+    "1﹒", "﹐", "〔牵头单位：", "〔", "〕", "7.365", "牵头负责", "按职责分工负责", "区财政局等部门，", "各有关镇、街道",
+    "牵头责任单位：", "协同责任单位：", "6月底完成", "（市税务局、市财政局，列第一位的为牵头单位）", "1.工作目标。",
 ]  # fmt: skip
 plan_like = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), max_size=40).map("".join)
 any_text = st.one_of(st.text(), plan_like)
