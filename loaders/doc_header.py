@@ -22,6 +22,8 @@ _DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 _TAIL_AFTER_SIGNATURE = re.compile(r"(?:（[^（）]{0,20}）)?")
 _CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]{2,30}$")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+# A government web page's publication line: 发布时间：2023-03-10, 发布日期：2023年3月10日.
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期)[:：]?\s*((?:19|20)\d{2})(?:[-./年])")
 # Web-page furniture around a copied plan: breadcrumbs, link words, publication facts.
 _CHROME = re.compile(r"[>＞»›]|首页|当前位置|您的位置|打印本页|打印此页|关闭窗口|【打印】|【关闭】|字号|分享到|"
                      r"^(?:发布时间|发布日期|来源|浏览次数|点击数|索引号|信息来源)[：:]")
@@ -104,6 +106,11 @@ def read_header(nt: NormalizedText, header_end: int) -> DocumentHeader:
 
     year = _YEAR_RE.search(header.title or "")
     header.plan_year = int(year.group(1)) if year else (header.issued.year if header.issued else None)
+    if header.plan_year is None and (published := _PUBLISHED.search(t, 0, header_end)) is not None:
+        # A web page's 发布时间 is when the page went up, not when the plan was issued: it stays out
+        # of ``issued`` but is the best evidence of the year the plan's 9月底前 deadlines fall in.
+        header.plan_year = int(published.group(1))
+        header.notes.append(f"plan year {published.group(1)} taken from the page's publication date")
     return header
 
 

@@ -149,7 +149,10 @@ def find_targets(text: str, lo: int, hi: int, make_span: SpanMaker) -> list[Targ
 
 # --- deployment waits -------------------------------------------------------------------------
 
-_LEVEL = r"(?:国家|全国|中央|国务院|全省|省级|全市|市级|[\u4e00-\u9fff]{2,3}[省市]|省|市)"
+# An autonomous region (自治区) is a province-level division and an autonomous prefecture (自治州,
+# written 州) a city-level one: plans of Guangxi or 湘西州's counties wait on them as others wait on 省/市.
+_LEVEL = (r"(?:国家|全国|中央|国务院|[\u4e00-\u9fff]{2,6}?自治区|自治区|全省|省级|全市|市级|全州|州级"
+          r"|[\u4e00-\u9fff]{2,4}?自治州|[\u4e00-\u9fff]{2,3}[省市州]|省|市|州)")
 _WAIT_RE = re.compile(
     r"(?:根据|按照|依据|依照)(?P<levels>" + _LEVEL + r"(?:[、和及与]?" + _LEVEL + r")*)"
     r"(?P<qualifier>[^，。；：、（）《》“”]{0,20}?)"
@@ -173,7 +176,7 @@ def find_deployment_waits(text: str, lo: int, hi: int, make_span: SpanMaker) -> 
         for token in _LEVEL_TOKEN.findall(m.group("levels")):
             if token in ("国家", "全国", "中央", "国务院"):
                 levels.add("national")
-            elif token.endswith("省") or token.startswith(("全省", "省")):
+            elif token.endswith(("省", "自治区")) or token.startswith(("全省", "省")):
                 levels.add("province")
             else:
                 levels.add("city")

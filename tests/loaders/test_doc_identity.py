@@ -44,3 +44,14 @@ def test_the_same_doc_number_in_two_places_is_two_documents() -> None:
     b = parse_policy_document("东港区人民政府关于印发《东港区方案》的通知\n东政发〔2023〕5号\n" + BODY, "b.txt")
     assert a.doc_number == b.doc_number == "东政发〔2023〕5号"
     assert document_iri(a) != document_iri(b)
+
+
+def test_a_web_pages_publication_date_gives_the_plan_year_but_not_the_issue_date() -> None:
+    text = ("某区关于优化营商环境的若干措施\n来源：区发展和改革局　发布时间：2023-03-10\n"
+            "一、优化服务\n（一）推行企业开办。9月底前，实现全程网办。（责任单位：区市场监管局）\n")
+    doc = parse_policy_document(text, "page.html")
+    assert doc.plan_year == 2023 and doc.issued is None
+    assert doc.tasks[0].deadlines[0].date.isoformat() == "2023-09-30"
+    assert any("publication date" in p.message for p in doc.problems)
+    undated = parse_policy_document(text.replace("发布时间：2023-03-10", ""), "page.html")
+    assert undated.plan_year is None

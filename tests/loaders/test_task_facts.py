@@ -159,6 +159,9 @@ def test_nested_title_is_one_reference() -> None:
         ("根据省级建筑师负责制工作指导意见，鼓励", []),  # guidance, not a deployment
         ("根据全市统一的小额诉讼程序适用限额标准", []),
         ("根据“山东消费提振年”行动部署，组织", []),  # names no level
+        ("根据自治区统一部署，开展", [("province",)]),  # an autonomous region is province-level
+        ("根据广西壮族自治区、市统一部署，推进", [("province", "city")]),
+        ("根据州统一部署，推进", [("city",)]),  # an autonomous prefecture is city-level
     ],
 )
 def test_deployment_waits(text: str, levels: list) -> None:
