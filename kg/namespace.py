@@ -46,6 +46,7 @@ class PK(DefinedNamespace):
     Procuratorate: URIRef
     PublicInstitution: URIRef
     RegulatorBranch: URIRef
+    ReviewNote: URIRef
     Role: URIRef
     SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
@@ -95,6 +96,7 @@ class PK(DefinedNamespace):
     level: URIRef
     measuredOrganization: URIRef
     responsibleUnit: URIRef
+    reviewOf: URIRef
     role: URIRef
     statusLight: URIRef
     statusOf: URIRef
@@ -130,6 +132,8 @@ class PK(DefinedNamespace):
     quote: URIRef
     registered: URIRef
     responsibleTaskCount: URIRef
+    reviewField: URIRef
+    reviewReason: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef
     similarity: URIRef
