@@ -231,6 +231,18 @@ def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR
         >>> run_query(new_graph(), "tasks_per_lead_unit")
         []
     """
+    return rows_from_result(query_result(g, name, directory=directory, **params))
+
+
+def query_result(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR, **params: Any) -> Any:
+    """Run the saved query ``name`` on ``g`` with ``params`` bound; return rdflib's result as is.
+
+    For callers that need RDF terms rather than plain values: a CONSTRUCT answer's ``.graph``.
+
+    Raises:
+        QueryNotFound: no such saved query.
+        QueryParameterError: a parameter is unknown, missing or of the wrong type.
+    """
     q = get_query(name, directory)
     bindings = q.bind(params)
     if bindings and isinstance(g, Graph) and not type(g.store).__module__.startswith("oxrdflib"):
@@ -238,7 +250,5 @@ def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR
         # so there the parameters go in as a VALUES block, as they do for a remote store.
         from queries.store import bind_values
 
-        result = g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
-    else:
-        result = g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)
-    return rows_from_result(result)
+        return g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
+    return g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)
