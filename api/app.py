@@ -22,7 +22,7 @@ from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
-from api.routers import analysis, linking, ontology_docs, queries, rest, sparql, viz
+from api.routers import analysis, linking, ontology_docs, pages, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
@@ -116,7 +116,7 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   responses=ERROR_RESPONSES)
     install_error_handlers(app)
-    for module in (sparql, queries, rest, analysis, linking, viz, ontology_docs):
+    for module in (sparql, queries, rest, analysis, linking, viz, ontology_docs, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
