@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
@@ -121,8 +121,10 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/query", include_in_schema=False)
-    def query_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "query.html", media_type="text/html; charset=utf-8")
+    def query_page() -> HTMLResponse:
+        from viz.pages import shell_static_page  # the query page wears the shared header and 中/EN switch
+
+        return HTMLResponse(shell_static_page((STATIC_DIR / "query.html").read_text(encoding="utf-8"), current="query"))
 
     # Registered after the routers, so a router that claims "/" wins.
     @app.get("/", include_in_schema=False)

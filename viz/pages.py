@@ -45,6 +45,7 @@ SERVER_LINKS = {
     "query": "/query",
     "ontology": "/ontology",
     "docs": "/docs",
+    "things": "/id/",  # not in the header: each thing's page (viz/links.py)
 }
 # Written side by side by `policykg viz all --out DIR`: the views link each other, nothing else.
 FILE_LINKS = {v: f"{v}.html" for v in VIEWS}
@@ -110,7 +111,8 @@ def header_html(current: str, links: Mapping[str, str]) -> str:
 
 
 def title_html(title: tuple[str, str], subtitle: tuple[str, str] | None = None) -> str:
-    return templates().get_template("_macros.html").module.title(title, subtitle)
+    # str, not Markup: callers concatenate it with their own (already escaped) HTML strings.
+    return str(templates().get_template("_macros.html").module.title(title, subtitle))
 
 
 def page_html(*, title: tuple[str, str], current: str, links: Mapping[str, str], body: str = "",
@@ -137,6 +139,23 @@ def page_html(*, title: tuple[str, str], current: str, links: Mapping[str, str],
         ready=not scripts, **context) + "\n"
 
 
+def shell_static_page(page: str, *, current: str, links: Mapping[str, str] = SERVER_LINKS) -> str:
+    """Return a page the project ships as a whole HTML file (``api/static/query.html``) in the shared
+    shell: its own ``<header>`` replaced by the shared one, the stylesheet and the 中/EN switch added.
+
+    The file is the project's own, not data; the page keeps its own scripts and styles.
+    """
+    import re
+
+    header = header_html(current, links)
+    if re.search(r"<header\b", page):
+        page = re.sub(r"<header\b.*?</header>", lambda _: header, page, count=1, flags=re.S)
+    else:
+        page = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + header, page, count=1)
+    page = page.replace("</head>", f"<style>{asset('pk.css')}</style>\n</head>", 1)
+    return page.replace("</body>", f"<script>{asset('pk-page.js')}</script>\n</body>", 1)
+
+
 def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str:
     """Return the landing page: what the graph holds, questions to start from, and every view.
 
@@ -157,7 +176,13 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
     n_deadlines = sum(len(a.get("deadlines", ())) for _, a in B.nodes(data=True) if a.get("kind") == "task")
     n_domains = len({a.get("domain") for _, a in B.nodes(data=True) if a.get("kind") == "task" and a.get("domain")})
 
-    doc_lines = "".join(f"<li>{esc(d.get('title') or '')} <span class='pk-tag'>{esc(d.get('document') or '')}</span></li>"
+    from viz.links import href_for
+
+    def doc_title(d: dict) -> str:
+        title = esc(d.get("title") or d.get("document") or "")
+        return f'<a href="{esc(href_for(d["doc"]))}">{title}</a>' if links.get("things") and d.get("doc") else title
+
+    doc_lines = "".join(f"<li>{doc_title(d)} <span class='pk-tag'>{esc(d.get('document') or '')}</span></li>"
                         for d in docs) or "<li>" + bilingual("图中还没有文件", "The graph holds no document yet") + "</li>"
     facts = "".join(
         f"<div><b>{n}</b> {bilingual(zh, en)}</div>" for n, zh, en in (
@@ -216,7 +241,9 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
                          "What tasks wait for: higher-level deployment, preconditions, shared systems, and order in the text."),
         "calendar": ("单位×月份的截止任务热力图和按时限排列的任务时间线。", "Organisation × month heat map and a timeline of tasks by deadline."),
         "query": ("用保存的问题或自己的 SPARQL 查询知识图谱。", "Ask saved questions or your own SPARQL."),
-        "ledger": ("导出任务台账（Excel / CSV），每项任务一行。", "Export the task ledger (Excel / CSV), one row per task."),
+        "ledger": ("任务台账：每项任务一行，可筛选、排序、按日期亮灯，并下载 Excel / CSV。",
+                   "The task ledger: one row per task to filter, sort and light by date; download Excel / CSV."),
+        "ontology": ("本体：图中每个类和属性的中英文说明。", "The ontology: every class and property, in Chinese and English."),
         "docs": ("接口说明（OpenAPI），供其他系统调用。", "The HTTP API (OpenAPI) for other tools."),
     }
     for key, (bzh, ben) in blurbs.items():
