@@ -1,8 +1,8 @@
 """Linked Data: every IRI the graph mints under https://w3id.org/policykg/id/ resolves at the same
 path here (``/id/…``), and every ontology term at ``/ontology/{Term}``.
 
-A browser gets the thing's page (HTML); a client that asks for Turtle, JSON-LD or N-Triples — by
-``Accept`` or ``?format=`` — gets the thing's description: its own triples (what SPARQL DESCRIBE
+A browser (Accept: text/html) gets the thing's page; any other client gets the thing's description
+as Turtle, or as JSON-LD or N-Triples when it asks (``Accept`` or ``?format=``): its own triples (what SPARQL DESCRIBE
 of the IRI answers) plus the labels of what it links to. An IRI the graph does not hold is a 404,
 in the one JSON error shape, or as a page for a browser. Routes are plain ``def`` (thread pool).
 """
@@ -24,7 +24,8 @@ from kg.iri import BASE
 router = APIRouter(tags=["Linked Data"], responses=ERROR_RESPONSES)
 
 HTML, TURTLE, JSONLD, NTRIPLES = "text/html", "text/turtle", "application/ld+json", "application/n-triples"
-OFFERS = (HTML, TURTLE, JSONLD, NTRIPLES)
+# Turtle first: a client that accepts anything (*/*) is a program; a browser names text/html.
+OFFERS = (TURTLE, HTML, JSONLD, NTRIPLES)
 # ?format= values → media type; and media type → rdflib's serializer name.
 FORMATS = {"html": HTML, "ttl": TURTLE, "turtle": TURTLE, "jsonld": JSONLD, "json-ld": JSONLD,
            "nt": NTRIPLES, "ntriples": NTRIPLES, "n-triples": NTRIPLES}
