@@ -20,7 +20,7 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME
 from kg.namespace import PK
 from viz.links import href_for
 from viz.marks import Mark, render_marked
-from viz.pages import SERVER_LINKS, page_html
+from viz.pages import SERVER_LINKS, esc, page_html
 
 LABELS = (str(SKOS.prefLabel), str(RDFS.label), str(DCTERMS.title))
 # Predicates outside pk: that pages show, named once here.
@@ -114,7 +114,7 @@ def thing_page(source: Any, iri: str, *, links: Mapping[str, str] = SERVER_LINKS
         _add_plan(ctx, source, iri, out)
     title = (f"{ctx['kind_name'][0]} · {ctx['label_zh']}", f"{ctx['kind_name'][1]} · {ctx['label_en']}")
     return page_html(title=title, current="", links=links, template="thing.html",
-                     head=f'<link rel="alternate" type="text/turtle" href="{_esc_attr(href_for(iri))}?format=ttl">',
+                     head=f'<link rel="alternate" type="text/turtle" href="{esc(href_for(iri))}?format=ttl">',
                      **ctx)
 
 
@@ -244,9 +244,3 @@ def _add_plan(ctx: dict[str, Any], source: Any, iri: str, out: list[dict[str, An
 
 def _tail(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
-def _esc_attr(text: str) -> str:
-    from viz.pages import esc
-
-    return esc(text)

@@ -104,9 +104,10 @@ def thing(path: str, request: Request, source: SourceDep, format: FormatParam = 
             summary="An ontology term: its place on the ontology page, or its triples as RDF")
 def ontology_term(term: str, request: Request, format: FormatParam = None) -> Response:
     """``/ontology/Task`` is pk:Task: a browser goes to /ontology#Task, an RDF client gets its triples."""
+    from rdflib import Graph, URIRef
+
     from kg.graph import bind_prefixes, load_ontology
     from kg.namespace import PK
-    from rdflib import Graph, URIRef
 
     onto = load_ontology()
     iri = URIRef(str(PK._NS) + term)
