@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from kg.graph import bind_prefixes
 from queries.library import query_result, run_query
@@ -27,7 +27,8 @@ def describe_thing(source: Any, iri: str) -> Graph:
         >>> len(describe_thing(new_graph(), "https://w3id.org/policykg/id/document/X"))
         0
     """
-    result = query_result(source, "thing", directory=DESCRIBE_DIR, thing=URIRef(iri))
+    # The IRI goes in as text, so the library checks it is one (a bad IRI is the caller's 400).
+    result = query_result(source, "thing", directory=DESCRIBE_DIR, thing=iri)
     g = bind_prefixes(Graph())
     for triple in result.graph:
         g.add(triple)
@@ -36,14 +37,14 @@ def describe_thing(source: Any, iri: str) -> Graph:
 
 def thing_links(source: Any, iri: str) -> list[dict[str, Any]]:
     """Return every link of ``iri``: direction (out/in), predicate, the other end and its labels."""
-    return run_query(source, "thing_links", node=URIRef(iri))
+    return run_query(source, "thing_links", node=iri)
 
 
 def thing_evidence(source: Any, iri: str) -> list[dict[str, Any]]:
     """Return the passages ``iri`` was read from: document, offsets, quote and sentence, in text order."""
-    return run_query(source, "thing_evidence", node=URIRef(iri))
+    return run_query(source, "thing_evidence", node=iri)
 
 
 def document_marks(source: Any, doc: str) -> list[dict[str, Any]]:
     """Return every fact read from ``doc`` with its class and where its passage sits in the text."""
-    return run_query(source, "document_marks", doc=URIRef(doc))
+    return run_query(source, "document_marks", doc=doc)
