@@ -107,7 +107,7 @@ def thing_page(source: Any, iri: str, *, links: Mapping[str, str] = SERVER_LINKS
         "facts": _groups(out, names_en), "linked_from": _groups([r for r in rows if r["direction"] == "in"], names_en),
         "unnamed_in": sum(1 for r in rows if r["direction"] == "in" and not r.get("label")),
         "evidence": [_evidence(e) for e in thing_evidence(source, iri)],
-        "pictures": _pictures(kind, iri, out, links), "plan": None, "review": [], "legend": [],
+        "pictures": _pictures(kind, iri, out, links, source), "plan": None, "review": [], "legend": [],
         "formats": [("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")],
     }
     if kind in (str(PK.PolicyDocument), str(PK.Task)):
@@ -176,9 +176,12 @@ def _evidence(e: dict[str, Any]) -> dict[str, Any]:
             "href": href_for(e["doc"]), "start": e["start"], "end": e["end"]}
 
 
-def _pictures(kind: str | None, iri: str, out: list[dict[str, Any]], links: Mapping[str, str]) -> list[tuple]:
+def _pictures(kind: str | None, iri: str, out: list[dict[str, Any]], links: Mapping[str, str],
+              source: Any) -> list[tuple]:
     """Where the thing sits in the pictures and the ledger: (href, Chinese, English)."""
     from urllib.parse import quote
+
+    from queries.library import run_query
 
     def values(p):
         return [r["other"] for r in out if r["p"] == str(p)]
@@ -193,8 +196,12 @@ def _pictures(kind: str | None, iri: str, out: list[dict[str, Any]], links: Mapp
         for lead in values(PK.leadUnit)[:1]:
             if collab:
                 pics.append((f"{collab}?focus={quote(lead, safe='')}", "牵头单位的协作网络", "The lead unit's collaboration network"))
+        if calendar:
+            months = sorted({str(r["date"])[:7] for r in run_query(source, "task_detail", task=iri)
+                             if r["field"] == "deadline" and r.get("date")})
+            pics += [(f"{calendar}?month={m}", f"截止日历：{m}", f"Deadline calendar: {m}") for m in months]
         if ledger and number is not None:
-            pics.append((f"{ledger}?q={number}", "台账中的这一行", "Its row in the ledger"))
+            pics.append((f"{ledger}?task={quote(iri, safe='')}", "台账中的这一行", "Its row in the ledger"))
     elif kind == str(ORG.Organization):
         if collab:
             pics.append((f"{collab}?focus={quote(iri, safe='')}", "协作网络", "Collaboration network"))

@@ -66,6 +66,7 @@ def test_a_task_page_shows_its_sentence_facts_and_where_it_sits(client, bundled_
     assert 'data-fact="lead"' in page and 'data-fact="deadline"' in page  # its passage, marked
     assert f'href="{href_for(lead[0]["o"])}"' in page  # links to related things
     assert f'{href_for(DOC)}#task-5' in page and "/viz/collaboration?focus=" in page  # where it sits
+    assert "/viz/calendar?month=2023-10" in page  # its deadline, 10月底前
     assert "?format=ttl" in page
 
 

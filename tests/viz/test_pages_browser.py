@@ -135,6 +135,11 @@ def test_the_ledger_page_filters_and_sorts(page, bundled_server, bundled_graph, 
     assert page.page.input_value('select[name="month"]') == "2023-11"
     assert page.page.input_value('input[data-control="q"]') == "电子营业执照"
     page.shot("page-ledger-filtered.png", full_page=True)
+    # a task's page links its row
+    open_page(page, bundled_server.url + href_for(bundled_iris["task"]))
+    page.page.click("a[href^='/ledger?task=']")
+    page.page.wait_for_function("window.pkReady === true")
+    assert [n for n, _ in shown()] == [5]
     page.check_clean()
 
 

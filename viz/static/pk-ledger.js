@@ -5,7 +5,7 @@
   var D = pk.readData(), T = pk.T, el = pk.el;
   var ORGS = D.orgs, ROWS = D.rows;
   var RANK = {red: 0, yellow: 1, green: 2, open: 3};
-  var state = {domain: "", org: "", role: "", month: "", status: "", q: "", sort: "number", dir: "asc"};
+  var state = {task: "", domain: "", org: "", role: "", month: "", status: "", q: "", sort: "number", dir: "asc"};
   var COLUMNS = [
     {key: "status", zh: "亮灯", en: "Light"}, {key: "number", zh: "序号", en: "No."},
     {key: "domain", zh: "领域", en: "Domain"}, {key: "title", zh: "任务", en: "Task"},
@@ -20,6 +20,7 @@
   function domainOf(r) { return D.domains.filter(function (d) { return d.id === r.domain; })[0]; }
 
   function matches(r) {
+    if (state.task && r.task !== state.task) return false;
     if (state.domain && r.domain !== state.domain && String((domainOf(r) || {}).n) !== state.domain) return false;
     if (state.org) {
       var lead = r.lead.indexOf(state.org) >= 0, resp = r.responsible.indexOf(state.org) >= 0;
@@ -84,7 +85,7 @@
       oninput: function () { state.q = search.value; render(); }});
     box.appendChild(el("label", {class: "pk-field"}, [el("span", {class: "caption", text: T("查找任务", "Find a task")}), search]));
     box.appendChild(el("button", {type: "button", class: "pk-btn", "data-control": "reset", text: T("清除筛选", "Clear filters"),
-      onclick: function () { state.domain = state.org = state.role = state.month = state.status = state.q = ""; renderControls(); render(); }}));
+      onclick: function () { state.task = state.domain = state.org = state.role = state.month = state.status = state.q = ""; renderControls(); render(); }}));
   }
 
   function set(key) { return function (v) { state[key] = v; render(); }; }
@@ -128,7 +129,7 @@
     status.setAttribute("data-count", rows.length);
     status.textContent = T("显示 " + rows.length + " / " + ROWS.length + " 项任务；亮灯截至 " + D.asOf,
                            rows.length + " of " + ROWS.length + " tasks; lights as of " + D.asOf);
-    pk.saveParams({as_of: pk.params().get("as_of") || "", domain: state.domain, org: state.org, role: state.role,
+    pk.saveParams({as_of: pk.params().get("as_of") || "", task: state.task, domain: state.domain, org: state.org, role: state.role,
                    month: state.month, status: state.status, q: state.q,
                    sort: state.sort === "number" ? "" : state.sort, dir: state.dir === "asc" ? "" : state.dir});
   }
