@@ -57,8 +57,12 @@ class PlanMarks:
     tasks: dict[int, tuple[int, int]]  # task number → its passage (start, end)
 
 
-def plan_marks(rows: list[dict[str, Any]], text: str) -> PlanMarks:
+def plan_marks(rows: list[dict[str, Any]], text: str, notes: list[dict[str, Any]] | None = None) -> PlanMarks:
     """Return the marks for ``text`` from ``document_marks`` rows of one document.
+
+    ``notes`` are the document's ``document_review`` rows: the review queue lists them all, those
+    the reader could place nowhere (a missing title in the header) too; without them the queue
+    holds the notes that have a passage.
 
     Example:
         >>> rows = [{"fact": "https://w3id.org/policykg/id/d/task/1", "class": str(PK.Task), "start": 0, "end": 3,
@@ -77,6 +81,7 @@ def plan_marks(rows: list[dict[str, Any]], text: str) -> PlanMarks:
 
     marks: list[Mark] = []
     review: list[ReviewEntry] = []
+    anchors = {n["note"]: f"review-{i}" for i, n in enumerate(notes or [], 1)}
     for r in facts:
         kind, start, end = r["kind"], r["start"], r["end"]
         key = f"{r['fact']}#{start}-{end}"
@@ -86,20 +91,29 @@ def plan_marks(rows: list[dict[str, Any]], text: str) -> PlanMarks:
                               container=True, order=r["order"], element_id=f"task-{task}"))
             marks.append(_title_link(text, r, task))
         elif kind == "review":
-            anchor = f"review-{len(review) + 1}"
+            anchor = anchors.get(r["fact"]) or f"review-{len(anchors) + len(review) + 1}"
             whole_task = task is not None and (start, end) in {(s, e) for s, e, n in task_spans if n == task}
-            if end > start and not whole_task:
+            spans = end > start and not whole_task
+            if spans:
                 marks.append(Mark(start, end, "review", task, None, r.get("reason") or "", key, container=True,
                                   attrs=(("data-field", r.get("field") or ""),), order=r["order"]))
-            marks.append(Mark(start, start, "", task, f"#{anchor}", f"⚠ {r.get('reason') or ''}",
-                              order=99, element_id=f"at-{anchor}"))
-            review.append(ReviewEntry(anchor, task, f"#task-{task}" if task is not None else None, r.get("field") or "",
-                                      r.get("label") or "", r.get("reason") or "", end > start))
+            # A ⚠ links the place to the queue; where no passage is marked, it is the review mark itself.
+            marks.append(Mark(start, start, "" if spans else "review", task, f"#{anchor}",
+                              f"⚠ {r.get('reason') or ''}", "" if spans else key, order=99,
+                              attrs=() if spans else (("data-field", r.get("field") or ""),), element_id=f"at-{anchor}"))
+            if notes is None:
+                review.append(ReviewEntry(anchor, task, f"#task-{task}" if task is not None else None,
+                                          r.get("field") or "", r.get("label") or "", r.get("reason") or "", True))
         else:
             target = r.get("agent") if kind in ROLES.values() else r["fact"]
             title = r.get("agent_label") if kind in ROLES.values() else r.get("label")
             marks.append(Mark(start, end, kind, task, href_for(target) if target else None, title or "", key,
                               attrs=(("data-iri", r["fact"]),), order=r["order"]))
+    for n in notes or []:
+        task = int(n["task_number"]) if n.get("task_number") is not None else None
+        review.append(ReviewEntry(anchors[n["note"]], task, f"#task-{task}" if task is not None else None,
+                                  n.get("field") or "", n.get("label") or "", n.get("reason") or "",
+                                  n.get("start") is not None))
     return PlanMarks(marks, review, {n: (s, e) for s, e, n in task_spans})
 
 

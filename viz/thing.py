@@ -235,7 +235,7 @@ def _add_plan(ctx: dict[str, Any], source: Any, iri: str, out: list[dict[str, An
     if not texts:
         return
     text = texts[0]["text"]
-    pm = plan_marks(document_marks(source, doc), text)
+    pm = plan_marks(document_marks(source, doc), text, run_query(source, "document_review", doc=doc))
     if ctx["kind"] == str(PK.Task):
         number = next((int(r["other"]) for r in out if r["p"] == str(PK.taskNumber)), None)
         lo, hi = pm.tasks.get(number, (0, 0))
