@@ -32,6 +32,7 @@ _OTHER_TERMS = {
     str(SKOS.broader): ("上位", "broader"), str(SKOS.narrower): ("下位", "narrower"),
     str(SKOS.inScheme): ("所属体系", "in scheme"), str(SKOS.exactMatch): ("等同于", "exact match"),
     str(ORG.subOrganizationOf): ("上级单位", "part of"), str(ORG.hasSubOrganization): ("下属单位", "has part"),
+    str(ORG.Organization): ("组织机构", "Organisation"),
 }
 # The facts a reader looks for first, in this order; the rest follow by name.
 _FIRST = [str(t) for t in (RDF.type, DCTERMS.title, SKOS.prefLabel, DCTERMS.identifier, PK.taskNumber,
@@ -104,8 +105,10 @@ def thing_page(source: Any, iri: str, *, links: Mapping[str, str] = SERVER_LINKS
     ctx: dict[str, Any] = {
         "iri": iri, "kind": kind, "kind_name": term_name(kind) if kind else ("事物", "thing"),
         "label_zh": zh or _tail(iri), "label_en": en or zh or _tail(iri),
-        "facts": _groups(out, names_en), "linked_from": _groups([r for r in rows if r["direction"] == "in"], names_en),
-        "unnamed_in": sum(1 for r in rows if r["direction"] == "in" and not r.get("label")),
+        "facts": _groups(out, names_en),
+        # What links here and only repeats the thing's name (its mentions) adds nothing: counted, not listed.
+        "linked_from": _groups([r for r in rows if r["direction"] == "in" and r.get("label") != zh], names_en),
+        "unnamed_in": sum(1 for r in rows if r["direction"] == "in" and (not r.get("label") or r.get("label") == zh)),
         "evidence": [_evidence(e) for e in thing_evidence(source, iri)],
         "pictures": _pictures(kind, iri, out, links, source), "plan": None, "review": [], "legend": [],
         "formats": [("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples")],
@@ -151,9 +154,16 @@ def _groups(rows: list[dict[str, Any]], names_en: dict[str, str]) -> list[Group]
     groups = []
     for p in sorted(by_p, key=lambda p: (order.get(p, len(order)), term_name(p)[1].lower())):
         zh, en = term_name(p)
-        values = [_value(r, names_en) for r in by_p[p]]
+        values = sorted((_value(r, names_en) for r in by_p[p]), key=lambda v: _natural(v.text))
         groups.append(Group(zh, en, values[:MAX_LINKS], max(0, len(values) - MAX_LINKS)))
     return groups
+
+
+def _natural(text: str) -> list:
+    """Sort key that puts "9. …" before "10. …"."""
+    import re
+
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text)]
 
 
 def _value(r: dict[str, Any], names_en: dict[str, str]) -> Value:
