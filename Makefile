@@ -35,7 +35,12 @@ build: $(GRAPH)
 run: $(GRAPH)
 	$(BIN)/policykg serve --graph $(GRAPH) --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed system-deps
+# JavaScript from the npm registry (frontend/package-lock.json): axe-core for the pages' accessibility tests.
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.installed system-deps frontend/node_modules/.installed
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed

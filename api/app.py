@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
-from api.routers import analysis, linking, ontology_docs, queries, rest, sparql, viz
+from api.routers import analysis, linking, ontology_docs, pages, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
@@ -116,13 +116,15 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   responses=ERROR_RESPONSES)
     install_error_handlers(app)
-    for module in (sparql, queries, rest, analysis, linking, viz, ontology_docs):
+    for module in (sparql, queries, rest, analysis, linking, viz, ontology_docs, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/query", include_in_schema=False)
-    def query_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "query.html", media_type="text/html; charset=utf-8")
+    def query_page() -> HTMLResponse:
+        from viz.pages import shell_static_page  # the query page wears the shared header and 中/EN switch
+
+        return HTMLResponse(shell_static_page((STATIC_DIR / "query.html").read_text(encoding="utf-8"), current="query"))
 
     # Registered after the routers, so a router that claims "/" wins.
     @app.get("/", include_in_schema=False)

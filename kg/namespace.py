@@ -47,6 +47,7 @@ class PK(DefinedNamespace):
     Procuratorate: URIRef
     PublicInstitution: URIRef
     RegulatorBranch: URIRef
+    ReviewNote: URIRef
     Role: URIRef
     SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
@@ -97,6 +98,7 @@ class PK(DefinedNamespace):
     measuredOrganization: URIRef
     namesSystem: URIRef
     responsibleUnit: URIRef
+    reviewOf: URIRef
     role: URIRef
     statusLight: URIRef
     statusOf: URIRef
@@ -132,6 +134,8 @@ class PK(DefinedNamespace):
     quote: URIRef
     registered: URIRef
     responsibleTaskCount: URIRef
+    reviewField: URIRef
+    reviewReason: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef
     similarity: URIRef

@@ -7,6 +7,7 @@ a pk:evidence link to a pk:TextSpan holding its offsets, quote and sentence.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -212,6 +213,7 @@ class TripleWriter:
         for task in doc.tasks:
             yield from self.task(doc, d, task)
             yield from self.system_triples(d, task, systems)
+        yield from self.review_notes(doc, d)
 
     def task(self, doc: PolicyDocument, d: URIRef, task) -> Iterator[Triple]:
         t = child_iri(d, "task", task.number)
@@ -287,6 +289,23 @@ class TripleWriter:
             yield (node, RDFS.label, zh(name))
             yield (node, PK.inDocument, d)
             yield from self.evidence(node, d, m.span)
+
+    def review_notes(self, doc: PolicyDocument, d: URIRef) -> Iterator[Triple]:
+        """The readings loaders/review.py says a person should check, each with its passage."""
+        from loaders.review import review_items
+
+        for item in review_items(doc, registry=self.registry, place=self.place):
+            where = f"{item.span.start}-{item.span.end}" if item.span else item.value
+            key = hashlib.sha1(f"{item.value}\n{item.reason}".encode()).hexdigest()[:10]
+            node = child_iri(d, "review", item.field, where, key)
+            yield (node, RDF.type, PK.ReviewNote)
+            yield (node, PK.inDocument, d)
+            yield (node, PK.reviewOf, child_iri(d, "task", item.task) if item.task is not None else d)
+            yield (node, PK.reviewField, Literal(item.field))
+            yield (node, PK.reviewReason, Literal(item.reason))
+            yield (node, RDFS.label, zh(item.value))
+            if item.span is not None:
+                yield from self.evidence(node, d, item.span)
 
     def place_triples(self, places: dict[str, Place]) -> Iterator[Triple]:
         """The document's division and the divisions above it."""

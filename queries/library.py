@@ -178,9 +178,15 @@ def _parse_param(path: Path, spec: str) -> QueryParam:
     return QueryParam(m.group(1), m.group(2), m.group(3) != "optional", (m.group(4) or "").strip())
 
 
-@lru_cache(maxsize=8)
 def load_queries(directory: Path = SPARQL_DIR) -> dict[str, NamedQuery]:
-    """Return every saved query in ``directory`` by name, sorted by name."""
+    """Return every saved query in ``directory`` by name, sorted by name (parsed once per directory)."""
+    # One cache entry per directory however it is passed: lru_cache keys load_queries() and
+    # load_queries(SPARQL_DIR) apart, which parsed every query again on a server's first request.
+    return _load_queries(Path(directory).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_queries(directory: Path) -> dict[str, NamedQuery]:
     return {q.name: q for q in sorted((parse_query_file(p) for p in directory.glob("*.rq")), key=lambda q: q.name)}
 
 
@@ -231,6 +237,18 @@ def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR
         >>> run_query(new_graph(), "tasks_per_lead_unit")
         []
     """
+    return rows_from_result(query_result(g, name, directory=directory, **params))
+
+
+def query_result(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR, **params: Any) -> Any:
+    """Run the saved query ``name`` on ``g`` with ``params`` bound; return rdflib's result as is.
+
+    For callers that need RDF terms rather than plain values: a CONSTRUCT answer's ``.graph``.
+
+    Raises:
+        QueryNotFound: no such saved query.
+        QueryParameterError: a parameter is unknown, missing or of the wrong type.
+    """
     q = get_query(name, directory)
     bindings = q.bind(params)
     if bindings and isinstance(g, Graph) and not type(g.store).__module__.startswith("oxrdflib"):
@@ -238,7 +256,5 @@ def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR
         # so there the parameters go in as a VALUES block, as they do for a remote store.
         from queries.store import bind_values
 
-        result = g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
-    else:
-        result = g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)
-    return rows_from_result(result)
+        return g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
+    return g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)

@@ -98,3 +98,20 @@ class LocalServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=5)
+
+
+AXE_JS = Path(__file__).resolve().parents[1] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Run axe-core (from npm, frontend/node_modules) on a Playwright page; return its violations of ``impacts``.
+
+    The script is injected from the local file, so the check makes no request either.
+    """
+    if not AXE_JS.is_file():
+        require_system_dependency(f"{AXE_JS} (npm package axe-core; `make test` installs it)")
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(
+        v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+               targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}))""")
+    return [v for v in found if v["impact"] in impacts]
