@@ -163,14 +163,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("policykg: interrupted", err=True)
         return 130
-    except Exception as e:  # click's own usage errors
+    except typer.Abort:
+        return 1
+    except Exception as e:  # usage errors: typer vendors its own click, whose errors are TyperExceptions
         import click
 
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            return e.exit_code
         if isinstance(e, click.exceptions.Abort):
             return 1
+        if isinstance(e, (click.exceptions.ClickException, typer.TyperException)) and hasattr(e, "show"):
+            e.show()
+            return int(getattr(e, "exit_code", 2))
         raise
     return 0
 
