@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.frontend import missing_assets
-from api.routers import analysis, apidocs, editor, linking, ontology_docs, queries, rest, sparql, viz
+from api.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   responses=ERROR_RESPONSES, docs_url=None, redoc_url=None)
     install_error_handlers(app)
-    for module in (sparql, queries, editor, rest, analysis, linking, viz, ontology_docs, apidocs):
+    for module in (sparql, queries, editor, rest, analysis, linking, viz, ontology_docs, pages, apidocs):
         app.include_router(module.router)
     # check_dir=False: api/static/ holds only what `make frontend` builds; without it /static answers 404.
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from api.cli_common import DEFAULT_GRAPH, EndpointOpt, GraphOpt, emit_rows, fail, open_source
+from api.cli_corpus import PlaceOpt
 from kg.errors import KGError
 
 app = typer.Typer(
@@ -42,6 +43,7 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
     validate: Annotated[bool, typer.Option("--validate/--no-validate", help="Check the graph against the "
                                            "SHACL shapes and print problems as warnings.")] = True,
+    place: PlaceOpt = None,
 ) -> None:
     """Read plan texts and write the knowledge graph, with a summary and any warnings."""
     from api.cli_corpus import build_and_save
@@ -50,7 +52,8 @@ def build(
 
     rdf_format_for(out)  # a bad extension fails before any work is done
     # One named graph per plan (kept in .trig), progress on stderr, corrections applied: api/cli_corpus.py.
-    result = build_and_save(docs or [BUNDLED_PLAN], out, strict=strict, corrections=corrections, quiet=quiet)
+    result = build_and_save(docs or [BUNDLED_PLAN], out, strict=strict, corrections=corrections, quiet=quiet,
+                            place=place)
     if endpoint:
         from queries.store import RemoteStore
 
@@ -160,14 +163,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("policykg: interrupted", err=True)
         return 130
-    except Exception as e:  # click's own usage errors
+    except typer.Abort:
+        return 1
+    except Exception as e:  # usage errors: typer vendors its own click, whose errors are TyperExceptions
         import click
 
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            return e.exit_code
         if isinstance(e, click.exceptions.Abort):
             return 1
+        if isinstance(e, (click.exceptions.ClickException, typer.TyperException)) and hasattr(e, "show"):
+            e.show()
+            return int(getattr(e, "exit_code", 2))
         raise
     return 0
 

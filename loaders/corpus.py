@@ -5,8 +5,8 @@ What a corpus build adds to :func:`loaders.build.build_graph`:
 * every plan's triples go into a named graph (the document's IRI), so a .trig output keeps one graph
   per plan with its metadata (title, 文号, issuer, jurisdiction, source file and format); a .ttl
   output merges them; the ontology sits in a graph of its own;
-* the jurisdiction comes from the issuer (:mod:`loaders.jurisdiction`), registered or provisional,
-  so organisations of different places never merge;
+* each plan's division is found from its own clues or given (:mod:`loaders.jurisdiction`); a plan
+  of unknown place gets a division of its own, so organisations of different places never merge;
 * names the registry does not know are registered per jurisdiction — same IRI in every plan of that
   place — and collected in ``new_organizations`` for a curator (``policykg build`` writes them out);
 * corrections (:mod:`loaders.corrections`) are applied before the triples are made;
@@ -26,8 +26,8 @@ from kg.graph import Store, load_ontology, new_dataset, new_graph
 from kg.namespace import PK
 from loaders.build import BuildResult, expand_inputs
 from loaders.corrections import Corrections, apply_corrections, corrections_for
-from loaders.jurisdiction import is_provisional, jurisdiction_for
-from loaders.organizations import Place, Registry, load_places
+from loaders.jurisdiction import find_place
+from loaders.organizations import Place, Registry
 from loaders.policy_doc import load_policy_document
 from loaders.records import PolicyDocument, Problem, Severity
 from loaders.report import LoadReport
@@ -77,14 +77,15 @@ class CorpusResult:
 def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = None,
                  places: dict[str, Place] | None = None, corrections: Iterable[Corrections] = (),
                  progress: Progress | None = None, store: Store | str = Store.OXIGRAPH,
-                 include_ontology: bool = True) -> CorpusResult:
+                 include_ontology: bool = True, place: Place | None = None) -> CorpusResult:
     """Read every plan in ``paths`` (files or directories) into one dataset (rules in the module docstring).
+
+    ``place`` (``--place``) is every plan's division; otherwise each plan's is found from its own clues.
 
     Raises:
         LoadError: a file cannot be read or holds no recognisable plan.
     """
-    registry = registry or Registry.load()
-    places = dict(load_places() if places is None else places)
+    registry = registry or Registry.load(places=places)
     ds = new_dataset(store)
     ds.default_union = True
     if include_ontology:
@@ -99,21 +100,19 @@ def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = Non
         started = time.perf_counter()
         doc = load_policy_document(path)
         apply_corrections(doc, corrections_for(path, extra))
-        place = jurisdiction_for(doc.issuer, doc.title, places)
-        if place is not None and is_provisional(place):
-            places.setdefault(place.code, place)
-            doc.problems.append(Problem(Severity.INFO, doc.source, "header",
-                                        f"jurisdiction {place.name} is not in places.yaml: kept as a provisional place"))
-        triples, problems = document_triples(doc, registry, places, place)
-        name = document_iri(doc)
+        found = find_place(doc, registry.places, given=place, path=path)
+        registry.places.add(found.place)  # an unplaced plan's own division
+        doc.problems.append(Problem(Severity.INFO if found.known else Severity.WARN, doc.source, "place", found.note()))
+        triples, problems = document_triples(doc, registry, registry.places, found.place, place_note=found.note())
+        name = document_iri(doc, found.place)
         if name in seen_iris:
             doc.problems.append(Problem(Severity.WARN, doc.source, "header",
                                         f"same document identifier as {seen_iris[name]}: their graphs are merged"))
         seen_iris.setdefault(name, doc.source)
         graph = ds.graph(name)
-        ds.addN((s, p, o, graph) for s, p, o in triples if not _provisional_code(s, p, place))
+        ds.addN((s, p, o, graph) for s, p, o in triples)
         ds.add((name, PK.sourceFile, Literal(path.name), graph))
-        _collect_new(doc, registry, place, new)
+        _collect_new(doc, registry, found.place, new)
         result.report.extend(doc.problems)
         result.report.extend(problems)
         result.documents.append(doc)
@@ -122,11 +121,6 @@ def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = Non
             progress(k, len(files), path, result.seconds[str(path)])
     result.new_organizations = sorted(new.values(), key=lambda o: (o.place, o.name))
     return result
-
-
-def _provisional_code(s, p, place: Place | None) -> bool:
-    """A provisional place has no GB/T 2260 code: its made-up key must not appear as pk:divisionCode."""
-    return place is not None and is_provisional(place) and p == PK.divisionCode and str(s).endswith(place.code)
 
 
 def _collect_new(doc: PolicyDocument, registry: Registry, place: Place | None,

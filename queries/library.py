@@ -179,9 +179,15 @@ def _parse_param(path: Path, spec: str) -> QueryParam:
     return QueryParam(m.group(1), m.group(2), m.group(3) != "optional", (m.group(4) or "").strip())
 
 
-@lru_cache(maxsize=8)
 def load_queries(directory: Path = SPARQL_DIR) -> dict[str, NamedQuery]:
-    """Return every saved query in ``directory`` by name, sorted by name."""
+    """Return every saved query in ``directory`` by name, sorted by name (parsed once per directory)."""
+    # One cache entry per directory however it is passed: lru_cache keys load_queries() and
+    # load_queries(SPARQL_DIR) apart, which parsed every query again on a server's first request.
+    return _load_queries(Path(directory).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_queries(directory: Path) -> dict[str, NamedQuery]:
     return {q.name: q for q in sorted((parse_query_file(p) for p in directory.glob("*.rq")), key=lambda q: q.name)}
 
 

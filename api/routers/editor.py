@@ -89,14 +89,14 @@ def query_page_html(max_rows: int) -> str:
     heading = title_html(title, ("用 SPARQL 或保存的问题查询知识图谱；查询保存在地址栏中，可直接分享。",
                                  "Ask the graph in SPARQL or pick a saved question; the address bar keeps the query, to share."))
     if message := missing_assets(*ASSETS):
-        body = (f'<main id="pk-query" class="pk-query">{heading}'
-                f'<p class="pk-banner" role="alert" id="pkq-missing">{esc(message)}</p></main>')
+        body = (f'<div id="pk-query" class="pk-query">{heading}'
+                f'<p class="pk-banner" role="alert" id="pkq-missing">{esc(message)}</p></div>')
         return page_html(title=title, current="query", links=SERVER_LINKS, body=body)
     options = "".join(f'<option value="{esc(q.name)}">{esc(q.title_zh)} / {esc(q.title_en)}</option>'
                       for q in load_queries().values())
     prefixes = "".join(f"<dt>{esc(p)}:</dt><dd>{esc(ns)}</dd>" for p, ns in PREFIXES.items())
     limit = f"{max_rows:,}"
-    body = f"""<main id="pk-query" class="pk-query">{heading}
+    body = f"""<div id="pk-query" class="pk-query">{heading}
 <div class="pkq-layout">
 <aside class="pkq-side pk-panel" aria-label="保存的问题与历史 / Saved questions and history">
 <h2>{bilingual("保存的问题", "Saved questions")}</h2>
@@ -128,7 +128,7 @@ def query_page_html(max_rows: int) -> str:
 <div id="pkq-results"></div>
 </section>
 </div>
-</main>
+</div>
 <script>window.pkStable = false;</script>
 <script src="{VENDOR_URL}/query.js" defer></script>"""
     # An empty icon: without one the browser asks for /favicon.ico, and its 404 is a console error.

@@ -22,7 +22,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TASKS = "SELECT ?number ?title WHERE { ?task a pk:Task ; pk:taskNumber ?number ; dcterms:title ?title } ORDER BY ?number"
 PER_LEAD = ("SELECT ?name (COUNT(?t) AS ?tasks) WHERE { ?t pk:leadUnit/skos:prefLabel ?name } "
             "GROUP BY ?name ORDER BY DESC(?tasks) LIMIT 12")
-ORG = "https://w3id.org/policykg/id/org/371724/县财政局"
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +87,7 @@ def tab(browser, server):
     t.context.close()
 
 
-def test_typing_pk_offers_the_ontologys_terms_and_names_complete_to_iris(tab):
+def test_typing_pk_offers_the_ontologys_terms_and_names_complete_to_iris(tab, bundled_iris):
     tab.open()
     page = tab.page
     page.evaluate("window.pkQuery.yasqe.setValue('SELECT * WHERE {\\n  ?task ')")
@@ -111,9 +110,9 @@ def test_typing_pk_offers_the_ontologys_terms_and_names_complete_to_iris(tab):
     tab.type_in_editor("<县财政", line=1, ch=22)
     page.wait_for_selector(".CodeMirror-hints li")
     hint = page.locator(".CodeMirror-hints li").first.inner_text()
-    assert hint.startswith("县财政局") and ORG in hint
+    assert hint.startswith("县财政局") and bundled_iris["org"] in hint
     page.keyboard.press("Enter")
-    assert page.evaluate("window.pkQuery.yasqe.getValue()").endswith(f"pk:leadUnit <{ORG}>")
+    assert page.evaluate("window.pkQuery.yasqe.getValue()").endswith(f"pk:leadUnit <{bundled_iris['org']}>")
     tab.check_clean()
 
 
@@ -155,13 +154,14 @@ def test_a_shared_url_runs_its_query_downloads_it_whole_and_history_keeps_it(tab
     tab.check_clean()
 
 
-def test_a_saved_question_opens_as_a_form_with_pickers_and_runs(tab):
-    tab.open(name="tasks_by_organization", org=ORG)
+def test_a_saved_question_opens_as_a_form_with_pickers_and_runs(tab, bundled_iris):
+    org = bundled_iris["org"]
+    tab.open(name="tasks_by_organization", org=org)
     page = tab.page
     page.wait_for_selector("#pkq-results table tbody tr")
-    assert page.input_value("#pkq-param-org") == ORG
+    assert page.input_value("#pkq-param-org") == org
     assert tab.rows() == len(page.context.request.get(
-        f"{tab.base}/queries/tasks_by_organization?org={urllib.parse.quote(ORG)}").json()["rows"]) > 0
+        f"{tab.base}/queries/tasks_by_organization?org={urllib.parse.quote(org)}").json()["rows"]) > 0
     assert "?org" in page.evaluate("window.pkQuery.yasqe.getValue()")
     tab.shot("query-saved-question.png")
     assert axe_violations(page) == []
