@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
 
 from kg.errors import QueryNotFound, QueryParameterError, QuerySyntaxError
 from kg.graph import PREFIXES
@@ -219,6 +220,27 @@ def rows_from_result(result: Any) -> list[dict[str, Any]]:
     return [{n: term_to_python(row[i]) for i, n in enumerate(names)} for row in result]
 
 
+def query_result(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR, **params: Any) -> Result:
+    """Run the saved query ``name`` on ``g`` and return rdflib's :class:`~rdflib.query.Result`.
+
+    The result keeps each term's kind (IRI, literal, its language and datatype), for writers such
+    as SPARQL JSON; :func:`run_query` turns it into plain rows.
+
+    Raises:
+        QueryNotFound: no such saved query.
+        QueryParameterError: a parameter is unknown, missing or of the wrong type.
+    """
+    q = get_query(name, directory)
+    bindings = q.bind(params)
+    if bindings and isinstance(g, Graph) and not type(g.store).__module__.startswith("oxrdflib"):
+        # rdflib's own engine (the "memory" store) does not carry initBindings into sub-selects,
+        # so there the parameters go in as a VALUES block, as they do for a remote store.
+        from queries.store import bind_values
+
+        return g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
+    return g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)
+
+
 def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR,
               **params: Any) -> list[dict[str, Any]]:
     """Run the saved query ``name`` on ``g`` and return its rows as plain dicts.
@@ -238,23 +260,3 @@ def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR
         []
     """
     return rows_from_result(query_result(g, name, directory=directory, **params))
-
-
-def query_result(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR, **params: Any) -> Any:
-    """Run the saved query ``name`` on ``g`` with ``params`` bound; return rdflib's result as is.
-
-    For callers that need RDF terms rather than plain values: a CONSTRUCT answer's ``.graph``.
-
-    Raises:
-        QueryNotFound: no such saved query.
-        QueryParameterError: a parameter is unknown, missing or of the wrong type.
-    """
-    q = get_query(name, directory)
-    bindings = q.bind(params)
-    if bindings and isinstance(g, Graph) and not type(g.store).__module__.startswith("oxrdflib"):
-        # rdflib's own engine (the "memory" store) does not carry initBindings into sub-selects,
-        # so there the parameters go in as a VALUES block, as they do for a remote store.
-        from queries.store import bind_values
-
-        return g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
-    return g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)

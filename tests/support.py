@@ -25,6 +25,14 @@ def require_system_dependency(what: str) -> None:
     pytest.skip(message)
 
 
+def assert_error(response, status: int) -> str:
+    """Check ``response`` is the one JSON error shape with ``status``; return its message."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"ok", "error", "status"} and body["ok"] is False and body["status"] == status
+    return body["error"]
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:

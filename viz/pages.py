@@ -139,23 +139,6 @@ def page_html(*, title: tuple[str, str], current: str, links: Mapping[str, str],
         ready=not scripts, **context) + "\n"
 
 
-def shell_static_page(page: str, *, current: str, links: Mapping[str, str] = SERVER_LINKS) -> str:
-    """Return a page the project ships as a whole HTML file (``api/static/query.html``) in the shared
-    shell: its own ``<header>`` replaced by the shared one, the stylesheet and the 中/EN switch added.
-
-    The file is the project's own, not data; the page keeps its own scripts and styles.
-    """
-    import re
-
-    header = header_html(current, links)
-    if re.search(r"<header\b", page):
-        page = re.sub(r"<header\b.*?</header>", lambda _: header, page, count=1, flags=re.S)
-    else:
-        page = re.sub(r"(<body\b[^>]*>)", lambda m: m.group(1) + header, page, count=1)
-    page = page.replace("</head>", f"<style>{asset('pk.css')}</style>\n</head>", 1)
-    return page.replace("</body>", f"<script>{asset('pk-page.js')}</script>\n</body>", 1)
-
-
 def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str:
     """Return the landing page: what the graph holds, questions to start from, and every view.
 
