@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
-from api.routers import analysis, linking, ontology_docs, queries, rest, sparql, viz
+from api.frontend import missing_assets
+from api.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
@@ -129,16 +130,16 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
             if opened is not None:
                 opened.close()
 
+    # /docs and /redoc are our own routes (api.routers.apidocs): FastAPI's would load their scripts from a CDN.
     app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
-                  responses=ERROR_RESPONSES)
+                  responses=ERROR_RESPONSES, docs_url=None, redoc_url=None)
     install_error_handlers(app)
-    for module in (sparql, queries, rest, analysis, linking, viz, ontology_docs):
+    for module in (sparql, queries, editor, rest, analysis, linking, viz, ontology_docs, pages, apidocs):
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-    @app.get("/query", include_in_schema=False)
-    def query_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "query.html", media_type="text/html; charset=utf-8")
+    # check_dir=False: api/static/ holds only what `make frontend` builds; without it /static answers 404.
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    if message := missing_assets():
+        log.warning("/query, /docs and /redoc will say so: %s", message)
 
     # Registered after the routers, so a router that claims "/" wins.
     @app.get("/", include_in_schema=False)

@@ -115,13 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("policykg: interrupted", err=True)
         return 130
-    except Exception as e:  # click's own usage errors (typer may bundle its own copy of click)
-        kinds = {c.__name__ for c in type(e).__mro__}
-        if "ClickException" in kinds:
-            e.show()  # type: ignore[attr-defined]
-            return e.exit_code  # type: ignore[attr-defined]
-        if "Abort" in kinds:
+    except typer.Abort:
+        return 1
+    except Exception as e:  # usage errors: typer vendors its own click, whose errors are TyperExceptions
+        import click
+
+        if isinstance(e, click.exceptions.Abort):
             return 1
+        if isinstance(e, (click.exceptions.ClickException, typer.TyperException)) and hasattr(e, "show"):
+            e.show()
+            return int(getattr(e, "exit_code", 2))
         raise
     return 0
 

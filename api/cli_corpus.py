@@ -11,14 +11,31 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import emit_rows
+from api.cli_common import emit_rows, fail
 from kg.errors import LoadError
 
+PlaceOpt = Annotated[
+    str | None,
+    typer.Option("--place", help="The plans' division, when their text does not say: a name (成都市, 巨野县) "
+                 "or a GB/T 2260 code (510100). Default: found in each plan (header, 文号, title, text, file name)."),
+]
 CorrectionsOpt = Annotated[
     list[Path] | None,
     typer.Option("--corrections", "-c", help="Corrections file(s) (YAML) to apply, besides the "
                  "corrections/*.yaml found next to each plan."),
 ]
+
+
+def given_place(text: str | None):
+    """Return the division ``--place`` names (None when not given); a name of no division exits 2 with one line."""
+    if text is None:
+        return None
+    from loaders.places import load_places
+
+    try:
+        return load_places().given(text)
+    except LoadError as exc:
+        raise fail(f"--place {text}: {exc.message}", 2) from None
 
 
 def _load(path: Path):
@@ -29,11 +46,12 @@ def _load(path: Path):
     return load_policy_document(path)
 
 
-def _place(doc):
-    from loaders.jurisdiction import jurisdiction_for
-    from loaders.organizations import load_places
+def _place(doc, given: str | None = None):
+    """The plan's division: ``--place`` when given, else found from the plan (an unplaced one when unknown)."""
+    from loaders.jurisdiction import find_place
+    from loaders.places import load_places
 
-    return jurisdiction_for(doc.issuer, doc.title, load_places())
+    return find_place(doc, load_places(), given=given_place(given)).place
 
 
 def register(app: typer.Typer) -> None:
@@ -72,6 +90,7 @@ def register(app: typer.Typer) -> None:
         out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write the items: .yaml "
                                                  "(with correction stubs) or .csv. Default: <plan>.review.yaml")] = None,
         corrections: CorrectionsOpt = None,
+        place: PlaceOpt = None,
     ) -> None:
         """List the extractions a person should check, with correction stubs to copy into corrections/."""
         from loaders.corrections import apply_corrections, corrections_for, load_corrections
@@ -79,7 +98,7 @@ def register(app: typer.Typer) -> None:
 
         plan = _load(doc)
         apply_corrections(plan, corrections_for(doc, [load_corrections(p) for p in corrections or []]))
-        items = review_items(plan, place=_place(plan))
+        items = review_items(plan, place=_place(plan, place))
         target = write_review(plan, items, out or doc.with_name(doc.stem + ".review.yaml"))
         typer.echo(f"wrote {target}: {len(items)} item(s) to check in {len(plan.tasks)} tasks")
 
@@ -90,6 +109,7 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
         corrections: CorrectionsOpt = None,
         min_f1: Annotated[float | None, typer.Option("--min-f1", help="Exit 1 when a field scores lower.")] = None,
+        place: PlaceOpt = None,
     ) -> None:
         """Score the extraction of a plan against a hand-read answer file: precision, recall, F1 per field."""
         from loaders.corrections import apply_corrections, corrections_for, load_corrections
@@ -97,7 +117,7 @@ def register(app: typer.Typer) -> None:
 
         plan = _load(doc)
         apply_corrections(plan, corrections_for(doc, [load_corrections(p) for p in corrections or []]))
-        scores = evaluate_document(plan, load_answers(answers), place=_place(plan))
+        scores = evaluate_document(plan, load_answers(answers), place=_place(plan, place))
         rows = [s.as_row() for s in [*scores, total(scores)]]
         emit_rows(rows, ["field", "tp", "fp", "fn", "precision", "recall", "f1"], fmt, None)
         low = [s.field for s in scores if min_f1 is not None and s.f1 < min_f1]

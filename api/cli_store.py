@@ -17,12 +17,11 @@ from typing import Annotated
 
 import typer
 
+from api.cli_corpus import CorrectionsOpt, PlaceOpt, given_place
 from kg.store import DEFAULT_STORE
 
 StoreOpt = Annotated[Path | None, typer.Option(
     "--store", "-s", help=f"The store directory (default {DEFAULT_STORE}).")]
-CorrectionsOpt = Annotated[list[Path] | None, typer.Option(
-    "--corrections", "-c", help="Corrections file(s) (YAML) to apply, besides corrections/*.yaml next to each plan.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 StrictOpt = Annotated[bool, typer.Option(help="Fail on warnings too (e.g. an unregistered organisation).")]
 ValidateOpt = Annotated[bool, typer.Option("--validate/--no-validate", help="Check the plans against the SHACL "
@@ -52,6 +51,7 @@ def build(
         "--endpoint", help="Also load the graph into this SPARQL server (Graph Store Protocol).")] = None,
     quiet: QuietOpt = False,
     validate: ValidateOpt = True,
+    place: PlaceOpt = None,
 ) -> None:
     """Read plan texts into the store (build/store/), with a summary and any warnings."""
     from kg.graph import rdf_format_for
@@ -61,12 +61,13 @@ def build(
 
     if out is not None:
         rdf_format_for(out)  # a bad extension fails before any work is done
+    given = given_place(place)  # so does a --place that names no division
     paths = docs or [BUNDLED_PLAN]
     total = len(expand_inputs(paths))
     root = store or (Path(tempfile.mkdtemp(prefix="policykg-build-")) if out is not None else DEFAULT_STORE)
     try:
         result = build_store(paths, root, jobs=jobs, corrections=_corrections(corrections), strict=strict,
-                             validate=validate, out=out, progress=Progress(total, quiet))
+                             validate=validate, out=out, progress=Progress(total, quiet), place=given)
         if endpoint:
             from kg.store import open_store
             from queries.store import RemoteStore
@@ -94,12 +95,15 @@ def add(
     strict: StrictOpt = False,
     quiet: QuietOpt = False,
     validate: ValidateOpt = True,
+    place: PlaceOpt = None,
 ) -> None:
     """Add plans to the store (a plan already there, by 文号, is replaced); the rest stays as it is."""
     from loaders.store_build import add_to_store
 
     root = store or DEFAULT_STORE
-    result = add_to_store(docs, root, corrections=_corrections(corrections), strict=strict, validate=validate)
+    given = given_place(place)
+    result = add_to_store(docs, root, corrections=_corrections(corrections), strict=strict, validate=validate,
+                          place=given)
     _report(result, f"added {len(result.documents)} plan(s) to {root}", quiet=quiet,
             listing=_in_current(root, result.listing))
 

@@ -31,6 +31,7 @@ class PK(DefinedNamespace):
     GovernmentFunction: URIRef
     HigherLevelDependentTask: URIRef
     ImplementationPlan: URIRef
+    InformationSystem: URIRef
     JointlyLedTask: URIRef
     MassOrganization: URIRef
     MultiDomainLeadOrganization: URIRef
@@ -46,6 +47,7 @@ class PK(DefinedNamespace):
     Procuratorate: URIRef
     PublicInstitution: URIRef
     RegulatorBranch: URIRef
+    ReviewNote: URIRef
     Role: URIRef
     SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
@@ -94,7 +96,9 @@ class PK(DefinedNamespace):
     leadsTaskIn: URIRef
     level: URIRef
     measuredOrganization: URIRef
+    namesSystem: URIRef
     responsibleUnit: URIRef
+    reviewOf: URIRef
     role: URIRef
     statusLight: URIRef
     statusOf: URIRef
@@ -130,6 +134,8 @@ class PK(DefinedNamespace):
     quote: URIRef
     registered: URIRef
     responsibleTaskCount: URIRef
+    reviewField: URIRef
+    reviewReason: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef
     similarity: URIRef

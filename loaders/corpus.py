@@ -8,8 +8,8 @@ when there are several, and loads the result the same way (:func:`fill_store`):
 * every plan's own triples go into a named graph (the document's IRI); nodes plans share
   (organisations, places, functions) go once into the shared graph; the ontology sits in a graph of
   its own (:mod:`kg.store_update`); co-assignment counts are derived at the end (:mod:`kg.bulk`);
-* the jurisdiction comes from the issuer (:mod:`loaders.jurisdiction`), registered or provisional,
-  so organisations of different places never merge;
+* each plan's division is found from its own clues or given (:mod:`loaders.jurisdiction`); a plan
+  of unknown place gets a division of its own, so organisations of different places never merge;
 * names the registry does not know are registered per jurisdiction — same IRI in every plan of that
   place — and collected in ``new_organizations`` for a curator;
 * corrections (:mod:`loaders.corrections`) are applied before the triples are made.
@@ -40,8 +40,8 @@ from kg.validation import ValidationIssue
 from kg.validation_store import plan_store, validate_document
 from loaders.build import BuildResult, expand_inputs
 from loaders.corrections import Corrections, apply_corrections, corrections_for
-from loaders.jurisdiction import is_provisional, jurisdiction_for
-from loaders.organizations import Place, Registry, load_places
+from loaders.jurisdiction import find_place
+from loaders.organizations import Place, Registry
 from loaders.policy_doc import load_policy_document
 from loaders.records import PolicyDocument, Problem, Severity
 from loaders.report import LoadReport
@@ -83,11 +83,12 @@ class DocumentBuild:
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)  # its co-assignment pairs
 
 
-def read_document(path: Path, *, registry: Registry, places: dict[str, Place],
+def read_document(path: Path, *, registry: Registry, place: Place | None = None,
                   corrections: Iterable[Corrections] = (), keep_document: bool = False,
                   validate: bool = False) -> DocumentBuild:
     """Read one plan and return its triples, split for the store: the step every build runs per plan.
 
+    ``place`` (``--place``) is the plan's division; otherwise it is found from the plan's own clues.
     With ``validate``, the plan's triples are also checked against the SHACL shapes here, where
     the plan was read (in a worker process when there are several).
 
@@ -97,15 +98,11 @@ def read_document(path: Path, *, registry: Registry, places: dict[str, Place],
     started = time.perf_counter()
     doc = load_policy_document(path)
     apply_corrections(doc, corrections_for(path, list(corrections)))
-    places = dict(places)
-    place = jurisdiction_for(doc.issuer, doc.title, places)
-    if place is not None and is_provisional(place):
-        places.setdefault(place.code, place)
-        doc.problems.append(Problem(Severity.INFO, doc.source, "header",
-                                    f"jurisdiction {place.name} is not in places.yaml: kept as a provisional place"))
-    triples, problems = document_triples(doc, registry, places, place)
-    name = document_iri(doc)
-    triples = [t for t in triples if not _provisional_code(t[0], t[1], place)]
+    found = find_place(doc, registry.places, given=place, path=path)
+    place = registry.places.add(found.place)  # an unplaced plan's own division
+    doc.problems.append(Problem(Severity.INFO if found.known else Severity.WARN, doc.source, "place", found.note()))
+    triples, problems = document_triples(doc, registry, registry.places, place, place_note=found.note())
+    name = document_iri(doc, place)
     triples.append((name, PK.sourceFile, Literal(path.name)))
     quads = plan_quads(str(name), triples)
     # The plan alone in a small store: its co-assignment pairs (summed into the store's) and checks.
@@ -117,7 +114,7 @@ def read_document(path: Path, *, registry: Registry, places: dict[str, Place],
                          store_pairs(alone))
 
 
-def read_documents(files: list[Path], *, registry: Registry, places: dict[str, Place],
+def read_documents(files: list[Path], *, registry: Registry, place: Place | None = None,
                    corrections: Iterable[Corrections] = (), jobs: int | None = None,
                    keep_documents: bool = False, validate: bool = False) -> Iterator[DocumentBuild]:
     """Read ``files`` with ``jobs`` worker processes (default: one per core), yielding in file order.
@@ -129,7 +126,7 @@ def read_documents(files: list[Path], *, registry: Registry, places: dict[str, P
         LoadError: a file cannot be read (the first such file, in file order), while iterating.
     """
     jobs = min(jobs or os.cpu_count() or 1, len(files))
-    options = {"registry": registry, "places": places, "corrections": list(corrections),
+    options = {"registry": registry, "place": place, "corrections": list(corrections),
                "keep_document": keep_documents, "validate": validate}
     if jobs <= 1 or not hasattr(os, "fork"):
         return (read_document(f, **options) for f in files)
@@ -296,20 +293,20 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
 def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = None,
                  places: dict[str, Place] | None = None, corrections: Iterable[Corrections] = (),
                  progress: Progress | None = None, store: Store | str = Store.OXIGRAPH,
-                 include_ontology: bool = True, jobs: int = 1) -> CorpusResult:
+                 include_ontology: bool = True, jobs: int = 1, place: Place | None = None) -> CorpusResult:
     """Read every plan in ``paths`` (files or directories) into one in-memory dataset.
 
-    The rules are the module docstring's; ``store`` is Oxigraph (default) or rdflib's memory store.
+    The rules are the module docstring's; ``store`` is Oxigraph (default) or rdflib's memory store;
+    ``place`` (``--place``) is every plan's division, otherwise each plan's is found from its own clues.
 
     Raises:
         LoadError: a file cannot be read or holds no recognisable plan.
     """
     import pyoxigraph as ox
 
-    places = dict(load_places() if places is None else places)
-    registry = registry or Registry.load()
+    registry = registry or Registry.load(places=places)
     files = expand_inputs(paths)
-    builds = read_documents(files, registry=registry, places=places, corrections=corrections, jobs=jobs,
+    builds = read_documents(files, registry=registry, place=place, corrections=corrections, jobs=jobs,
                             keep_documents=True)
     ox_store = ox.Store()
     result = fill_store(ox_store, builds, total=len(files), progress=progress, include_ontology=include_ontology)
@@ -319,11 +316,6 @@ def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = Non
         ds.parse(data=ox_store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
         result.dataset = ds
     return result
-
-
-def _provisional_code(s: Any, p: Any, place: Place | None) -> bool:
-    """A provisional place has no GB/T 2260 code: its made-up key must not appear as pk:divisionCode."""
-    return place is not None and is_provisional(place) and p == PK.divisionCode and str(s).endswith(place.code)
 
 
 def _new_organizations(doc: PolicyDocument, registry: Registry, place: Place | None) -> list[NewOrganization]:

@@ -36,7 +36,7 @@ from kg.validation import ValidationReport
 from loaders.build import expand_inputs
 from loaders.corpus import DocumentBuild, NewOrganization, Progress, fill_store, read_documents
 from loaders.corrections import Corrections
-from loaders.organizations import Place, Registry, load_places
+from loaders.organizations import Place, Registry
 from loaders.report import LoadReport
 
 NEW_ORGANIZATIONS = "new-organizations.yaml"
@@ -66,23 +66,24 @@ class StoreBuild:
 def build_store(paths: Iterable[str | Path], root: Path, *, jobs: int | None = None,
                 corrections: Iterable[Corrections] = (), progress: Progress | None = None,
                 strict: bool = False, validate: bool = True, out: Path | None = None,
-                registry: Registry | None = None, places: dict[str, Place] | None = None) -> StoreBuild:
+                registry: Registry | None = None, places: dict[str, Place] | None = None,
+                place: Place | None = None) -> StoreBuild:
     """Build the plans of ``paths`` into a new generation of the store at ``root`` and switch to it.
 
     Args:
         out: also export the store to this file (.trig/.nq keep the named graphs; .ttl/.nt merge).
+        place: every plan's division (``--place``); otherwise each plan's is found from its own clues.
 
     Raises:
         LoadError: a plan cannot be read, or (``strict``) a warning was raised. The store is unchanged.
         StoreBusy: another command is writing the store.
     """
     files = expand_inputs(paths)
-    places = dict(load_places() if places is None else places)
     registry = registry or Registry.load(places=places)
     steps: dict[str, float] = {}
     t0 = time.perf_counter()
     # The readers start (fork) before the store's locks are taken, so no worker holds them.
-    builds = read_documents(files, registry=registry, places=places, corrections=corrections, jobs=jobs,
+    builds = read_documents(files, registry=registry, place=place, corrections=corrections, jobs=jobs,
                             validate=validate)
     with closing(builds), writing(root) as w, _export_copy(out) as copy:
         gen = w.new_generation(from_current=False)
@@ -106,7 +107,8 @@ def build_store(paths: Iterable[str | Path], root: Path, *, jobs: int | None = N
 
 def add_to_store(paths: Iterable[str | Path], root: Path, *, corrections: Iterable[Corrections] = (),
                  validate: bool = True, strict: bool = False, jobs: int | None = None,
-                 registry: Registry | None = None, places: dict[str, Place] | None = None) -> StoreBuild:
+                 registry: Registry | None = None, places: dict[str, Place] | None = None,
+                 place: Place | None = None) -> StoreBuild:
     """Add (or replace) the plans of ``paths`` in the store at ``root``, as a new generation.
 
     Raises:
@@ -115,11 +117,10 @@ def add_to_store(paths: Iterable[str | Path], root: Path, *, corrections: Iterab
     """
     files = expand_inputs(paths)
     _require_store(root)
-    places = dict(load_places() if places is None else places)
     registry = registry or Registry.load(places=places)
     steps: dict[str, float] = {}
     t0 = time.perf_counter()
-    builds = list(read_documents(files, registry=registry, places=places, corrections=corrections, jobs=jobs,
+    builds = list(read_documents(files, registry=registry, place=place, corrections=corrections, jobs=jobs,
                                  validate=validate))
     report = LoadReport()
     for b in builds:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
+from rdflib.query import Result
 
 from kg.errors import QueryNotFound, QueryParameterError, QuerySyntaxError
 from kg.graph import PREFIXES
@@ -185,9 +186,15 @@ def _parse_param(path: Path, spec: str) -> QueryParam:
     return QueryParam(m.group(1), m.group(2), m.group(3) != "optional", (m.group(4) or "").strip())
 
 
-@lru_cache(maxsize=8)
 def load_queries(directory: Path = SPARQL_DIR) -> dict[str, NamedQuery]:
-    """Return every saved query in ``directory`` by name, sorted by name."""
+    """Return every saved query in ``directory`` by name, sorted by name (parsed once per directory)."""
+    # One cache entry per directory however it is passed: lru_cache keys load_queries() and
+    # load_queries(SPARQL_DIR) apart, which parsed every query again on a server's first request.
+    return _load_queries(Path(directory).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_queries(directory: Path) -> dict[str, NamedQuery]:
     return {q.name: q for q in sorted((parse_query_file(p) for p in directory.glob("*.rq")), key=lambda q: q.name)}
 
 
@@ -220,6 +227,27 @@ def rows_from_result(result: Any) -> list[dict[str, Any]]:
     return [{n: term_to_python(row[i]) for i, n in enumerate(names)} for row in result]
 
 
+def query_result(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR, **params: Any) -> Result:
+    """Run the saved query ``name`` on ``g`` and return rdflib's :class:`~rdflib.query.Result`.
+
+    The result keeps each term's kind (IRI, literal, its language and datatype), for writers such
+    as SPARQL JSON; :func:`run_query` turns it into plain rows.
+
+    Raises:
+        QueryNotFound: no such saved query.
+        QueryParameterError: a parameter is unknown, missing or of the wrong type.
+    """
+    q = get_query(name, directory)
+    bindings = q.bind(params)
+    if bindings and isinstance(g, Graph) and not type(g.store).__module__.startswith("oxrdflib"):
+        # rdflib's own engine (the "memory" store) does not carry initBindings into sub-selects,
+        # so there the parameters go in as a VALUES block, as they do for a remote store.
+        from queries.store import bind_values
+
+        return g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
+    return g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)
+
+
 def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR,
               **params: Any) -> list[dict[str, Any]]:
     """Run the saved query ``name`` on ``g`` and return its rows as plain dicts.
@@ -238,14 +266,4 @@ def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR
         >>> run_query(new_graph(), "tasks_per_lead_unit")
         []
     """
-    q = get_query(name, directory)
-    bindings = q.bind(params)
-    if bindings and isinstance(g, Graph) and not type(g.store).__module__.startswith("oxrdflib"):
-        # rdflib's own engine (the "memory" store) does not carry initBindings into sub-selects,
-        # so there the parameters go in as a VALUES block, as they do for a remote store.
-        from queries.store import bind_values
-
-        result = g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
-    else:
-        result = g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)
-    return rows_from_result(result)
+    return rows_from_result(query_result(g, name, directory=directory, **params))

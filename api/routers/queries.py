@@ -2,7 +2,10 @@
 
 The same library the CLI's ``policykg query --name`` uses: parameters arrive as query-string
 values, are checked against the ``# param:`` header and bound as RDF terms, never pasted into
-the SPARQL text. Answers are JSON, or CSV with ``format=csv`` (Excel-ready, with a BOM).
+the SPARQL text. Answers are JSON, CSV with ``format=csv`` (Excel-ready, with a BOM), Excel with
+``format=xlsx``, or SPARQL results JSON with ``format=srj`` (terms keep their kind: the query page
+shows them in its result views). The listing gives each IRI parameter the class that fits it
+(``kind``), read from the question's patterns and the ontology, for pickers.
 """
 
 from __future__ import annotations
@@ -17,13 +20,16 @@ from api.errors import ERROR_RESPONSES
 from api.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResultPublic
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
-from queries.export import to_csv
-from queries.library import NamedQuery, get_query, load_queries, run_query
+from queries.export import to_csv, to_xlsx
+from queries.library import NamedQuery, get_query, load_queries, query_result, rows_from_result
+from queries.vocabulary import parameter_classes
 
 router = APIRouter(tags=["Saved questions"])
 
 # Query-string keys that steer the answer rather than fill a parameter.
 RESERVED = {"format", "_format"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {"json": "application/json", "csv": "text/csv", "xlsx": XLSX, "srj": "application/sparql-results+json"}
 
 
 @lru_cache(maxsize=256)
@@ -40,10 +46,11 @@ def projected_columns(sparql: str) -> tuple[str, ...]:
 
 
 def _public(q: NamedQuery) -> QueryPublic:
+    kinds = parameter_classes(q)
     return QueryPublic(
         name=q.name, title=q.title, title_zh=q.title_zh, title_en=q.title_en, description=q.description,
-        params=[QueryParamPublic(name=p.name, type=p.type, required=p.required, description=p.description)
-                for p in q.params],
+        params=[QueryParamPublic(name=p.name, type=p.type, required=p.required, description=p.description,
+                                 kind=kinds.get(p.name)) for p in q.params],
         view=q.view, url=f"/queries/{q.name}", sparql=q.sparql,
     )
 
@@ -58,13 +65,13 @@ def list_queries() -> QueriesPublic:
 @router.get(
     "/queries/{name}",
     response_model=QueryResultPublic,
-    responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}}}},
+    responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}, XLSX: {}, "application/sparql-results+json": {}}}},
     summary="Run a saved question",
 )
 def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResultPublic | Response:
     """Run the saved question ``name``; its parameters are query-string values (``?org=…``).
 
-    Add ``format=csv`` for a CSV download.
+    Add ``format=csv`` or ``format=xlsx`` for a download, ``format=srj`` for SPARQL results JSON.
     """
     q = get_query(name)
     params: dict[str, str] = {}
@@ -75,11 +82,17 @@ def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResu
             raise QueryParameterError(name, key, "given more than once")
         params[key] = value
     fmt = request.query_params.get("format") or request.query_params.get("_format") or "json"
-    if fmt not in {"json", "csv"}:
-        raise QueryParameterError(name, "format", f"{fmt!r}: use json or csv")
-    rows = run_query(source, name, **params)
+    if fmt not in FORMATS:
+        raise QueryParameterError(name, "format", f"{fmt!r}: use {', '.join(FORMATS)}")
+    result = query_result(source, name, **params)
+    if fmt == "srj":
+        return Response(content=result.serialize(format="json"), media_type=FORMATS[fmt])
+    rows = rows_from_result(result)
     columns = list(rows[0]) if rows else list(projected_columns(q.sparql))
+    attachment = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
     if fmt == "csv":
         return Response(content=to_csv(rows, columns).encode("utf-8"), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+                        headers=attachment)
+    if fmt == "xlsx":
+        return Response(content=to_xlsx(rows, columns, sheet=name[:31]), media_type=XLSX, headers=attachment)
     return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows), rows=rows)

@@ -12,8 +12,8 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.deps import SourceDep
 from api.errors import ERROR_RESPONSES, NotFound
@@ -278,14 +278,29 @@ def list_documents(source: SourceDep) -> DocumentsPublic:
     return DocumentsPublic(count=len(data), data=data)
 
 
-@router.get("/ledger", summary="The task ledger (台账) as JSON, CSV or XLSX",
-            responses={200: {"content": {"application/json": {}, "text/csv": {},
+@router.get("/ledger", summary="The task ledger (台账): a page for a browser; JSON, CSV or XLSX",
+            responses={200: {"content": {"application/json": {}, "text/csv": {}, "text/html": {},
                                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
-def get_ledger(source: SourceDep, format: LedgerFormat = LedgerFormat.JSON) -> Response:
-    """One row per task, as analysts keep it in Excel; CSV has a BOM so Excel reads the Chinese."""
+def get_ledger(
+    source: SourceDep, request: Request, format: LedgerFormat | None = None,
+    as_of: Annotated[date | None, Query(description="The page's traffic lights as of this date (default today).")] = None,
+) -> Response:
+    """One row per task, as analysts keep it in Excel; CSV has a BOM so Excel reads the Chinese.
+
+    Without ``format``, a browser (Accept: text/html) gets the ledger page: filters, sort and
+    traffic lights for ``as_of``; any other client gets JSON.
+    """
     from queries.export import to_csv, to_xlsx
     from queries.ledger import LEDGER_COLUMNS, LEDGER_HEADERS, ledger_rows
 
+    if format is None:
+        from api.routers.ontology_docs import negotiate
+
+        if negotiate(request.headers.get("accept", ""), ("application/json", "text/html")) == "text/html":
+            from viz.ledger import ledger_page
+
+            return HTMLResponse(ledger_page(source, as_of=as_of or date.today()), headers={"Vary": "Accept"})
+        format = LedgerFormat.JSON
     rows = ledger_rows(source)
     if format is LedgerFormat.CSV:
         return Response(to_csv(rows, LEDGER_COLUMNS, LEDGER_HEADERS).encode("utf-8"),
@@ -295,4 +310,4 @@ def get_ledger(source: SourceDep, format: LedgerFormat = LedgerFormat.JSON) -> R
         return Response(to_xlsx(rows, LEDGER_COLUMNS, LEDGER_HEADERS),
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": 'attachment; filename="ledger.xlsx"'})
-    return JSONResponse([{c: r.get(c) for c in LEDGER_COLUMNS} for r in rows])
+    return JSONResponse([{c: r.get(c) for c in LEDGER_COLUMNS} for r in rows], headers={"Vary": "Accept"})

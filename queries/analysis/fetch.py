@@ -74,9 +74,15 @@ def fetch_plan_rows(source: Any, *, doc: str | None = None) -> PlanRows:
 
 
 def fetch_task_texts(source: Any, *, doc: str | None = None) -> dict[str, str]:
-    """Return each task's body text by task IRI (read only for the dependency graph)."""
+    """Return each task's body text by task IRI (read only for the dependency graph's text order)."""
     params = {"doc": doc} if doc else {}
     return {r["task"]: r["text"] or "" for r in run_query(source, "analysis_task_texts", **params)}
+
+
+def fetch_task_systems(source: Any, *, doc: str | None = None) -> list[dict[str, Any]]:
+    """Return one row per task and system it names (``task``, ``doc``, ``system``, ``name``), for the dependency graph."""
+    params = {"doc": doc} if doc else {}
+    return run_query(source, "analysis_task_systems", **params)
 
 
 def plan_graph(source: Any, *, doc: str | None = None, texts: bool = False) -> nx.Graph:

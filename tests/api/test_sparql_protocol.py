@@ -171,7 +171,7 @@ def test_query_content_type_construct(client, accept, rdflib_format):
 
 
 def test_query_content_type_describe(client):
-    task = "https://w3id.org/policykg/id/document/巨政发〔2023〕5号/task/1"
+    task = "https://w3id.org/policykg/id/document/371724/巨政发〔2023〕5号/task/1"
     r = client.get("/sparql", params={"query": f"DESCRIBE <{task}>"}, headers={"Accept": "text/turtle"})
     g = Graph().parse(data=r.text, format="turtle")
     assert (URIRef(task), URIRef("https://w3id.org/policykg/ontology#taskNumber"), None) in g
