@@ -4,7 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-GRAPH  := build/kg.ttl
+STORE  := build/store
+PLANS  ?=
 VENDOR := api/static/vendor/manifest.json
 
 .PHONY: run test build serve lint bench clean system-deps frontend node-deps
@@ -50,13 +51,16 @@ system-deps:
 	  else echo "note: chromium/java/a Chinese font missing and cannot be installed here; browser, reasoner and report-image tests will be skipped"; fi; \
 	fi
 
-$(GRAPH): $(VENV)/.installed $(wildcard loaders/*.py loaders/formats/*.py loaders/data/*.yaml loaders/data/samples/* ontology/*.ttl kg/*.py)
-	$(BIN)/policykg build --out $(GRAPH)
+# The store is rebuilt when it is missing or older than the code and data it is built with.
+# `current` is the symlink to the store's current generation: make sees that generation's time.
+# PLANS=dir/ builds those plans instead of the bundled one (make run PLANS=plans/).
+$(STORE)/current: $(VENV)/.installed $(wildcard loaders/*.py loaders/formats/*.py loaders/data/*.yaml loaders/data/*/* ontology/*.ttl kg/*.py)
+	$(BIN)/policykg build $(PLANS) --store $(STORE)
 
-build: $(GRAPH)
+build: $(STORE)/current
 
-run: $(GRAPH) frontend
-	$(BIN)/policykg serve --graph $(GRAPH) --host $(HOST) --port $(PORT)
+run: $(STORE)/current frontend
+	$(BIN)/policykg serve --store $(STORE) --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed system-deps frontend
 	$(BIN)/python -m pytest -q

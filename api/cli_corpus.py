@@ -1,13 +1,11 @@
-"""policykg CLI commands for corpora of plans: ``diff``, ``review`` and ``evaluate``; and the corpus
-side of ``policykg build`` (progress, named graphs, corrections, newly registered organisations).
+"""policykg CLI commands for comparing and checking plans: ``diff``, ``review`` and ``evaluate``.
 
-Each calls the loaders' library functions: :mod:`loaders.corpus`, :mod:`loaders.plan_diff`,
-:mod:`loaders.review`, :mod:`loaders.evaluation`.
+Each calls the loaders' library functions: :mod:`loaders.plan_diff`, :mod:`loaders.review`,
+:mod:`loaders.evaluation`. Building the store is :mod:`api.cli_store`.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
@@ -26,24 +24,6 @@ CorrectionsOpt = Annotated[
     typer.Option("--corrections", "-c", help="Corrections file(s) (YAML) to apply, besides the "
                  "corrections/*.yaml found next to each plan."),
 ]
-_QUAD_SUFFIXES = (".trig", ".nq")
-
-
-class CorpusBuild:
-    """What ``policykg build`` reports on: the corpus result, with the merged graph made on demand."""
-
-    def __init__(self, result) -> None:
-        self.result = result
-        self.report = result.report
-        self.documents = result.documents
-
-    @cached_property
-    def graph(self):
-        """Every triple once (the named graphs merged): for validation, remote stores and .ttl output."""
-        return self.result.merged()
-
-    def summary(self) -> dict[str, int]:
-        return self.result.summary()
 
 
 def given_place(text: str | None):
@@ -56,54 +36,6 @@ def given_place(text: str | None):
         return load_places().given(text)
     except LoadError as exc:
         raise fail(f"--place {text}: {exc.message}", 2) from None
-
-
-def build_and_save(docs: list[Path], out: Path, *, strict: bool = False, corrections: list[Path] | None = None,
-                   quiet: bool = False, place: str | None = None) -> CorpusBuild:
-    """Build the plans ``docs`` (files or directories) and write ``out``; the body of ``policykg build``.
-
-    Progress goes to stderr, one line per document, when more than one is read. A .trig / .nq output
-    keeps one named graph per document; other syntaxes merge them. Organisation names no registry
-    entry knows are written to ``new-organizations.yaml`` beside ``out`` for a curator.
-
-    Raises:
-        LoadError: a plan or corrections file cannot be read, or (``strict``) a warning was raised.
-    """
-    from kg.graph import save_graph
-    from loaders.build import expand_inputs
-    from loaders.corpus import build_corpus
-    from loaders.corrections import load_corrections
-
-    given = given_place(place)
-    extra = [load_corrections(p) for p in corrections or []]
-    total = len(expand_inputs(docs))
-
-    def progress(k: int, n: int, path: Path, seconds: float) -> None:
-        if not quiet and total > 1:
-            typer.echo(f"[{k}/{n}] {path.name} ({seconds:.2f} s)", err=True)
-
-    result = build_corpus(docs, corrections=extra, progress=progress, place=given)
-    result.report.raise_for_problems(strict=strict)
-    build = CorpusBuild(result)
-    save_graph(result.dataset if out.suffix.lower() in _QUAD_SUFFIXES else build.graph, out)
-    if result.new_organizations:
-        listing = _write_new_organizations(result.new_organizations, out.with_name("new-organizations.yaml"))
-        places = len({o.place for o in result.new_organizations})
-        typer.echo(f"registered {len(result.new_organizations)} organisation name(s) not in the registry, "
-                   f"in {places} jurisdiction(s): see {listing}", err=True)
-    return build
-
-
-def _write_new_organizations(orgs, path: Path) -> Path:
-    import yaml
-
-    entries = [{"name": o.name, "kind": o.kind, "level": o.level, "jurisdiction": o.place,
-                "note": f"first seen in {o.first_seen}; {o.mentions} mention(s)"} for o in orgs]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("# Unit names no registry entry knows, per jurisdiction (kind guessed from the name).\n"
-                    "# To register one, add it to loaders/data/registry/ (or as an alias).\n"
-                    + yaml.safe_dump({"organizations": entries}, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def _load(path: Path):

@@ -34,10 +34,15 @@ FORMATS = {"json": "application/json", "csv": "text/csv", "xlsx": XLSX, "srj": "
 
 @lru_cache(maxsize=256)
 def projected_columns(sparql: str) -> tuple[str, ...]:
-    """The query's SELECT variables, so an empty answer still has its columns."""
-    from rdflib.plugins.sparql import prepareQuery
+    """The query's SELECT variables, so an empty answer still has its columns.
 
-    return tuple(str(v) for v in prepareQuery(sparql, initNs=PREFIXES).algebra.get("PV", []))
+    Asked of Oxigraph on an empty store (its parser is safe to call from several request threads at
+    once; rdflib's pyparsing grammar is not).
+    """
+    import pyoxigraph
+
+    result = pyoxigraph.Store().query(sparql, prefixes=PREFIXES)
+    return tuple(v.value for v in getattr(result, "variables", ()))
 
 
 def _public(q: NamedQuery) -> QueryPublic:

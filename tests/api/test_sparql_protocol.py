@@ -246,7 +246,7 @@ def test_bad_query_non_utf8(client):
 
 def test_bad_query_syntax(client):
     message = assert_error(client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p "}), 400)
-    assert "Expected" in message  # the parser's own message
+    assert "1:24" in message and "expected" in message  # the parser's own message: where, what it expected
     assert "prefix" in assert_error(client.get("/sparql", params={"query": "SELECT * { ?s nope:p ?o }"}), 400)
     assert_error(client.get("/sparql", params={"query": ""}), 400)
 
