@@ -27,8 +27,9 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.frontend import missing_assets
 from api.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
-from kg.graph import load_graph, rdf_format_for
+from kg.graph import load_graph
 from kg.settings import Settings, get_settings
+from kg.vocab import rdf_format_for
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
 from queries.library import load_queries
 
@@ -81,7 +82,7 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
         return opened.graph(), {**common, "store": store_init}, opened
     paths = [Path(p) for p in settings.graph_paths]
     source = load_graph(*paths, store=settings.store)  # raises GraphNotFound / LoadError with the file named
-    sources = [(p.read_bytes(), rdf_format_for(p), p.resolve().as_uri()) for p in paths]
+    sources = [(p.read_bytes(), rdf_format_for(p).name, p.resolve().as_uri()) for p in paths]
     return source, {**common, "sources": sources}, None
 
 

@@ -54,7 +54,7 @@ def build(
     place: PlaceOpt = None,
 ) -> None:
     """Read plan texts into the store (build/store/), with a summary and any warnings."""
-    from kg.graph import rdf_format_for
+    from kg.vocab import rdf_format_for
     from loaders.build import expand_inputs
     from loaders.data import BUNDLED_PLAN
     from loaders.store_build import build_store

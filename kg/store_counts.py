@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.graph import PREFIXES
-from kg.store import DERIVED_GRAPH, ONTOLOGY_GRAPH, SHARED_GRAPH
+from kg.vocab import NOT_PLAN_GRAPHS, SHARED_GRAPH
 
 # What is counted: a pattern binding ?x to each thing counted.
 COUNTED = {
@@ -30,7 +30,6 @@ COUNTED = {
 # parents, which no plan names): shared nodes, named from any plan's assignments.
 _NAMED = """SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
   GRAPH <%s> { ?x a org:Organization } FILTER EXISTS { ?a pk:agent ?x } }"""
-_NOT_PLANS = {str(SHARED_GRAPH), str(DERIVED_GRAPH), str(ONTOLOGY_GRAPH)}
 
 
 def plan_counts(store: Any, plans: list[str] | None = None) -> dict[str, dict[str, int]]:
@@ -49,7 +48,7 @@ def plan_counts(store: Any, plans: list[str] | None = None) -> dict[str, dict[st
         query = f"SELECT ?g (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {values} GRAPH ?g {{ {pattern} }} }} GROUP BY ?g"
         for row in store.query(query, prefixes=PREFIXES):
             g = row["g"]
-            if isinstance(g, ox.NamedNode) and g.value not in _NOT_PLANS:
+            if isinstance(g, ox.NamedNode) and g.value not in NOT_PLAN_GRAPHS:
                 out.setdefault(g.value, dict.fromkeys(COUNTED, 0))[key] = int(row["n"].value)
     return out
 

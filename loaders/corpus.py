@@ -34,10 +34,11 @@ from kg.bulk import pair_quads, store_pairs
 from kg.errors import LoadError
 from kg.graph import Store, bind_prefixes, load_ontology, new_graph
 from kg.namespace import PK
-from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, store_graph
+from kg.store import store_graph
 from kg.store_update import PlanQuads, in_graph, plan_quads
 from kg.validation import ValidationIssue
 from kg.validation_store import plan_store, validate_document
+from kg.vocab import ONTOLOGY_GRAPH, SHARED_GRAPH
 from loaders.build import BuildResult, expand_inputs
 from loaders.corrections import Corrections, apply_corrections, corrections_for
 from loaders.jurisdiction import find_place
@@ -47,7 +48,7 @@ from loaders.records import PolicyDocument, Problem, Severity
 from loaders.report import LoadReport
 from loaders.to_rdf import document_iri, document_triples
 
-__all__ = ["ONTOLOGY_GRAPH", "CorpusResult", "DocumentBuild", "NewOrganization", "build_corpus", "fill_store",
+__all__ = ["CorpusResult", "DocumentBuild", "NewOrganization", "build_corpus", "fill_store",
            "read_document", "read_documents"]
 
 Progress = Callable[[int, int, Path, float], None]

@@ -45,6 +45,7 @@ __all__ = ["KINDS", "LEVELS", "Organization", "Place", "Registry", "default_regi
 _key = name_key
 _WS = re.compile(r"\s+")
 _Hit = tuple[Entry, dict[str, str]]
+_LEVEL_PLACEHOLDER = re.compile(r"\{(" + "|".join(LEVEL_PREFIX) + r")_name\}")
 
 # Suffix rules for names the registry does not know, tried in order: the first match wins, so the
 # more specific endings (…法院, …支行) come before the generic ones (…局). Order is the whole rule.
@@ -395,7 +396,7 @@ class Registry:
 
 def _relative(text: str) -> str:
     """A spelling with its leading place placeholder read as the level prefix ({city_name}X → 市X)."""
-    m = re.match(r"\{(county|city|province)_name\}", text)
+    m = _LEVEL_PLACEHOLDER.match(text)
     return LEVEL_PREFIX[m.group(1)] + text[m.end():] if m else text
 
 

@@ -29,10 +29,11 @@ from typing import Any, BinaryIO
 import yaml
 
 from kg.errors import GraphNotFound, KGError
-from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, Generation, export_nquads, is_store, writing
+from kg.store import Generation, export_nquads, is_store, writing
 from kg.store_counts import plan_counts, store_counts
 from kg.store_update import add_document, remove_document
 from kg.validation import ValidationReport
+from kg.vocab import ONTOLOGY_GRAPH, SHARED_GRAPH
 from loaders.build import expand_inputs
 from loaders.corpus import DocumentBuild, NewOrganization, Progress, fill_store, read_documents
 from loaders.corrections import Corrections

@@ -33,6 +33,7 @@ from kg.graph import PREFIXES
 from kg.iri import child_iri
 from kg.namespace import PK
 from kg.textsim import TfidfIndex, label_similarity
+from kg.vocab import level_rank, notation_iri
 from queries.library import rows_from_result
 from queries.linking.similarity import clean_text
 
@@ -40,17 +41,6 @@ from queries.linking.similarity import clean_text
 DEFAULT_THRESHOLD = 0.30
 DOMAIN_THRESHOLD = 0.5
 BONUS = {"shared_reference": 0.15, "shared_platform": 0.10, "aligned_domain": 0.05}
-METHODS = {
-    "function_rule": PK.FunctionRuleMethod,
-    "mapping_file": PK.MappingFileMethod,
-    "char_ngram_tfidf": PK.TextSimilarityMethod,
-    "label_similarity": PK.LabelSimilarityMethod,
-    "shared_reference": PK.SharedReferenceMethod,
-    "shared_platform": PK.SharedPlatformMethod,
-    "aligned_domain": PK.SameDomainMethod,
-}
-LEVEL_RANK = {str(PK.CountyLevel): 0, str(PK.CityLevel): 1, str(PK.ProvinceLevel): 2, str(PK.NationalLevel): 3}
-
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 _TASKS = """
@@ -128,7 +118,7 @@ def _ancestors(places: list[dict[str, Any]]) -> dict[str, set[str]]:
 def document_pairs(tasks: list[dict[str, Any]], places: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """Return (lower, higher) document pairs: higher level, and a division containing the lower one."""
     ancestors = _ancestors(places)
-    docs = {r["doc"]: (r.get("place"), LEVEL_RANK.get(r.get("level") or "")) for r in tasks}
+    docs = {r["doc"]: (r.get("place"), level_rank(r.get("level"))) for r in tasks}
     pairs = []
     for low, (lp, lr) in docs.items():
         for high, (hp, hr) in docs.items():
@@ -267,7 +257,7 @@ def link_triples(a: Alignment) -> Iterator[Triple]:
     yield (node, PK.alignmentPredicate, a.predicate)
     yield (node, PK.alignmentScore, Literal(f"{a.score:.4f}", datatype=XSD.decimal))
     for m in a.methods:
-        yield (node, PK.alignmentMethod, METHODS[m])
+        yield (node, PK.alignmentMethod, notation_iri(PK.AlignmentMethod, m))
     for e in a.evidence:
         yield (node, PK.alignmentEvidence, Literal(e))
 

@@ -9,8 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.graph import PREFIXES
-from kg.store import SHARED_GRAPH, open_store
+from kg.store import open_store
 from kg.store_counts import COUNTED
+from kg.vocab import SHARED_GRAPH
 from loaders.store_build import DocumentNotInStore, add_to_store, build_store, remove_from_store
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"

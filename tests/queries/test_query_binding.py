@@ -20,7 +20,7 @@ EX = "http://example.org/"
 
 
 @pytest.mark.parametrize("module", ["queries.sparql_lexer", "queries.guard", "queries.store", "api.sparql_formats",
-                                    "api.errors", "api.routers.rest"])
+                                    "api.errors", "kg.vocab", "kg.iri"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
