@@ -81,7 +81,7 @@ def test_replacing_a_plan_and_finding_it_by_number_or_iri(plans, whole, tmp_path
     assert _quads(root) == before
     with open_store(root) as s:
         iri, doc = next((iri, d) for iri, d in s.meta["documents"].items() if d["file"] == plans[1].name)
-    assert remove_from_store(doc["number"] or iri, root).documents == [iri]
+    assert remove_from_store(doc["number"] or iri, root).iris == [iri]
     with pytest.raises(DocumentNotInStore, match="no document"):
         remove_from_store(iri, root)
 
