@@ -26,10 +26,10 @@ from kg.graph import PREFIXES
 from kg.iri import BASE, iri_for
 from kg.namespace import PK
 from kg.textsim import label_similarity
+from loaders.sssom import MappingSet
 from queries.library import rows_from_result
 from queries.linking.align import Alignment
 from queries.linking.endpoint import CachedEndpoint
-from queries.linking.sssom import MappingSet
 
 OURS = (str(PK._NS), BASE)
 _REWRITE = frozenset({"skos:exactMatch", "owl:equivalentClass", "owl:equivalentProperty", "owl:sameAs",
@@ -76,7 +76,7 @@ class Translator:
     """Rewrites outside terms into ours, as the mapping sets allow.
 
     Example:
-        >>> from queries.linking.sssom import parse_sssom
+        >>> from loaders.sssom import parse_sssom
         >>> ms = parse_sssom("# curie_map:\\n#   ex: http://example.org/\\n"
         ...     "subject_id\\tpredicate_id\\tobject_id\\tmapping_justification\\n"
         ...     "ex:Task\\tskos:exactMatch\\tpk:Task\\tsemapv:ManualMappingCuration\\n")
