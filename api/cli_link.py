@@ -52,12 +52,7 @@ def link(
     from api.cli_common import fail, open_source
     from kg.graph import load_graph, new_graph, save_graph
     from kg.settings import get_settings
-    from loaders.outside_graphs import (
-        Translator,
-        fetch_outside_graph,
-        match_organizations,
-        unmapped_class_census,
-    )
+    from loaders.outside_graphs import Translator, fetch_outside_graph, unmapped_class_census
     from loaders.sssom import read_sssom
     from queries.linking.align import (
         DEFAULT_THRESHOLD,
@@ -67,6 +62,7 @@ def link(
         remove_alignments,
     )
     from queries.linking.endpoint import CachedEndpoint, LinkError, default_cache_dir
+    from queries.linking.organizations import match_organizations
     from queries.linking.places import place_triples, resolve_places
 
     paths = graph or list(get_settings().graph_paths)
