@@ -152,19 +152,8 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
     for r in tasks:
         by_doc[r["doc"]].append(r)
 
-    domains = _rows(source, _DOMAINS)
-    doc_domains: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in domains:
-        doc_domains[r["doc"]].append(r)
-    aligned_domains: set[tuple[str, str]] = set()
-    for low, high in result.document_pairs:
-        for d in doc_domains[low]:
-            scored = [(label_similarity(d["label"], h["label"]), h["domain"]) for h in doc_domains[high]]
-            score, best = max(scored, key=lambda s: (s[0], s[1]), default=(0.0, None))
-            if best is not None and score >= domain_threshold:
-                aligned_domains.add((d["domain"], best))
-                result.domains.append(Alignment(d["domain"], best, PK.alignedWith, round(score, 4),
-                                                ("label_similarity",)))
+    result.domains = align_domains(_rows(source, _DOMAINS), result.document_pairs, domain_threshold)
+    aligned_domains = {(a.subject, a.object) for a in result.domains}
 
     refs: dict[str, set[str]] = defaultdict(set)
     ref_labels: dict[str, str] = {}
@@ -201,15 +190,38 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
             if best.score >= threshold:
                 result.tasks.append(best)
 
+    result.resolved_waits = resolve_waits(waits, tasks, result.tasks)
+    return result
+
+
+def align_domains(domains: list[dict[str, Any]], pairs: list[tuple[str, str]],
+                  threshold: float) -> list[Alignment]:
+    """Return, for each domain of each lower plan, the higher plan's domain of most similar label (if close enough)."""
+    doc_domains: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in domains:
+        doc_domains[r["doc"]].append(r)
+    out = []
+    for low, high in pairs:
+        for d in doc_domains[low]:
+            scored = [(label_similarity(d["label"], h["label"]), h["domain"]) for h in doc_domains[high]]
+            score, best = max(scored, key=lambda s: (s[0], s[1]), default=(0.0, None))
+            if best is not None and score >= threshold:
+                out.append(Alignment(d["domain"], best, PK.alignedWith, round(score, 4), ("label_similarity",)))
+    return out
+
+
+def resolve_waits(waits: list[dict[str, Any]], tasks: list[dict[str, Any]],
+                  implements: list[Alignment]) -> list[tuple[str, str]]:
+    """Return (wait, higher task) pairs: a waiting task's implemented task, when its plan is of the waited-on level."""
     level_of_doc = {r["doc"]: r.get("level") for r in tasks}
     doc_of = {r["task"]: r["doc"] for r in tasks}
-    implemented = {a.subject: a.object for a in result.tasks}
+    implemented = {a.subject: a.object for a in implements}
+    resolved = set()
     for r in waits:
         target = implemented.get(r["task"])
         if target and (r.get("level") is None or r["level"] == level_of_doc.get(doc_of.get(target))):
-            result.resolved_waits.append((r["wait"], target))
-    result.resolved_waits = sorted(set(result.resolved_waits))
-    return result
+            resolved.add((r["wait"], target))
+    return sorted(resolved)
 
 
 def _score(low: dict[str, Any], high: dict[str, Any], index: TfidfIndex, refs: dict[str, set[str]],
