@@ -2,9 +2,9 @@
 ``policykg add`` / ``remove``.
 
 Why: counting, for every pair of organisations, the tasks both are assigned to is a self-join over
-every assignment; at 1,000 plans the live query takes seconds per call, while counting pairs once
-from (task, organisation) rows takes seconds per build (benchmarks/RESULTS.md). The counts live as
-pk:CoAssignment nodes in the store's derived graph (kg.store.DERIVED_GRAPH). A plan added or
+every assignment, repeated at every call of a live query, while pairs counted once from (task,
+organisation) rows cost one pass per build (benchmarks/ times it at 1,000 plans). The counts live as
+pk:CoAssignment nodes in the store's derived graph (kg.vocab.DERIVED_GRAPH). A plan added or
 removed changes only the pairs of its own tasks, so the counts are updated by that plan's
 difference, in time that grows with the plan.
 """

@@ -1,5 +1,6 @@
 """Create, load and save graphs. Oxigraph (through oxrdflib) backs rdflib's API by default: its
-SPARQL engine is about 100× faster than rdflib's on this workload, and the code keeps rdflib's API.
+SPARQL engine answers the saved questions far faster than rdflib's (benchmarks/RESULTS.md has both
+columns), and the code keeps rdflib's API.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ ontology and the derived counts in graphs of their own; queries read their union
 every triple once (:mod:`kg.store_update`).
 
 A writer makes a new generation beside the current one, either empty (build) or as a checkpoint of
-it (add, remove: RocksDB hard-links its immutable files, so the copy costs milliseconds), changes
+it (add, remove: RocksDB hard-links its immutable files, so no data is copied), changes
 it, and switches ``current`` to it with one atomic rename. Killed at any point before that rename,
 it leaves ``current`` as it was; the half-made generation is removed by the next writer. A
 generation no longer current is removed once no reader holds its lock, so a server that opened it

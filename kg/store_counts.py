@@ -1,7 +1,7 @@
 """The counts an analyst checks first — documents, tasks, domains, organisations… — kept per plan.
 
-Counting every task of a 1,000-plan store takes seconds of SPARQL; adding one plan should not. So
-each count is the sum of the plans' own counts (kept in the store's meta.json, per plan) and of what
+Counting every task of a store is a SPARQL pass over every plan; adding one plan should not repeat
+it. So each count is the sum of the plans' own counts (kept in the store's meta.json, per plan) and of what
 the shared graph holds (organisations, cited works: small, counted again after every change).
 A node is typed in one place only — its plan's graph, or the shared graph (kg.store_update) — so
 the sum counts each node once.

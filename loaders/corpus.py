@@ -233,7 +233,7 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
         refs: the store of each plan's shared triples (:mod:`kg.store_update`), for stores that
             will be changed by ``policykg add`` / ``remove``; None for a build nothing changes.
         copy_to: also write every quad loaded into ``store`` here, as N-Quads (the export: the
-            text is at hand now, where reading it back out of a store on disk takes minutes).
+            text is at hand now; reading it back out of the store on disk would be a second pass over it all).
 
     Returns a BuildResult without a graph (the caller decides whether to keep a view of
     ``store``: a view keeps the database open); the plans' N-Quads are dropped from ``builds`` once

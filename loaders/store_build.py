@@ -7,7 +7,7 @@ everything worked, so a failed or killed command leaves the store as it was:
   shapes where it was read, bulk-loaded into an empty generation, co-assignment counts derived, the
   shared nodes checked where plans meet (:mod:`kg.validation_store`);
 * add: the new plans read first (a bad file fails before anything is copied), then a checkpoint of
-  the current generation (hard links: milliseconds at any size) gets each plan's graph, its shared
+  the current generation (hard links: no data copied) gets each plan's graph, its shared
   nodes and its pair counts; only the added plans are checked;
 * remove: a checkpoint loses the plan's graph, its pairs, and the shared nodes nothing else uses.
 
