@@ -67,6 +67,7 @@ def build_and_save(docs: list[Path], out: Path, *, strict: bool = False, correct
     result = build_corpus(docs, corrections=extra, progress=progress)
     result.report.raise_for_problems(strict=strict)
     build = CorpusBuild(result)
+    _add_tallies(result.dataset)
     save_graph(result.dataset if out.suffix.lower() in _QUAD_SUFFIXES else build.graph, out)
     if result.new_organizations:
         listing = _write_new_organizations(result.new_organizations, out.with_name("new-organizations.yaml"))
@@ -74,6 +75,17 @@ def build_and_save(docs: list[Path], out: Path, *, strict: bool = False, correct
         typer.echo(f"registered {len(result.new_organizations)} organisation name(s) not in the registry, "
                    f"in {places} jurisdiction(s): see {listing}", err=True)
     return build
+
+
+def _add_tallies(dataset) -> None:
+    """Write each plan's tallies (kg.aggregates) into the plan's own named graph."""
+    from rdflib.namespace import PROV
+
+    from kg.aggregates import aggregate_triples
+
+    triples = aggregate_triples(dataset)
+    plan_of = {s: o for s, p, o in triples if p == PROV.wasDerivedFrom}
+    dataset.addN((s, p, o, dataset.graph(plan_of[s])) for s, p, o in triples)
 
 
 def _write_new_organizations(orgs, path: Path) -> Path:

@@ -78,6 +78,8 @@ def step_fastbuild(rec: Recorder, corpus: Path, graph: Path, workers: int | None
     rec["tasks"] = fb.tasks
     rec["co_assignments"] = fb.co_assignments
     rec["materialize_s"] = round(fb.materialize_s, 2)
+    rec["tallies"] = fb.tallies
+    rec["tallies_s"] = round(fb.tallies_s, 2)
     rec["problems"] = dict(fb.problems)
     _, dt = timed(save_graph, fb.graph, graph)
     rec["save_s"] = round(dt, 2)

@@ -24,19 +24,25 @@ class PK(DefinedNamespace):
     CrossDepartmentTask: URIRef
     Deadline: URIRef
     DeploymentWait: URIRef
+    DocumentTally: URIRef
     Domain: URIRef
+    DomainTally: URIRef
     FourthQuarterDeadline: URIRef
     FourthQuarterTask: URIRef
+    FunctionPairTally: URIRef
+    FunctionTally: URIRef
     GovernmentAgency: URIRef
     GovernmentFunction: URIRef
     HigherLevelDependentTask: URIRef
     ImplementationPlan: URIRef
     JointlyLedTask: URIRef
     MassOrganization: URIRef
+    MonthTally: URIRef
     MultiDomainLeadOrganization: URIRef
     NetworkAnalysis: URIRef
     OrderReference: URIRef
     OrganizationMeasurement: URIRef
+    OrganizationTally: URIRef
     PartyOrgan: URIRef
     PeopleGovernment: URIRef
     PlanComparison: URIRef
@@ -50,6 +56,7 @@ class PK(DefinedNamespace):
     SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
     StatusLight: URIRef
+    Tally: URIRef
     Target: URIRef
     Task: URIRef
     TaskChange: URIRef
@@ -94,10 +101,12 @@ class PK(DefinedNamespace):
     leadsTaskIn: URIRef
     level: URIRef
     measuredOrganization: URIRef
+    partnerFunction: URIRef
     responsibleUnit: URIRef
     role: URIRef
     statusLight: URIRef
     statusOf: URIRef
+    tallyOf: URIRef
     toTask: URIRef
     withinDivision: URIRef
 
@@ -119,13 +128,18 @@ class PK(DefinedNamespace):
     deadlineMonth: URIRef
     degree: URIRef
     divisionCode: URIRef
+    domainCount: URIRef
+    domainLeadCount: URIRef
+    domainNames: URIRef
     domainNumber: URIRef
     domainSpread: URIRef
     eigenvectorCentrality: URIRef
     endOffset: URIRef
     followsHigherDeployment: URIRef
     leadTaskCount: URIRef
+    ledDomainCount: URIRef
     mentionText: URIRef
+    pairKind: URIRef
     planYear: URIRef
     quote: URIRef
     registered: URIRef
@@ -137,7 +151,10 @@ class PK(DefinedNamespace):
     sourceFile: URIRef
     sourceText: URIRef
     startOffset: URIRef
+    tallyMonth: URIRef
+    taskCount: URIRef
     taskNumber: URIRef
+    taskNumbers: URIRef
     text: URIRef
     unit: URIRef
     value: URIRef

@@ -11,12 +11,22 @@ Parameter types: ``iri``, ``string``, ``integer``, ``decimal``, ``date``, ``bool
 SPARQL only as RDF terms bound to the variable of the same name (``initBindings``), never pasted
 into the query text. An optional parameter left out leaves its variable free, so the query must be
 written to range over all values then.
+
+A filter that only a given parameter needs is written on its own line as ``#[org] …pattern…``: a
+comment to every SPARQL parser, made part of the query only when ``org`` is given (``#[!org]``:
+only when it is not). A store then
+never evaluates a filter for a parameter left out (Oxigraph evaluates both sides of
+``COALESCE(?org, "") = "" || EXISTS {…}``, for every row), and a given one can lead the join.
+
+A question whose answer grows with the corpus says ``# page: 50`` and chooses its rows in one
+sub-select ending in ``LIMIT 50`` (see :mod:`queries.paging`): :func:`run_page` answers one page
+and the total, :func:`run_query` every row. Other questions are paged after they run.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -30,6 +40,7 @@ from rdflib.plugins.sparql import prepareQuery
 
 from kg.errors import QueryNotFound, QueryParameterError, QuerySyntaxError
 from kg.graph import PREFIXES
+from queries.paging import PageClause, all_rows_query, count_query, find_page_clause, page_keys_query, page_rows_query
 
 if TYPE_CHECKING:
     from queries.store import RemoteStore
@@ -37,6 +48,7 @@ if TYPE_CHECKING:
 SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_WHEN_GIVEN = re.compile(r"^(\s*)#\[(!?)([a-z_][a-z0-9_]*)\] ?(.*)$", re.M)
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,11 @@ class NamedQuery:
     view: str = "table"
     path: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    page: PageClause | None = None
+
+    def text_for(self, given: Iterable[str]) -> str:
+        """Return the SPARQL text with the ``#[name]`` lines of the ``given`` parameters made active."""
+        return activate_lines(self.sparql, given)
 
     @property
     def title_zh(self) -> str:
@@ -88,6 +105,25 @@ class NamedQuery:
                 continue
             bindings[p.name] = to_term(self.name, p, raw)
         return bindings
+
+
+def activate_lines(sparql: str, given: Iterable[str]) -> str:
+    """Return ``sparql`` with each ``#[name] …`` line uncommented when ``name`` is in ``given``, and
+    each ``#[!name] …`` line when it is not.
+
+    Example:
+        >>> q = "SELECT ?t ?org WHERE { ?t a ?c .\\n#[org] ?t <urn:unit> ?org .\\n}"
+        >>> activate_lines(q, {"org"})
+        'SELECT ?t ?org WHERE { ?t a ?c .\\n?t <urn:unit> ?org .\\n}'
+        >>> activate_lines(q, set()) == q
+        True
+        >>> activate_lines("#[!org] ?t <urn:unit> ?any .", set())
+        '?t <urn:unit> ?any .'
+
+    """
+    names = set(given)
+    return _WHEN_GIVEN.sub(lambda m: m.group(1) + m.group(4) if (m.group(3) in names) != bool(m.group(2))
+                           else m.group(0), sparql)
 
 
 def to_term(query: str, p: QueryParam, raw: Any) -> URIRef | Literal:
@@ -154,10 +190,20 @@ def parse_query_file(path: Path) -> NamedQuery:
             header[key] = value
     if "title" not in header:
         raise QuerySyntaxError(f"{path.name}: missing '# title:' header line")
+    declared = {p.name for p in params}
+    for m in _WHEN_GIVEN.finditer(text):
+        if m.group(3) not in declared:
+            raise QuerySyntaxError(f"{path.name}: '#[{m.group(2)}{m.group(3)}]' names no declared parameter")
     try:
-        prepareQuery(text, initNs=PREFIXES)
+        prepareQuery(activate_lines(text, ()), initNs=PREFIXES)
+        prepareQuery(activate_lines(text, declared), initNs=PREFIXES)  # every filter line in place
     except Exception as e:  # pyparsing raises its own exception types
         raise QuerySyntaxError(f"{path.name}: {e}") from e
+    page = None
+    if "page" in header:
+        page = find_page_clause(activate_lines(text, declared), name=path.name)
+        if header.pop("page").strip() != str(page.size):
+            raise QuerySyntaxError(f"{path.name}: '# page: N' must repeat the paged sub-select's LIMIT ({page.size})")
     return NamedQuery(
         name=name,
         title=header.pop("title"),
@@ -167,6 +213,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         view=header.pop("view", "table"),
         path=path,
         extra=header,
+        page=page,
     )
 
 
@@ -215,12 +262,14 @@ def rows_from_result(result: Any) -> list[dict[str, Any]]:
 
 def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR,
               **params: Any) -> list[dict[str, Any]]:
-    """Run the saved query ``name`` on ``g`` and return its rows as plain dicts.
+    """Run the saved query ``name`` on ``g`` and return every row as a plain dict.
 
     ``g`` is an rdflib Graph (in-process) or a :class:`queries.store.RemoteStore` (any SPARQL 1.1
     server); both take the same ``query(text, initNs=…, initBindings=…)`` call, so a saved
     question gives the same rows either way. Parameters must be projected by the query: Oxigraph
     binds them only if they are (SEP-0007), and a remote server gets them as a VALUES block.
+    A paged question gets them as a VALUES block inside its page on every store, and its page is
+    lifted: use :func:`run_page` for one page of a corpus-sized answer.
 
     Raises:
         QueryNotFound: no such saved query.
@@ -233,12 +282,74 @@ def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR
     """
     q = get_query(name, directory)
     bindings = q.bind(params)
+    text = q.text_for(bindings)
+    if q.page is not None:
+        return rows_from_result(g.query(all_rows_query(text, _clause(text), bindings=bindings), initNs=PREFIXES))
+    return rows_from_result(_query(g, text, bindings))
+
+
+def _query(g: Graph | RemoteStore, sparql: str, bindings: Mapping[str, URIRef | Literal]) -> Any:
     if bindings and isinstance(g, Graph) and not type(g.store).__module__.startswith("oxrdflib"):
         # rdflib's own engine (the "memory" store) does not carry initBindings into sub-selects,
         # so there the parameters go in as a VALUES block, as they do for a remote store.
         from queries.store import bind_values
 
-        result = g.query(bind_values(q.sparql, bindings), initNs=PREFIXES)
-    else:
-        result = g.query(q.sparql, initNs=PREFIXES, initBindings=bindings)
-    return rows_from_result(result)
+        return g.query(bind_values(sparql, bindings), initNs=PREFIXES)
+    return g.query(sparql, initNs=PREFIXES, initBindings=bindings)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a saved question's answer: its rows, and how many rows there are in all."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+    @property
+    def next_offset(self) -> int | None:
+        """The offset of the next page, or None on the last one."""
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
+
+
+def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, directory: Path = SPARQL_DIR,
+             **params: Any) -> Page:
+    """Run the saved query ``name`` and return ``limit`` rows from ``offset``, with the total.
+
+    A paged question (``# page:``) chooses the page inside the query, answers for the page's rows
+    only (see :mod:`queries.paging`) and counts every row with an unsorted query (skipped when the
+    page is short: then the rows seen are all there are); another question is run whole and sliced.
+
+    Raises:
+        QueryNotFound: no such saved query.
+        QueryParameterError: a bad parameter, or ``limit`` < 1, ``offset`` < 0.
+
+    Example:
+        >>> from kg.graph import new_graph
+        >>> run_page(new_graph(), "tasks", limit=10)
+        Page(rows=[], total=0, limit=10, offset=0)
+    """
+    for key, value, least in (("limit", limit, 1), ("offset", offset, 0)):
+        if type(value) is not int or value < least:
+            raise QueryParameterError(name, key, f"must be a whole number ≥ {least}")
+    q = get_query(name, directory)
+    bindings = q.bind(params)
+    text = q.text_for(bindings)
+    if q.page is None:
+        rows = rows_from_result(_query(g, text, bindings))
+        return Page(rows[offset:offset + limit], len(rows), limit, offset)
+    clause = _clause(text)
+    keys = g.query(page_keys_query(text, clause, limit=limit, offset=offset, bindings=bindings), initNs=PREFIXES)
+    names, found = [str(v) for v in keys.vars], [tuple(row) for row in keys]
+    rows = rows_from_result(g.query(page_rows_query(text, clause, names, found, bindings=bindings),
+                                    initNs=PREFIXES)) if found else []
+    if found and len(found) < limit or not found and offset == 0:
+        return Page(rows, offset + len(found), limit, offset)
+    counted = rows_from_result(g.query(count_query(text, clause, bindings=bindings), initNs=PREFIXES))
+    return Page(rows, int(counted[0]["total"]) if counted else 0, limit, offset)
+
+
+@lru_cache(maxsize=512)
+def _clause(text: str) -> PageClause:
+    return find_page_clause(text)

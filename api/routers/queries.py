@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import URL
 
 from api.deps import SourceDep
 from api.errors import ERROR_RESPONSES
@@ -18,12 +19,16 @@ from api.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResult
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
 from queries.export import to_csv
-from queries.library import NamedQuery, get_query, load_queries, run_query
+from queries.library import NamedQuery, get_query, load_queries, run_page
 
 router = APIRouter(tags=["Saved questions"])
 
 # Query-string keys that steer the answer rather than fill a parameter.
-RESERVED = {"format", "_format"}
+RESERVED = {"format", "_format", "limit", "offset"}
+# Rows per page: a paged question's own page size (its LIMIT), else this; never more than MAX_LIMIT,
+# so no answer is the whole corpus unless asked for page by page.
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 5000
 
 
 @lru_cache(maxsize=256)
@@ -59,7 +64,9 @@ def list_queries() -> QueriesPublic:
 def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResultPublic | Response:
     """Run the saved question ``name``; its parameters are query-string values (``?org=…``).
 
-    Add ``format=csv`` for a CSV download.
+    One page at a time: ``limit`` (default the question's page size, at most 5,000) rows from
+    ``offset``; ``total`` counts every row and ``next`` links the next page. Add ``format=csv``
+    for a CSV download of the page.
     """
     q = get_query(name)
     params: dict[str, str] = {}
@@ -72,9 +79,27 @@ def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResu
     fmt = request.query_params.get("format") or request.query_params.get("_format") or "json"
     if fmt not in {"json", "csv"}:
         raise QueryParameterError(name, "format", f"{fmt!r}: use json or csv")
-    rows = run_query(source, name, **params)
-    columns = list(rows[0]) if rows else list(projected_columns(q.sparql))
+    limit = _whole(name, "limit", request.query_params.get("limit"), q.page.size if q.page else DEFAULT_LIMIT, 1)
+    offset = _whole(name, "offset", request.query_params.get("offset"), 0, 0)
+    if limit > MAX_LIMIT:
+        raise QueryParameterError(name, "limit", f"at most {MAX_LIMIT:,} rows a page (use offset for the next)")
+    page = run_page(source, name, limit=limit, offset=offset, **params)
+    rows = page.rows
+    columns = list(rows[0]) if rows else list(projected_columns(q.text_for(params)))
     if fmt == "csv":
         return Response(content=to_csv(rows, columns).encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
-    return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows), rows=rows)
+    following = None
+    if page.next_offset is not None:
+        url = URL(str(request.url)).include_query_params(offset=page.next_offset, limit=limit)
+        following = f"{url.path}?{url.query}"
+    return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows),
+                             total=page.total, offset=offset, limit=limit, next=following, rows=rows)
+
+
+def _whole(name: str, key: str, raw: str | None, default: int, least: int) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < least:
+        raise QueryParameterError(name, key, f"{raw!r}: give a whole number ≥ {least}")
+    return int(raw)
