@@ -35,7 +35,7 @@ def test_the_query_page_runs_saved_questions_and_shows_errors(browser, page_serv
     page.goto(page_server + "/query")
     page.wait_for_function("document.querySelectorAll('#examples option').length > 15")
     page.select_option("#examples", "tasks_per_lead_unit")
-    assert "pk:leadUnit" in page.input_value("#sparql")
+    assert "pk:leadTaskCount" in page.input_value("#sparql")  # summed from the plans' tallies
     page.click("#run")
     page.wait_for_selector("#results table tbody tr")
     headers = page.locator("#results th").all_inner_texts()
