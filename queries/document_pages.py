@@ -1,11 +1,12 @@
-"""Pages of a list kept in document order (文号, then task number), cut by document first.
+"""Pages of a list of tasks kept in plan order (文号, then task number), cut by plan first.
 
 Sorting every task of a corpus to show 50 is what makes a first page slow at 1,000 plans (measured
 in benchmarks/RESULTS.md): a store has no index in 文号 order. The plans' sizes are known without
-reading their tasks (``plan_sizes``: one pk:DocumentTally per plan), so the documents a page
-spans, and where it starts in the first of them, follow from a running sum; then each of those
-documents is asked for its own slice, which its document filter keeps small. This is keyset paging
-on the document, for lists whose only filters are the document and the place.
+reading their tasks (``plan_sizes``: one pk:DocumentTally per plan), so the plans a page spans, and
+where it starts in the first of them, follow from a running sum; then each of those plans is asked
+for its own slice, which its document filter keeps small. This is keyset paging on the plan, used by
+:func:`queries.library.run_page` for questions paged ``by plan`` whose only filters are the
+document and the place.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from queries.library import Page, run_page, run_query
+from queries.library import run_query
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,3 @@ def windows(sizes: list[PlanSize], *, limit: int, offset: int) -> Iterator[tuple
         at += p.rows
         if at >= end:
             return
-
-
-def page_by_document(source: Any, name: str, sizes: list[PlanSize], *, limit: int, offset: int,
-                     **params: Any) -> Page:
-    """Return the page of saved question ``name`` (ordered by document) from per-document slices.
-
-    ``name`` must take a ``doc`` parameter and list, for each plan, exactly ``PlanSize.rows`` rows
-    in the order of the whole list.
-    """
-    rows: list[dict[str, Any]] = []
-    for plan, start, take in windows(sizes, limit=limit, offset=offset):
-        rows += run_page(source, name, limit=take, offset=start, doc=plan.doc, **params).rows
-    return Page(rows, sum(p.rows for p in sizes), limit, offset)

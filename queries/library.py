@@ -20,7 +20,10 @@ never evaluates a filter for a parameter left out (Oxigraph evaluates both sides
 
 A question whose answer grows with the corpus says ``# page: 50`` and chooses its rows in one
 sub-select ending in ``LIMIT 50`` (see :mod:`queries.paging`): :func:`run_page` answers one page
-and the total, :func:`run_query` every row. Other questions are paged after they run.
+and the total, :func:`run_query` every row. Other questions are paged after they run. A question
+with one row per task in plan order says ``# page: 50 by plan``: asked for a document, a place or
+everything, it is paged plan by plan from the plans' sizes (:mod:`queries.document_pages`), which
+spares the store sorting every task of the corpus for one page.
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ class NamedQuery:
     path: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
     page: PageClause | None = None
+    by_plan: bool = False  # "# page: N by plan": one row per task, in plan (文号) and task order
 
     def text_for(self, given: Iterable[str]) -> str:
         """Return the SPARQL text with the ``#[name]`` lines of the ``given`` parameters made active."""
@@ -199,11 +203,15 @@ def parse_query_file(path: Path) -> NamedQuery:
         prepareQuery(activate_lines(text, declared), initNs=PREFIXES)  # every filter line in place
     except Exception as e:  # pyparsing raises its own exception types
         raise QuerySyntaxError(f"{path.name}: {e}") from e
-    page = None
+    page, by_plan = None, False
     if "page" in header:
         page = find_page_clause(activate_lines(text, declared), name=path.name)
-        if header.pop("page").strip() != str(page.size):
-            raise QuerySyntaxError(f"{path.name}: '# page: N' must repeat the paged sub-select's LIMIT ({page.size})")
+        size, _, how = header.pop("page").strip().partition(" ")
+        by_plan = how.strip() == "by plan"
+        if size != str(page.size) or how.strip() not in ("", "by plan"):
+            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan]' must repeat the paged sub-select's LIMIT ({page.size})")
+        if by_plan and not {"doc", "place"} <= declared:
+            raise QuerySyntaxError(f"{path.name}: a question paged by plan takes doc and place parameters")
     return NamedQuery(
         name=name,
         title=header.pop("title"),
@@ -214,6 +222,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         path=path,
         extra=header,
         page=page,
+        by_plan=by_plan,
     )
 
 
@@ -340,6 +349,19 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
         rows = rows_from_result(_query(g, text, bindings))
         return Page(rows[offset:offset + limit], len(rows), limit, offset)
     clause = _clause(text)
+    if q.by_plan and set(bindings) <= {"doc", "place"}:
+        from queries.document_pages import plan_sizes, windows
+
+        sizes = plan_sizes(g, place=params.get("place"), doc=params.get("doc"))
+        if sizes:  # the plans' tallies know their sizes: page plan by plan, nothing sorted corpus-wide
+            names, found = [], []
+            for plan, start, take in windows(sizes, limit=limit, offset=offset):
+                keys = g.query(page_keys_query(text, clause, limit=take, offset=start,
+                                               bindings={**bindings, "doc": URIRef(plan.doc)}), initNs=PREFIXES)
+                names, found = [str(v) for v in keys.vars], found + [tuple(row) for row in keys]
+            rows = rows_from_result(g.query(page_rows_query(text, clause, names, found, bindings=bindings),
+                                            initNs=PREFIXES)) if found else []
+            return Page(rows, sum(p.rows for p in sizes), limit, offset)
     keys = g.query(page_keys_query(text, clause, limit=limit, offset=offset, bindings=bindings), initNs=PREFIXES)
     names, found = [str(v) for v in keys.vars], [tuple(row) for row in keys]
     rows = rows_from_result(g.query(page_rows_query(text, clause, names, found, bindings=bindings),

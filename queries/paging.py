@@ -120,16 +120,18 @@ def _subselect(text: str, clause: PageClause, cut: str, bindings: Mapping[str, T
 
 
 def all_rows_query(text: str, clause: PageClause, *, bindings: Mapping[str, Term] | None = None) -> str:
-    """Return the question answering every row: its page's ``LIMIT`` removed (and every sub-select
-    that projects a bound parameter given its value).
+    """Return the question answering every row: its page's ``ORDER BY`` and ``LIMIT`` removed (the
+    question's own ``ORDER BY`` orders the answer), and every sub-select that projects a bound
+    parameter given its value.
 
     Example:
         >>> q = "SELECT ?t WHERE { { SELECT ?t WHERE { ?t a ?c } ORDER BY ?t LIMIT 20 } }"
         >>> all_rows_query(q, find_page_clause(q))
-        'SELECT ?t WHERE { { SELECT ?t WHERE { ?t a ?c } ORDER BY ?t  } }'
+        'SELECT ?t WHERE { { SELECT ?t WHERE { ?t a ?c }  } }'
     """
     blocks = _param_blocks(bindings)
-    return (_restrict_subselects(text[:clause.open + 1], blocks) + _subselect(text, clause, "", bindings)
+    inner = _bound(text[clause.open + 1:clause.order] + text[clause.limit_end:clause.close], bindings)
+    return (_restrict_subselects(text[:clause.open + 1], blocks) + inner
             + _restrict_subselects(text[clause.close:], blocks))
 
 

@@ -47,7 +47,6 @@ from api.models import (
 )
 from kg.errors import QueryParameterError
 from kg.iri import BASE, iri_for
-from queries.document_pages import page_by_document, plan_sizes
 from queries.library import Page, run_page, run_query
 
 router = APIRouter(tags=["REST"], responses=ERROR_RESPONSES)
@@ -158,12 +157,7 @@ def list_tasks(
         params["org"] = org_iri(organization)
     doc = _document_iri(source, document) if document else None
     where = _place_iri(place) if place else None
-    sizes = plan_sizes(source, place=where, doc=doc) if not any(params.values()) else []
-    if sizes:
-        # Only the document or the place narrows the list: page plan by plan (queries.document_pages).
-        page = page_by_document(source, "tasks", sizes, limit=limit, offset=offset)
-    else:  # other filters, or a store without the plans' tallies (kg.aggregates): one query
-        page = run_page(source, "tasks", limit=limit, offset=offset, doc=doc, place=where, **params)
+    page = run_page(source, "tasks", limit=limit, offset=offset, doc=doc, place=where, **params)
     return TasksPublic(count=page.total, offset=offset, limit=limit, next=_next(request, page),
                        data=[_task_summary(r) for r in page.rows])
 

@@ -16,8 +16,9 @@ def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any) -> dict[str, Any]:
     """Return what a delay of ``org`` would hold up.
 
     A lead unit (牵头单位) drives its tasks: if it slips, every task it leads slips, every partner
-    on those tasks waits, and every task tied to them (sharing a system or platform, or ordered
-    after them by the text) loses what it builds on. Tasks it only supports are listed apart: a
+    on those tasks waits, and every task of the same plan tied to them (sharing a system or
+    platform, or ordered after them by the text) loses what it builds on. Plans of other places
+    that use the same provincial platform do not wait on this one's tasks, so ties stop at the plan. Tasks it only supports are listed apart: a
     responsible unit's delay hurts them, but the lead can work around it.
 
     Args:
@@ -59,9 +60,11 @@ def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any) -> dict[str, Any]:
                          "deadlines": [lbl or d for d, lbl, _ in a.get("deadlines", ())],
                          "partners": [f"{label(o)}（{'牵头' if r == 'lead' else '责任'}）" for o, r in parts.items()]})
     tied: dict[str, list[str]] = defaultdict(list)
+    led_set = set(led)
     for t in led:
+        plan = B.nodes[t].get("doc")
         for other, whys in linked_tasks(D, t).items():
-            if other not in led:
+            if other not in led_set and B.nodes[other].get("doc") == plan:
                 tied[other].extend(f"{w} with task {B.nodes[t]['ref']}" if w.startswith("shares") else
                                    f"follows task {B.nodes[t]['ref']}" for w in whys)
     tied_rows = []
