@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Literal, URIRef
 
@@ -148,7 +149,7 @@ def page_keys_query(text: str, clause: PageClause, *, limit: int, offset: int,
     return _subselect(text, clause, f"LIMIT {limit} OFFSET {offset}", bindings)
 
 
-def page_rows_query(text: str, clause: PageClause, names: Sequence[str], rows: Sequence[Sequence[Term | None]],
+def page_rows_query(text: str, clause: PageClause, names: Sequence[str], rows: Sequence[Sequence[Any]],
                     *, bindings: Mapping[str, Term] | None = None) -> str:
     """Return the question for one page whose sub-select answered ``rows``: step two of a page.
 
@@ -164,8 +165,9 @@ def page_rows_query(text: str, clause: PageClause, names: Sequence[str], rows: S
     """
     from queries.store import sparql_term
 
-    def cell(v: Term | None) -> str:
-        return "UNDEF" if v is None else sparql_term(v)
+    def cell(v: Any) -> str:
+        # rdflib terms are written by sparql_term; Oxigraph's own print as N-Triples, valid SPARQL.
+        return "UNDEF" if v is None else sparql_term(v) if isinstance(v, URIRef | Literal) else str(v)
 
     block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { "
              + " ".join("(" + " ".join(cell(v) for v in row) + ")" for row in rows) + " }")
