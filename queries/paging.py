@@ -222,8 +222,10 @@ def count_query(text: str, clause: PageClause, *, bindings: Mapping[str, Term] |
 
 
 def _bound(subselect: str, bindings: Mapping[str, Term] | None) -> str:
+    """The page sub-select with the parameters opening its WHERE group, and opening every sub-select
+    nested in it that projects one (where a filter line on that parameter may sit)."""
     if not bindings:
         return subselect
     from queries.store import bind_values
 
-    return bind_values(subselect, dict(bindings))
+    return bind_values(_restrict_subselects(subselect, _param_blocks(bindings)), dict(bindings))
