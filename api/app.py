@@ -1,14 +1,16 @@
 """The FastAPI application: ``create_app(settings)``. There is no module-level app.
 
-The lifespan opens the graph once — the built files in-process (rdflib over Oxigraph by default),
-or a remote SPARQL server — and starts the SPARQL endpoint's worker processes, each with its own
-copy of the same data. Routes read ``app.state.source`` and ``app.state.settings`` through
-:mod:`api.deps`; nothing is read from the environment after this point.
+The lifespan opens the data once — the persistent store read-only (policykg build), graph files
+parsed into memory, or a remote SPARQL server — and starts the SPARQL endpoint's worker processes,
+which open the same store read-only themselves (or load their own copy of the files). Routes read
+``app.state.source`` and ``app.state.settings`` through :mod:`api.deps`; nothing is read from the
+environment after this point.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ERROR_RESPONSES, install_error_handlers
-from api.routers import analysis, linking, ontology_docs, queries, rest, sparql, viz
+from api.frontend import missing_assets
+from api.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
 from kg.aggregates import ensure_aggregates
 from kg.graph import load_graph, rdf_format_for
@@ -46,15 +49,17 @@ Every error answers `{"ok": false, "error": "…", "status": N}`.
 """
 
 
-def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, dict[str, Any]]:
-    """Return (what routes query, what each SPARQL worker loads) for ``settings``.
+def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, dict[str, Any], Any]:
+    """Return (what routes query, what each SPARQL worker opens, what to close at shutdown).
 
-    ``graph`` is a graph already in memory (``policykg serve`` builds the bundled plan when no
-    graph file exists); otherwise the files of ``settings.graph_paths`` are read, each in the
-    syntax its extension names, TriG and N-Quads with their named graphs kept for the endpoint.
+    ``graph`` is a graph already in memory (``policykg serve`` builds the bundled plan when there
+    is no store); else ``settings.store_path`` is opened read-only — in milliseconds at any size,
+    and each worker opens the same generation itself; else the files of ``settings.graph_paths``
+    are parsed, each in the syntax its extension names, TriG and N-Quads with their named graphs
+    kept for the endpoint.
 
     Raises:
-        GraphNotFound: a graph file does not exist.
+        GraphNotFound: a graph file or the store does not exist.
         LoadError: a graph file is not valid RDF.
     """
     limits = {"max_rows": settings.max_rows, "max_bytes": settings.max_query_bytes}
@@ -65,16 +70,23 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
 
         source = RemoteStore(settings.endpoint, update_url=settings.update_endpoint, timeout=settings.query_timeout)
         # The worker's own HTTP timeout is a little longer than the pool's, so the pool decides.
-        return source, {**common, "endpoint": settings.endpoint, "timeout": settings.query_timeout + 1}
+        return source, {**common, "endpoint": settings.endpoint, "timeout": settings.query_timeout + 1}, None
     if graph is not None:
         ensure_aggregates(graph)
-        return graph, {**common, "sources": [(graph.serialize(format="nt", encoding="utf-8"), "nt", None)]}
+        return graph, {**common, "sources": [(graph.serialize(format="nt", encoding="utf-8"), "nt", None)]}, None
+    if settings.store_path is not None:
+        from kg.store import open_store
+
+        opened = open_store(settings.store_path)  # raises GraphNotFound, naming the directory
+        # Workers open this very generation, even if a build switches `current` meanwhile.
+        store_init = {"path": str(opened.path), "triples": opened.meta.get("triples")}
+        return opened.graph(), {**common, "store": store_init}, opened
     paths = [Path(p) for p in settings.graph_paths]
     source = load_graph(*paths, store=settings.store)  # raises GraphNotFound / LoadError with the file named
     if ensure_aggregates(source):  # a graph file written without tallies (kg.aggregates): count them here
         log.info("%s: no tallies in the graph file; counted them in memory (rebuild to keep them)", paths[0])
     sources = [(p.read_bytes(), rdf_format_for(p), p.resolve().as_uri()) for p in paths]
-    return source, {**common, "sources": sources}
+    return source, {**common, "sources": sources}, None
 
 
 def _warm_analyses(cache: AnalysisCache, source: Any) -> None:
@@ -96,7 +108,7 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        source, init = await run_in_threadpool(open_source, settings, graph)
+        source, init, opened = await run_in_threadpool(open_source, settings, graph)
         await run_in_threadpool(load_queries)  # parse the saved questions once, before the first request
         workers = int(settings.extra.get("query_workers", 2))
         pool = QueryPool(init, size=workers, timeout=settings.query_timeout)
@@ -107,6 +119,9 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         app.state.dataset_info = pool.info
         # Warm the analysis cache in the background: on a large corpus the first /analysis call would
         # otherwise read and build everything (seconds); the server answers other requests meanwhile.
+        # A request waits for the interpreter lock between the warm-up's steps: handing it over every
+        # 0.5 ms instead of 5 ms keeps that wait off a /sparql answer's few milliseconds.
+        sys.setswitchinterval(min(sys.getswitchinterval(), 0.0005))
         app.state.analysis_cache = AnalysisCache()
         threading.Thread(target=_warm_analyses, args=(app.state.analysis_cache, source),
                          name="policykg-warm-analyses", daemon=True).start()
@@ -116,17 +131,19 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
             yield
         finally:
             await run_in_threadpool(pool.close)
+            if opened is not None:
+                opened.close()
 
+    # /docs and /redoc are our own routes (api.routers.apidocs): FastAPI's would load their scripts from a CDN.
     app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
-                  responses=ERROR_RESPONSES)
+                  responses=ERROR_RESPONSES, docs_url=None, redoc_url=None)
     install_error_handlers(app)
-    for module in (sparql, queries, rest, analysis, linking, viz, ontology_docs):
+    for module in (sparql, queries, editor, rest, analysis, linking, viz, ontology_docs, pages, apidocs):
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-
-    @app.get("/query", include_in_schema=False)
-    def query_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "query.html", media_type="text/html; charset=utf-8")
+    # check_dir=False: api/static/ holds only what `make frontend` builds; without it /static answers 404.
+    app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
+    if message := missing_assets():
+        log.warning("/query, /docs and /redoc will say so: %s", message)
 
     # Registered after the routers, so a router that claims "/" wins.
     @app.get("/", include_in_schema=False)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import DEFAULT_GRAPH, EndpointOpt, GraphOpt, emit_rows, fail, open_source
+from api.cli_common import EndpointOpt, GraphOpt, emit_rows, fail, open_source
 from kg.errors import KGError
 
 app = typer.Typer(
@@ -26,51 +26,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-@app.command()
-def build(
-    docs: Annotated[list[Path] | None, typer.Argument(
-        help="Plan files or directories of plans. Default: the bundled plan "
-             "(巨野县2023年深化营商环境创新提升行动实施方案).")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the graph; the format "
-                                      "follows the extension: .ttl .nt .jsonld .trig")] = DEFAULT_GRAPH,
-    corrections: Annotated[list[Path] | None, typer.Option("--corrections", "-c", help="Corrections file(s) "
-                           "(YAML) to apply, besides corrections/*.yaml next to each plan.")] = None,
-    strict: Annotated[bool, typer.Option(help="Fail on warnings too (e.g. an unregistered organisation).")] = False,
-    endpoint: Annotated[str | None, typer.Option(
-        "--endpoint", help="Also load the graph into this SPARQL server (Graph Store Protocol).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
-    validate: Annotated[bool, typer.Option("--validate/--no-validate", help="Check the graph against the "
-                                           "SHACL shapes and print problems as warnings.")] = True,
-) -> None:
-    """Read plan texts and write the knowledge graph, with a summary and any warnings."""
-    from api.cli_corpus import build_and_save
-    from kg.graph import rdf_format_for
-    from loaders.data import BUNDLED_PLAN
-
-    rdf_format_for(out)  # a bad extension fails before any work is done
-    # One named graph per plan (kept in .trig), progress on stderr, corrections applied: api/cli_corpus.py.
-    result = build_and_save(docs or [BUNDLED_PLAN], out, strict=strict, corrections=corrections, quiet=quiet)
-    if endpoint:
-        from queries.store import RemoteStore
-
-        RemoteStore(endpoint).replace_graph(result.graph)
-    s = result.summary()
-    if not quiet:
-        for p in result.report.problems:
-            typer.echo(str(p), err=True)
-    typer.echo(
-        f"built {out}: {s['documents']} document(s), {s['domains']} domains, {s['tasks']} tasks, "
-        f"{s['organizations']} organisations named ({s['organizations_in_graph']} with counterparts), {s['deadlines']} deadlines, {s['references']} references, "
-        f"{s['targets']} targets, {s['deployment_waits']} tasks waiting on higher deployment, "
-        f"{s['preconditions']} preconditions, {s['triples']} triples; "
-        f"{s['problems_warn']} warning(s), {s['problems_error']} error(s)"
-    )
-    if validate:
-        from api.cli_reason import print_build_validation
-
-        print_build_validation(result.graph, quiet=quiet)
-
 
 @app.command()
 def query(
@@ -136,9 +91,9 @@ def _parse_params(items: list[str]) -> dict[str, str]:
 
 
 # -- commands defined beside their topic (each module's register() adds them) ------------------
-from api import cli_analysis, cli_corpus, cli_link, cli_reason, cli_serve, cli_viz  # noqa: E402
+from api import cli_analysis, cli_corpus, cli_link, cli_reason, cli_serve, cli_store, cli_viz  # noqa: E402
 
-for _module in (cli_serve, cli_analysis, cli_viz, cli_reason, cli_corpus, cli_link):
+for _module in (cli_store, cli_serve, cli_analysis, cli_viz, cli_reason, cli_corpus, cli_link):
     _module.register(app)
 
 
@@ -160,14 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("policykg: interrupted", err=True)
         return 130
-    except Exception as e:  # click's own usage errors
+    except typer.Abort:
+        return 1
+    except Exception as e:  # usage errors: typer vendors its own click, whose errors are TyperExceptions
         import click
 
-        if isinstance(e, click.exceptions.ClickException):
-            e.show()
-            return e.exit_code
         if isinstance(e, click.exceptions.Abort):
             return 1
+        if isinstance(e, (click.exceptions.ClickException, typer.TyperException)) and hasattr(e, "show"):
+            e.show()
+            return int(getattr(e, "exit_code", 2))
         raise
     return 0
 

@@ -16,7 +16,7 @@ DEFAULT_GRAPH = Path("build/kg.ttl")
 GraphOpt = Annotated[
     list[Path] | None,
     typer.Option("--graph", "-g", help="Graph file(s) to read (Turtle, N-Triples, TriG, JSON-LD…). "
-                 "Default: build/kg.ttl, built from the bundled plan if missing."),
+                 "Default: the store build/store, else build/kg.ttl, else the bundled plan built in memory."),
 ]
 EndpointOpt = Annotated[
     str | None,
@@ -29,18 +29,24 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def open_source(graph: list[Path] | None, endpoint: str | None = None):
-    """Return what queries run against: a local graph, or a remote store when an endpoint is given."""
+def open_source(graph: list[Path] | None, endpoint: str | None = None, *, store_ok: bool = True):
+    """Return what queries run against: a remote store when an endpoint is given, the graph files
+    given, else the store (``store_ok``: read-only; its view stays open for the command's life),
+    else build/kg.ttl, else the bundled plan built in memory."""
     if endpoint:
         from queries.store import RemoteStore
 
         return RemoteStore(endpoint)
     from kg.aggregates import ensure_aggregates
     from kg.graph import load_graph
+    from kg.store import DEFAULT_STORE, is_store, open_store
 
-    paths = graph or list(get_settings().graph_paths)
+    settings = get_settings()
+    if not graph and store_ok and (settings.store_path or is_store(DEFAULT_STORE)):
+        return open_store(settings.store_path or DEFAULT_STORE).graph()
+    paths = graph or list(settings.graph_paths)
     if not graph and paths == [DEFAULT_GRAPH] and not DEFAULT_GRAPH.exists():
-        typer.echo("note: build/kg.ttl not found; building the bundled plan in memory "
+        typer.echo(f"note: no store at {DEFAULT_STORE} nor {DEFAULT_GRAPH}; building the bundled plan in memory "
                    "(run `policykg build` to keep it)", err=True)
         from loaders.build import build_graph
         from loaders.data import BUNDLED_PLAN

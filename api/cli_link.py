@@ -72,7 +72,7 @@ def link(
     paths = graph or list(get_settings().graph_paths)
     if out is None and len(paths) != 1:
         raise fail("several --graph files: say where the links go with --out FILE", 2)
-    g = open_source(graph)
+    g = open_source(graph, store_ok=False)  # the links are written back into a graph file
     if not hasattr(g, "add"):
         raise fail("link needs a local graph file, not a remote store", 2)
     translator = Translator([read_sssom(p) for p in mapping or []])

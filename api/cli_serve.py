@@ -1,4 +1,5 @@
-"""``policykg serve``: the web application (SPARQL endpoint, query page, saved questions, REST API)."""
+"""``policykg serve``: the web application (SPARQL endpoint, query page, saved questions, REST API)
+over the store policykg build wrote, graph files, or a remote SPARQL server."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ def register(app: typer.Typer) -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default 8000).")] = None,
+    store: Annotated[Path | None, typer.Option(
+        "--store", "-s", help="The store to serve (policykg build). Default: build/store if it exists, "
+                              "else the bundled plan built in memory.")] = None,
     graph: Annotated[list[Path] | None, typer.Option(
-        "--graph", "-g", help="Graph file(s) to serve, any RDF syntax (TriG / N-Quads keep their named "
-                              "graphs). Default: build/kg.ttl, or the bundled plan built in memory.")] = None,
+        "--graph", "-g", help="Serve graph file(s) instead, parsed into memory, any RDF syntax (TriG / "
+                              "N-Quads keep their named graphs).")] = None,
     endpoint: Annotated[str | None, typer.Option(
         help="Serve a remote SPARQL 1.1 server's data instead (e.g. http://127.0.0.1:7878/query).")] = None,
     timeout: Annotated[float | None, typer.Option(
@@ -28,15 +32,15 @@ def serve(
                                                  min=1)] = None,
     workers: Annotated[int, typer.Option(help="SPARQL worker processes, i.e. queries run at once.", min=1)] = 2,
     worker_memory_mb: Annotated[int | None, typer.Option(
-        help="Memory cap of each SPARQL worker in MB (0: none). Default: twice the loaded store, "
-             "at least +1 GiB.", min=0)] = None,
+        help="Memory cap of each SPARQL worker in MB (0: none). Default: twice the worker's size once "
+             "its data is open, at least +1 GiB.", min=0)] = None,
 ) -> None:
-    """Serve the graph over HTTP: /sparql, /query, /queries, /tasks, /organizations, /docs."""
+    """Serve the store over HTTP: /sparql, /query, /queries, /tasks, /organizations, /docs."""
     import uvicorn
 
     from api.app import create_app
-    from api.cli_common import DEFAULT_GRAPH
     from kg.settings import get_settings
+    from kg.store import DEFAULT_STORE, is_store
 
     base = get_settings()
     extra = {**base.extra, "query_workers": str(workers)}
@@ -48,30 +52,42 @@ def serve(
         if value is not None:
             changes[name] = value
     if graph:
-        changes["graph_paths"] = tuple(graph)
+        changes["graph_paths"], changes["store_path"] = tuple(graph), None
+    elif store is not None:
+        changes["store_path"] = store
+    elif base.store_path is None and is_store(DEFAULT_STORE):
+        changes["store_path"] = DEFAULT_STORE
     settings = dataclasses.replace(base, **changes)
 
-    if not settings.endpoint:
+    prebuilt = None
+    if settings.endpoint:
+        where = settings.endpoint
+    elif settings.store_path is not None:
         # Fail here, in one line, rather than in the server's startup with a traceback.
+        from kg.errors import GraphNotFound
+
+        if not is_store(settings.store_path):
+            raise GraphNotFound(f"{settings.store_path}: no policykg store here "
+                                f"(run `policykg build --store {settings.store_path}` first)")
+        where = str(settings.store_path)
+    elif graph:
         from kg.errors import GraphNotFound
         from kg.graph import rdf_format_for
 
-        for p in settings.graph_paths if graph or Path(DEFAULT_GRAPH).exists() else ():
+        for p in graph:
             rdf_format_for(p)
             if not Path(p).is_file():
                 raise GraphNotFound(f"{p}: no such graph file (run `policykg build` first)")
-    prebuilt = None
-    if not settings.endpoint and not graph and list(settings.graph_paths) == [DEFAULT_GRAPH] \
-            and not DEFAULT_GRAPH.exists():
+        where = ", ".join(str(p) for p in graph)
+    else:
         from loaders.build import build_graph
         from loaders.data import BUNDLED_PLAN
 
-        typer.echo("note: build/kg.ttl not found; serving the bundled plan built in memory "
+        typer.echo(f"note: no store at {DEFAULT_STORE}; serving the bundled plan built in memory "
                    "(run `policykg build` to keep it)", err=True)
         prebuilt = build_graph([BUNDLED_PLAN]).graph
+        where = "the bundled plan"
     app = create_app(settings, graph=prebuilt)
-    where = "the bundled plan" if prebuilt is not None else (
-        settings.endpoint or ", ".join(str(p) for p in settings.graph_paths))
     typer.echo(f"policykg: serving {where} at http://{settings.host}:{settings.port}/ "
                f"(query page /query, SPARQL /sparql, API docs /docs)", err=True)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")

@@ -208,6 +208,7 @@ class QueryParamPublic(BaseModel):
     type: str
     required: bool
     description: str = ""
+    kind: str | None = None  # for an IRI: the class of thing that fits, when the question's patterns tell it
 
 
 class QueryPublic(BaseModel):

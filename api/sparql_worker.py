@@ -1,4 +1,5 @@
-"""The query worker: a child process that holds its own copy of the store and answers SPARQL.
+"""The query worker: a child process that opens the store (read-only, shared with the other workers)
+or loads its own copy of graph files, and answers SPARQL.
 
 The endpoint runs outside queries here, in a process it can kill, because an engine cannot be
 asked to stop: a cartesian product over all triples keeps a thread busy for as long as it
@@ -14,6 +15,7 @@ one reply dict per request. Run as ``python -m api.sparql_worker FD``.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 import traceback
@@ -23,14 +25,11 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from kg.errors import KGError, QuerySyntaxError
-from kg.graph import PREFIXES
+from kg.graph import OX_FORMATS, PREFIXES
 from queries.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, CheckedQuery, UnknownGraph, check_query
 
 log = logging.getLogger("policykg.sparql.worker")
 
-# rdflib format names (kg.graph.rdf_format_for) → pyoxigraph's names.
-OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
-              "json-ld": "JSON_LD", "xml": "RDF_XML"}
 PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}
 
 
@@ -42,19 +41,30 @@ class Limits:
 
 
 class EmbeddedExecutor:
-    """Queries an in-memory pyoxigraph store loaded from RDF texts (named graphs kept)."""
+    """Queries a pyoxigraph store: a policykg store opened read-only, or RDF texts loaded into memory
+    (named graphs kept)."""
 
-    def __init__(self, sources: list[tuple[bytes, str, str | None]]) -> None:
+    def __init__(self, sources: list[tuple[bytes, str, str | None]] | None = None, *,
+                 store: dict[str, Any] | None = None) -> None:
         import pyoxigraph as ox
 
         self.ox = ox
-        self.store = ox.Store()
-        for data, fmt, base_iri in sources:  # base_iri resolves relative IRIs, as rdflib does for files
-            self.store.load(data, format=getattr(ox.RdfFormat, OX_FORMATS[fmt]), base_iri=base_iri)
+        self.opened = None
+        if store is not None:
+            from kg.store import open_store
+
+            self.opened = open_store(store["path"])  # holds the generation's reader lock while open
+            self.store = self.opened.store
+            self.triples = store.get("triples")
+        else:
+            self.store = ox.Store()
+            for data, fmt, base_iri in sources or []:  # base_iri resolves relative IRIs, as rdflib does for files
+                self.store.load(data, format=getattr(ox.RdfFormat, OX_FORMATS[fmt]), base_iri=base_iri)
+            self.triples = len(self.store)
         self.graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
     def info(self) -> dict[str, Any]:
-        return {"mode": "embedded", "named_graphs": sorted(self.graphs), "triples": len(self.store)}
+        return {"mode": "embedded", "named_graphs": sorted(self.graphs), "triples": self.triples}
 
     def known_graphs(self) -> set[str]:
         return self.graphs
@@ -73,7 +83,31 @@ class EmbeddedExecutor:
         try:
             return self.store.query(q.text, prefixes=PREFIX_IRIS, **kwargs)
         except SyntaxError as e:
-            raise QuerySyntaxError(str(e)) from None
+            raise QuerySyntaxError(syntax_message(str(e))) from None
+
+
+_POSITION = re.compile(r"^error at (\d+:\d+): ")
+
+
+def syntax_message(raw: str) -> str:
+    """Oxigraph's parse error made readable: where, then what was expected, without the long lists
+    of character classes it spells out.
+
+    Example:
+        >>> syntax_message("error at 1:21: expected one of Prefix not found, ['%'], [':']")
+        'line:column 1:21: unknown prefix (declare it with PREFIX, or use one of the pre-declared ones: pk, id, rdf, rdfs, owl, xsd, skos, dcterms, org, time, prov)'
+    """
+    m = _POSITION.match(raw)
+    where = f"line:column {m.group(1)}: " if m else ""
+    rest = raw[m.end():] if m else raw
+    if "Prefix not found" in rest:
+        return (f"{where}unknown prefix (declare it with PREFIX, or use one of the pre-declared ones: "
+                f"{', '.join(PREFIX_IRIS)})")
+    # Keep the tokens it names ("(", SELECT…), drop the character-class ranges ([\'0\'..=\'9\']…).
+    expected = [t.strip() for t in re.split(r",\s*(?![^\[]*\])", rest.replace("\n", " "))]
+    kept = [t for t in expected if t and not t.startswith("[")]
+    text = ", ".join(kept) if kept else rest
+    return where + (text if len(text) <= 300 else text[:299] + "…")
 
 
 class RemoteExecutor:
@@ -121,10 +155,10 @@ class RemoteExecutor:
 def make_executor(init: dict[str, Any]) -> EmbeddedExecutor | RemoteExecutor:
     if init.get("endpoint"):
         return RemoteExecutor(init["endpoint"], float(init.get("timeout", 10.0)))
-    return EmbeddedExecutor(init.get("sources", []))
+    return EmbeddedExecutor(init.get("sources", []), store=init.get("store"))
 
 
-# Dashboards send the same texts again and again; parsing is most of a small query's cost.
+# Dashboards send the same texts again and again: the lexical check is then a dictionary lookup.
 _check = lru_cache(maxsize=256)(check_query)
 
 
@@ -134,13 +168,15 @@ def handle(executor: EmbeddedExecutor | RemoteExecutor, request: dict[str, Any],
 
     try:
         checked = _check(request["query"], max_bytes=limits.max_bytes, max_depth=limits.max_depth)
-        fmt = choose_format(checked.form, request.get("accept"), request.get("format"))
         default_graphs = list(request.get("default_graphs") or [])
         named_graphs = list(request.get("named_graphs") or [])
         wanted = (default_graphs + named_graphs) if (default_graphs or named_graphs) else \
             list(checked.default_graphs + checked.named_graphs)
         _check_graphs(executor, wanted)
+        # The engine parses the query here (its answers come lazily): a syntax error is reported
+        # before a format nobody could have served.
         result = executor.execute(checked, default_graphs, named_graphs)
+        fmt = choose_format(checked.form, request.get("accept"), request.get("format"))
         kind = type(result).__name__
         if kind == "QueryBoolean":
             body, rows, truncated = serialize_boolean(bool(result), fmt), 1, False
@@ -153,8 +189,8 @@ def handle(executor: EmbeddedExecutor | RemoteExecutor, request: dict[str, Any],
                 "rows": rows, "truncated": truncated}
     except KGError as e:
         return {"ok": False, "error": type(e).__name__, "message": str(e)}
-    except SyntaxError as e:  # pyoxigraph's parser, stricter than rdflib's in places
-        return {"ok": False, "error": "QuerySyntaxError", "message": str(e)}
+    except SyntaxError as e:  # pyoxigraph's parser
+        return {"ok": False, "error": "QuerySyntaxError", "message": syntax_message(str(e))}
     except Exception:
         return {"ok": False, "error": "internal", "message": traceback.format_exc()}
 
@@ -175,7 +211,6 @@ def serve(conn: Connection) -> None:
     init = conn.recv()["init"]
     limits = Limits(**init.get("limits", {}))
     executor = make_executor(init)
-    check_query("ASK {}")  # imports and warms rdflib's parser before the first real query
     _limit_memory(init.get("memory_mb"))
     # The server may close the pipe at any moment (shutdown, or a worker killed at its time limit):
     # then this process simply ends, without a traceback on the server's stderr.

@@ -126,11 +126,15 @@ def serve_graph(graph: Path, *, store: str = "oxigraph", env: dict[str, str] | N
                 startup_timeout: float = 600.0, ready_path: str = "/queries") -> Iterator[tuple[str, int]]:
     """Run ``uvicorn`` on 127.0.0.1 serving ``graph`` in a child process; yield (base URL, pid).
 
-    The app comes from api.app.create_app with settings from the environment (POLICYKG_*), as
-    ``policykg serve`` builds it. The child is stopped (SIGTERM, then SIGKILL) on exit.
+    ``graph`` is a graph file, or a policykg store directory (policykg build). The app comes from
+    api.app.create_app with settings from the environment (POLICYKG_*), as ``policykg serve``
+    builds it. The child is stopped (SIGTERM, then SIGKILL) on exit.
     """
+    from kg.store import is_store
+
     port = free_port()
-    child_env = {**os.environ, "POLICYKG_GRAPH_PATHS": str(graph), "POLICYKG_STORE": store, **(env or {})}
+    where = {"POLICYKG_STORE_PATH": str(graph)} if is_store(graph) else {"POLICYKG_GRAPH_PATHS": str(graph)}
+    child_env = {**os.environ, **where, "POLICYKG_STORE": store, **(env or {})}
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "benchmarks.loadgen:app_from_env",
            "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
     proc = subprocess.Popen(cmd, env=child_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

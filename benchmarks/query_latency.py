@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 ORG = "https://w3id.org/policykg/id/org/371724/"
-TASK = "https://w3id.org/policykg/id/document/巨政发〔2023〕5号/task/"
+TASK = "https://w3id.org/policykg/id/document/371724/巨政发〔2023〕5号/task/"
 SAMPLE_PARAMS = {"org": ORG + "县商务局", "org_a": ORG + "县商务局", "org_b": ORG + "县发展和改革局",
                  "node": TASK + "1", "task": TASK + "1"}
 

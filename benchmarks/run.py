@@ -88,39 +88,66 @@ def ensure_corpus(workdir: Path, n: int, seed: int) -> Path:
     return corpus
 
 
+def extra_plan(workdir: Path, n: int, seed: int) -> Path:
+    """The plan after the corpus's last (its 文号 unlike theirs): what the add step adds."""
+    from benchmarks.synth import generate_corpus
+
+    *_, plan = generate_corpus(n + 1, seed=seed)
+    path = workdir / f"extra-{n}" / plan.filename
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(plan.text, encoding="utf-8")
+    return path
+
+
+STORE_STEPS = ("store_build", "add", "serve")
+KIND_STEPS = ("build", "queries", "api")
+
+
 def benchmark(sizes: list[int], stores: list[str], *, workdir: Path, budget: float, reps: int,
-              api_seconds: float, seed: int, log=print) -> dict[str, Any]:
-    """Run every step for every size and store; return the nested results (also saved as JSON)."""
+              api_seconds: float, seed: int, steps: tuple[str, ...] = STORE_STEPS + KIND_STEPS,
+              merge: bool = False, log=print) -> dict[str, Any]:
+    """Run the chosen steps for every size and store; return the nested results (also saved as JSON)."""
     workdir.mkdir(parents=True, exist_ok=True)
+    earlier = workdir / "results.json"
+    kept = json.loads(earlier.read_text(encoding="utf-8"))["sizes"] if merge and earlier.exists() else {}
     results: dict[str, Any] = {"machine": machine(), "budget_s": budget, "reps": reps,
-                               "api_seconds": api_seconds, "seed": seed, "sizes": {}}
+                               "api_seconds": api_seconds, "seed": seed, "sizes": kept}
     over_budget: dict[tuple[str, str], int] = {}  # (store, step) → the size it first ran out of budget at
     last_wall: dict[tuple[str, str], tuple[int, float]] = {}  # (store, step) → (size, wall seconds)
-    big = max(budget, 3600.0)  # the bulk build gets an hour: every later step needs its graph
+    big = max(budget, 3600.0)
     for n in sizes:
         t0 = time.perf_counter()
         corpus = ensure_corpus(workdir, n, seed)
-        size: dict[str, Any] = {"corpus_s": round(time.perf_counter() - t0, 1),
-                                "corpus_mb": round(sum(p.stat().st_size for p in corpus.glob("*.txt")) / 1e6, 2)}
-        results["sizes"][str(n)] = size
-        graph = workdir / f"kg-{n}.ttl"
-        log(f"[N={n}] bulk build")
-        size["fastbuild"] = run_step("fastbuild", workdir / "step.json", big,
-                                     "--corpus", str(corpus), "--graph", str(graph))
+        # With --merge, the steps not run now keep what an earlier run measured at this size.
+        size: dict[str, Any] = results["sizes"].setdefault(str(n), {})
+        size.update(corpus_s=round(time.perf_counter() - t0, 1),
+                    corpus_mb=round(sum(p.stat().st_size for p in corpus.glob("*.txt")) / 1e6, 2))
+        graph, store_dir = workdir / f"kg-{n}.ttl", workdir / f"store-{n}"
+        store_args = {
+            "store_build": ["--corpus", str(corpus), "--store-dir", str(store_dir), "--graph", str(graph)],
+            "add": ["--store-dir", str(store_dir), "--extra", str(extra_plan(workdir, n, seed)),
+                    "--reps", str(3 if n < 1000 else 1)],
+            "serve": ["--store-dir", str(store_dir), "--reps", str(reps), "--seconds", str(api_seconds)],
+        }
+        for step in (x for x in STORE_STEPS if x in steps):
+            log(f"[N={n}] {step}")
+            # The store build gets an hour: every later step needs what it writes.
+            size[step] = run_step(step, workdir / "step.json", big if step == "store_build" else budget,
+                                  *store_args[step])
         for store in stores:
-            part: dict[str, Any] = {}
-            size[store] = part
+            part: dict[str, Any] = size.setdefault(store, {})
             # Whole-corpus questions take seconds each at 1,000 plans: fewer repeats keep the run bounded.
             reps_n = reps if n < 1000 else min(reps, 2)
-            steps = {
-                "build": ["--corpus", str(corpus), "--graph", str(workdir / f"kg-{n}-std-{store}.ttl")],
+            kind_steps = {
+                "build": ["--corpus", str(corpus), "--graph", str(workdir / f"kg-{n}-mem-{store}.ttl")],
                 "queries": ["--graph", str(graph), "--reps", str(reps_n), "--cap", str(min(60.0, budget / 30))],
-                "api": ["--graph", str(graph), "--seconds", str(api_seconds), "--reps", str(reps_n),
+                "api": ["--store-dir", str(store_dir), "--seconds", str(api_seconds), "--reps", str(reps_n),
                         "--cap", str(min(60.0, budget / 30))],
             }
+            kind_steps = {k: v for k, v in kind_steps.items() if k in steps}
             if store != "oxigraph":  # the API serves the default store; rdflib's speed shows in `queries`
-                del steps["api"]
-            for step, args in steps.items():
+                kind_steps.pop("api", None)
+            for step, args in kind_steps.items():
                 if (store, step) in over_budget:
                     part[step] = {"status": f"skipped: > budget ({budget:.0f} s) already at "
                                             f"N={over_budget[store, step]:,}"}
@@ -155,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=5, help="timed runs per query (median), after one warm-up")
     ap.add_argument("--api-seconds", type=float, default=10.0, help="duration of the 16-client API load")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--steps", default=",".join(STORE_STEPS + KIND_STEPS), help="comma-separated steps to run")
+    ap.add_argument("--merge", action="store_true", help="keep the sizes of workdir/results.json not run now")
     ap.add_argument("--report-only", action="store_true", help="rewrite --out from workdir/results.json")
     a = ap.parse_args(argv)
     if a.report_only:
@@ -163,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
         stores = [s.strip() for s in a.stores.split(",") if s.strip()]
         results = benchmark(sizes, stores, workdir=a.workdir, budget=a.budget, reps=a.reps,
-                            api_seconds=a.api_seconds, seed=a.seed,
+                            api_seconds=a.api_seconds, seed=a.seed, merge=a.merge,
+                            steps=tuple(x.strip() for x in a.steps.split(",") if x.strip()),
                             log=lambda m: print(m, file=sys.stderr, flush=True))
     write_report(results, a.out)
     print(f"wrote {a.out}")

@@ -2,9 +2,10 @@
 
 ``python -m benchmarks.steps STEP --corpus DIR --graph FILE --store S --json OUT``; the step writes
 its numbers to OUT as it goes (a step stopped at its time budget keeps what it had measured).
-Steps: build (the standard build, as ``policykg build`` runs it), fastbuild (benchmarks.fastbuild),
-queries (load the graph, run every saved question, co-assignment pairs, analysis), api (uvicorn
-plus the bounded load client).
+Steps: store_build, add, serve (benchmarks.store_steps: ``policykg build`` into the store, add and
+remove one plan, serve the store); build (the same build in memory, one process, on rdflib's or
+Oxigraph's store, for comparison); queries (load the graph file, run every saved question,
+co-assignment pairs, analysis); api (``policykg serve`` of the store plus the bounded load client).
 """
 
 from __future__ import annotations
@@ -53,37 +54,19 @@ def corpus_paths(corpus: Path) -> list[Path]:
 
 
 def step_build(rec: Recorder, corpus: Path, graph: Path, store: str) -> None:
-    """The standard build path, with the corpus counties registered (see fastbuild.corpus_places)."""
-    import loaders.build as lb
-    from benchmarks.fastbuild import corpus_places
+    """The same build in memory, in one process (loaders.build.build_graph), saved as Turtle."""
+    from benchmarks.synth import corpus_places
     from kg.graph import save_graph
+    from loaders.build import build_graph
     from loaders.organizations import Registry
 
     places = corpus_places()
-    lb.load_places = lambda *a, **k: places  # the corpus counties, as if listed in places.yaml
-    result, dt = timed(lb.build_graph, corpus_paths(corpus), store=store, registry=Registry.load(places=places))
+    result, dt = timed(build_graph, corpus_paths(corpus), store=store, registry=Registry.load(places=places),
+                       places=places)
     rec["build_s"] = round(dt, 2)
     rec["triples"] = len(result.graph)
     _, dt = timed(save_graph, result.graph, graph)
     rec["save_s"] = round(dt, 2)
-
-
-def step_fastbuild(rec: Recorder, corpus: Path, graph: Path, workers: int | None) -> None:
-    from benchmarks.fastbuild import build_fast
-    from kg.graph import save_graph
-
-    fb, dt = timed(build_fast, corpus_paths(corpus), workers=workers)
-    rec["build_s"] = round(dt, 2)
-    rec["triples"] = len(fb.graph)
-    rec["tasks"] = fb.tasks
-    rec["co_assignments"] = fb.co_assignments
-    rec["materialize_s"] = round(fb.materialize_s, 2)
-    rec["tallies"] = fb.tallies
-    rec["tallies_s"] = round(fb.tallies_s, 2)
-    rec["problems"] = dict(fb.problems)
-    _, dt = timed(save_graph, fb.graph, graph)
-    rec["save_s"] = round(dt, 2)
-    rec["file_mb"] = round(graph.stat().st_size / 1e6, 1)
 
 
 def sample_params(g: Graph) -> dict[str, str]:
@@ -193,23 +176,25 @@ def step_analysis(g: Graph, rec: Recorder) -> dict[str, Any]:
     return out
 
 
-def step_api(rec: Recorder, graph: Path, store: str, seconds: float, clients: int, reps: int, cap_s: float) -> None:
-    """Start the API on ``graph``; time /sparql against the bare store, each saved question and
-    REST route through HTTP, then 16 clients on point lookups and one aggregate."""
+def step_api(rec: Recorder, store_dir: Path, seconds: float, clients: int, reps: int, cap_s: float) -> None:
+    """Serve the store; time /sparql against the bare store, each saved question and REST route
+    through HTTP, then 16 clients on point lookups and one aggregate."""
     import httpx
 
     from benchmarks.loadgen import Call, peak_rss_mb, run_load, serve_graph
-    from kg.graph import PREFIXES, load_graph
+    from kg.graph import PREFIXES
+    from kg.store import open_store
     from queries.library import load_queries
 
     sparql = "SELECT ?org (COUNT(?t) AS ?n) WHERE { ?t pk:leadUnit ?org } GROUP BY ?org ORDER BY DESC(?n) LIMIT 20"
     accept = {"Accept": "application/sparql-results+json"}
-    g = load_graph(graph)  # the bare store, and where sample parameters come from
+    opened = open_store(store_dir)
+    g = opened.graph()  # the bare store, and where sample parameters come from
     samples = sample_params(g)
     bare, _ = median_of(lambda: list(g.query(sparql, initNs=PREFIXES)), reps, cap_s)
     rec["sparql_bare_ms"] = round(bare * 1000, 2)
     t0 = time.perf_counter()
-    with serve_graph(graph, store=store, startup_timeout=3600) as (base, pid):
+    with serve_graph(store_dir, startup_timeout=3600) as (base, pid):
         rec["startup_s"] = round(time.perf_counter() - t0, 2)
         with httpx.Client(base_url=base, timeout=600) as client:
 
@@ -249,10 +234,14 @@ def step_api(rec: Recorder, graph: Path, store: str, seconds: float, clients: in
 
 
 def main(argv: list[str] | None = None) -> int:
+    from benchmarks import store_steps
+
     ap = argparse.ArgumentParser(prog="python -m benchmarks.steps")
-    ap.add_argument("step", choices=["build", "fastbuild", "queries", "api"])
+    ap.add_argument("step", choices=["store_build", "add", "serve", "build", "queries", "api"])
     ap.add_argument("--corpus", type=Path)
-    ap.add_argument("--graph", type=Path, required=True)
+    ap.add_argument("--graph", type=Path)
+    ap.add_argument("--store-dir", type=Path, help="the policykg store (store_build writes it; add, serve, api read it)")
+    ap.add_argument("--extra", type=Path, help="the plan `add` adds and removes")
     ap.add_argument("--store", default="oxigraph")
     ap.add_argument("--json", type=Path, required=True)
     ap.add_argument("--reps", type=int, default=5)
@@ -262,14 +251,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=16)
     a = ap.parse_args(argv)
     rec = Recorder(a.json)
-    if a.step == "build":
+    if a.step == "store_build":
+        store_steps.step_store_build(rec, a.corpus, a.store_dir, a.graph, a.workers)
+    elif a.step == "add":
+        store_steps.step_add(rec, a.store_dir, a.extra, a.reps)
+    elif a.step == "serve":
+        store_steps.step_serve(rec, a.store_dir, a.reps, a.seconds)
+    elif a.step == "build":
         step_build(rec, a.corpus, a.graph, a.store)
-    elif a.step == "fastbuild":
-        step_fastbuild(rec, a.corpus, a.graph, a.workers)
     elif a.step == "queries":
         step_queries(rec, a.graph, a.store, a.reps, a.cap)
     else:
-        step_api(rec, a.graph, a.store, a.seconds, a.clients, a.reps, a.cap)
+        step_api(rec, a.store_dir, a.seconds, a.clients, a.reps, a.cap)
     rec["done"] = True
     return 0
 

@@ -326,6 +326,30 @@ def write_corpus(n: int, out: Path, *, seed: int = 0) -> list[Path]:
     return paths
 
 
+def corpus_places() -> dict:
+    """The bundled places plus every county, city and province of benchmarks/data/counties.yaml.
+
+    The benchmark corpora name 52 Shandong counties that loaders/data/places.yaml does not list; the
+    loader needs a plan's county registered to give its units county-scoped IRIs, so benchmark builds
+    pass these places (``policykg build`` reads the registered ones).
+    """
+    from loaders.organizations import Place, load_places
+
+    places = dict(load_places())
+    counties, raw = load_counties()
+    prov = raw["province"]
+    extra = [Place(prov["code"], prov["name"], prov["name"].removesuffix("省"), "province", None, None,
+                   (f"{prov['name']}人民政府",))]
+    extra += [Place(c["code"], c["name"], c["name"].removesuffix("市"), "city", prov["code"], None,
+                    (f"{c['name']}人民政府",)) for c in raw["cities"]]
+    # Two-character county names (曹县, 单县) keep their 县 in the short form: 中国人民银行曹县支行.
+    extra += [Place(c.code, c.name, c.name if len(c.name) == 2 else c.name.removesuffix("县"), "county",
+                    c.city_code, None, (f"{c.name}人民政府",)) for c in counties]
+    for p in extra:
+        places.setdefault(p.code, p)
+    return places
+
+
 def places_overlay() -> dict:
     """Return the counties, their cities and Shandong as places data (code, name, level, parent)."""
     counties, raw = load_counties()

@@ -1,12 +1,12 @@
-"""Fast paths for large graphs: bulk loading, native (Oxigraph) reading and writing, and the
-organisation co-assignment pairs materialised once at build time.
+"""Organisation co-assignment pairs, materialised once at build time and kept up to date by
+``policykg add`` / ``remove``.
 
-Why: at 1,000 plans (≈3 M triples) three steps dominate when done through rdflib's Python code —
-adding triples one by one, serialising Turtle, and parsing it back in ``policykg serve`` — and the
-co-assignment pairs query takes tens of seconds per call. Oxigraph does the first three in Rust
-(``bulk_load`` and its own parser/serialiser, reached through oxrdflib's ``ox-*`` formats), and
-counting pairs once from (task, organisation) rows takes seconds. benchmarks/RESULTS.md has the
-measured gains. Nothing here imports loaders; callers hand in N-Triples or a built graph.
+Why: counting, for every pair of organisations, the tasks both are assigned to is a self-join over
+every assignment; at 1,000 plans the live query takes seconds per call, while counting pairs once
+from (task, organisation) rows takes seconds per build (benchmarks/RESULTS.md). The counts live as
+pk:CoAssignment nodes in the store's derived graph (kg.store.DERIVED_GRAPH). A plan added or
+removed changes only the pairs of its own tasks, so the counts are updated by that plan's
+difference, in time that grows with the plan.
 """
 
 from __future__ import annotations
@@ -14,47 +14,49 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from itertools import combinations
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.graph import PREFIXES, Store, is_oxigraph, new_graph
+from kg.graph import PREFIXES
 from kg.iri import iri_for
 from kg.namespace import PK
-
-
-def graph_from_ntriples(chunks: Iterable[bytes], *, graph: Graph | None = None) -> Graph:
-    """Bulk-load N-Triples ``chunks`` into an Oxigraph-backed graph and return it.
-
-    ``bulk_load`` skips Oxigraph's per-triple transaction: right for building a graph nobody
-    reads yet, wrong for a graph being served (use ``g.addN`` there).
-
-    Example:
-        >>> g = graph_from_ntriples([b'<urn:a> <urn:b> "c" .\\n'])
-        >>> len(g)
-        1
-    """
-    g = graph if graph is not None else new_graph(Store.OXIGRAPH)
-    if not is_oxigraph(g):
-        raise TypeError("graph_from_ntriples needs an Oxigraph-backed graph")
-    data = b"".join(chunks)
-    if data:
-        g.parse(data=data, format="ox-ntriples", transactional=False)
-    return g
-
+from kg.store import DERIVED_GRAPH
 
 _TASK_AGENTS = """
 SELECT ?task ?org WHERE {
   ?task a pk:Task ; pk:hasAssignment ?a .
   ?a pk:agent ?org .
 }"""
+_TASK_AGENTS_IN = """
+SELECT ?g ?task ?org WHERE { GRAPH ?g {
+  ?task a pk:Task ; pk:hasAssignment ?a .
+  ?a pk:agent ?org .
+} }"""
+
+
+def count_pairs(rows: Iterable[tuple[str, str]]) -> Counter[tuple[str, str]]:
+    """Count, for each pair of organisations, the tasks both are assigned to, from (task, org) rows.
+
+    Example:
+        >>> dict(count_pairs([("t1", "a"), ("t1", "b"), ("t2", "a"), ("t2", "b"), ("t2", "a")]))
+        {('a', 'b'): 2}
+    """
+    orgs_of: dict[str, set[str]] = {}
+    for task, org in rows:
+        orgs_of.setdefault(task, set()).add(org)
+    pairs: Counter[tuple[str, str]] = Counter()
+    for orgs in orgs_of.values():
+        pairs.update(combinations(sorted(orgs), 2))
+    return pairs
 
 
 def co_assignment_pairs(g: Graph) -> Counter[tuple[str, str]]:
-    """Count, for each pair of organisations, the tasks both are assigned to (any role).
+    """Count the co-assignment pairs of an rdflib graph (any store).
 
     Example:
-        >>> from rdflib import URIRef
+        >>> from kg.graph import Store, new_graph
         >>> g = new_graph(Store.MEMORY)
         >>> t, a1, a2 = URIRef("urn:t"), URIRef("urn:a1"), URIRef("urn:a2")
         >>> for a, o in [(a1, "urn:x"), (a2, "urn:y")]:
@@ -62,13 +64,31 @@ def co_assignment_pairs(g: Graph) -> Counter[tuple[str, str]]:
         >>> dict(co_assignment_pairs(g))
         {('urn:x', 'urn:y'): 1}
     """
-    orgs_of: dict[str, set[str]] = {}
-    for task, org in g.query(_TASK_AGENTS, initNs=PREFIXES):
-        orgs_of.setdefault(str(task), set()).add(str(org))
-    pairs: Counter[tuple[str, str]] = Counter()
-    for orgs in orgs_of.values():
-        pairs.update(combinations(sorted(orgs), 2))
-    return pairs
+    return count_pairs((str(task), str(org)) for task, org in g.query(_TASK_AGENTS, initNs=PREFIXES))
+
+
+def store_pairs(store: Any, graph: str | None = None) -> Counter[tuple[str, str]]:
+    """Count the pairs of a pyoxigraph store: all its graphs together, or the named ``graph`` only.
+
+    Example:
+        >>> import pyoxigraph as ox
+        >>> s = ox.Store()
+        >>> store_pairs(s)
+        Counter()
+    """
+    import pyoxigraph as ox
+
+    if graph is None:
+        rows = store.query(_TASK_AGENTS, prefixes=PREFIXES, use_default_graph_as_union=True)
+    else:
+        rows = store.query(_TASK_AGENTS_IN, prefixes=PREFIXES, substitutions={ox.Variable("g"): ox.NamedNode(graph)})
+    return count_pairs((r["task"].value, r["org"].value) for r in rows)
+
+
+def pair_node(a: str, b: str) -> URIRef:
+    """The IRI of the co-assignment node of organisations ``a`` and ``b`` (in either order)."""
+    a, b = sorted((a, b))
+    return iri_for("coassignment", _tail(a), _tail(b))
 
 
 def co_assignment_triples(g: Graph) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
@@ -78,23 +98,82 @@ def co_assignment_triples(g: Graph) -> list[tuple[URIRef, URIRef, URIRef | Liter
     (pk:sharedTaskCount). Its IRI comes from the two organisation IRIs, so rebuilding gives the
     same nodes.
     """
-    out: list[tuple[URIRef, URIRef, URIRef | Literal]] = []
-    for (a, b), n in sorted(co_assignment_pairs(g).items()):
-        node = iri_for("coassignment", _tail(a), _tail(b))
-        out += [
-            (node, RDF.type, PK.CoAssignment),
-            (node, PK.coAssignee, URIRef(a)),
-            (node, PK.coAssignee, URIRef(b)),
-            (node, PK.sharedTaskCount, Literal(n, datatype=XSD.integer)),
-        ]
-    return out
+    return [t for (a, b), n in sorted(co_assignment_pairs(g).items()) for t in _pair_triples(a, b, n)]
 
 
 def materialize_co_assignments(g: Graph) -> int:
-    """Add the co-assignment pairs of ``g`` to it (see co_assignment_triples); return how many."""
+    """Add the co-assignment pairs of rdflib graph ``g`` to it; return how many."""
     triples = co_assignment_triples(g)
     g.addN((s, p, o, g) for s, p, o in triples)
     return len(triples) // 4
+
+
+def pair_quads(pairs: Counter[tuple[str, str]]) -> bytes:
+    """The pk:CoAssignment nodes of ``pairs`` as N-Quads of the derived graph.
+
+    Written as text: tens of thousands of pairs at 1,000 plans, too many to make terms of one by one.
+
+    Example:
+        >>> pair_quads(Counter({("urn:a", "urn:b"): 2})).count(b"\n")
+        4
+    """
+    tail = f" <{DERIVED_GRAPH}> .\n"
+    kind, member, count = f"<{RDF.type}> <{PK.CoAssignment}>", f"<{PK.coAssignee}>", f"<{PK.sharedTaskCount}>"
+    lines = []
+    for (a, b), n in sorted(pairs.items()):
+        node = f"<{pair_node(a, b)}> "
+        lines += [node + kind + tail, f"{node}{member} <{a}>{tail}", f"{node}{member} <{b}>{tail}",
+                  f'{node}{count} "{n}"^^<{XSD.integer}>{tail}']
+    return "".join(lines).encode("utf-8")
+
+
+def apply_pair_changes(store: Any, delta: Counter[tuple[str, str]]) -> tuple[int, int]:
+    """Add ``delta`` (tasks shared, per pair; negative for a plan removed) to the stored counts.
+
+    A pair whose count reaches zero loses its node. Returns how many pairs changed, and by how many
+    triples the store grew (negative when it shrank).
+    """
+    import pyoxigraph as ox
+
+    derived = ox.NamedNode(str(DERIVED_GRAPH))
+    count_p = ox.NamedNode(str(PK.sharedTaskCount))
+    changed = grown = 0
+    for (a, b), d in sorted(delta.items()):
+        if d == 0:
+            continue
+        node = ox.NamedNode(str(pair_node(a, b)))
+        old = list(store.quads_for_pattern(node, count_p, None, derived))
+        n = (int(old[0].object.value) if old else 0) + d
+        stale = list(store.quads_for_pattern(node, None, None, derived)) if n <= 0 else old
+        fresh = _to_quads(_pair_triples(a, b, n)[0 if not old else -1:]) if n > 0 else []
+        for q in stale:
+            store.remove(q)
+        store.extend(fresh)
+        changed += 1
+        grown += len(fresh) - len(stale)
+    return changed, grown
+
+
+def _pair_triples(a: str, b: str, n: int) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
+    node = pair_node(a, b)
+    return [
+        (node, RDF.type, PK.CoAssignment),
+        (node, PK.coAssignee, URIRef(a)),
+        (node, PK.coAssignee, URIRef(b)),
+        (node, PK.sharedTaskCount, Literal(n, datatype=XSD.integer)),
+    ]
+
+
+def _to_quads(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> list[Any]:
+    """The triples as quads of the derived graph."""
+    import pyoxigraph as ox
+
+    graph, integer = ox.NamedNode(str(DERIVED_GRAPH)), ox.NamedNode(str(XSD.integer))
+    out = []
+    for s, p, o in triples:
+        obj = ox.Literal(str(o), datatype=integer) if isinstance(o, Literal) else ox.NamedNode(str(o))
+        out.append(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), obj, graph))
+    return out
 
 
 def _tail(org_iri: str) -> str:

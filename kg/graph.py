@@ -40,6 +40,9 @@ _FORMATS = {
     ".xml": "xml",
 }
 QUAD_FORMATS = {"nquads", "trig"}
+# rdflib format names → pyoxigraph's RdfFormat names.
+OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
+              "json-ld": "JSON_LD", "xml": "RDF_XML"}
 # rdflib format → oxrdflib's native plugin of the same syntax. On the Oxigraph store, parsing and
 # serialising in Rust is about 10× faster than rdflib's Python code (benchmarks/RESULTS.md: a
 # 100-plan graph loads in 2.5 s instead of 26 s, saves in 1 s instead of 42 s). Triple syntaxes

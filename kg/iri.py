@@ -16,6 +16,7 @@ BASE = "https://w3id.org/policykg/id/"
 
 # Characters not allowed in a Turtle IRIREF, plus the ones that would change the IRI's structure.
 _UNSAFE = set('<>"{}|^`\\ /?#%[]') | {chr(c) for c in range(0x21)} | {"\u3000"}
+_ESCAPES = str.maketrans({ch: "".join(f"%{b:02X}" for b in ch.encode("utf-8")) for ch in _UNSAFE})
 
 
 @lru_cache(maxsize=65536)  # a corpus repeats the same keys (文号, unit names) hundreds of thousands of times
@@ -28,13 +29,7 @@ def escape_key(key: str) -> str:
         >>> escape_key("a/b c")
         'a%2Fb%20c'
     """
-    out = []
-    for ch in key.strip():
-        if ch in _UNSAFE:
-            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return key.strip().translate(_ESCAPES)
 
 
 def iri_for(kind: str, *keys: object) -> URIRef:

@@ -35,6 +35,7 @@ class PK(DefinedNamespace):
     GovernmentFunction: URIRef
     HigherLevelDependentTask: URIRef
     ImplementationPlan: URIRef
+    InformationSystem: URIRef
     JointlyLedTask: URIRef
     MassOrganization: URIRef
     MonthTally: URIRef
@@ -52,6 +53,7 @@ class PK(DefinedNamespace):
     Procuratorate: URIRef
     PublicInstitution: URIRef
     RegulatorBranch: URIRef
+    ReviewNote: URIRef
     Role: URIRef
     SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
@@ -101,8 +103,10 @@ class PK(DefinedNamespace):
     leadsTaskIn: URIRef
     level: URIRef
     measuredOrganization: URIRef
+    namesSystem: URIRef
     partnerFunction: URIRef
     responsibleUnit: URIRef
+    reviewOf: URIRef
     role: URIRef
     statusLight: URIRef
     statusOf: URIRef
@@ -144,6 +148,8 @@ class PK(DefinedNamespace):
     quote: URIRef
     registered: URIRef
     responsibleTaskCount: URIRef
+    reviewField: URIRef
+    reviewReason: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef
     similarity: URIRef

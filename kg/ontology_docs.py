@@ -43,6 +43,19 @@ def render_ontology_html(ontology: Graph) -> str:
     return r.page()
 
 
+def render_ontology_body(ontology: Graph) -> tuple[tuple[str, str], str]:
+    """Return the page's (Chinese, English) title and its body, for a page shell to wrap.
+
+    Example:
+        >>> from kg.graph import load_ontology
+        >>> _, body = render_ontology_body(load_ontology())
+        >>> 'id="Task"' in body
+        True
+    """
+    r = _Renderer(ontology)
+    return r.titles(), r.body()
+
+
 class _Renderer:
     def __init__(self, g: Graph) -> None:
         self.g = g
@@ -54,15 +67,22 @@ class _Renderer:
 
     # -- page -----------------------------------------------------------------------------------
 
-    def page(self) -> str:
+    def titles(self) -> tuple[str, str]:
         title = self._text(self.onto, DCTERMS.title, "en") or "policykg ontology"
-        title_zh = self._text(self.onto, DCTERMS.title, "zh")
-        parts = ['<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">',
-                 '<meta name="viewport" content="width=device-width, initial-scale=1">',
-                 f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
-                 f"<h1>{escape(title_zh or title)}</h1>"]
-        if title_zh:
-            parts.append(f"<p>{escape(title)}</p>")
+        return self._text(self.onto, DCTERMS.title, "zh") or title, title
+
+    def page(self) -> str:
+        zh, en = self.titles()
+        return "\n".join(['<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">',
+                          '<meta name="viewport" content="width=device-width, initial-scale=1">',
+                          f"<title>{escape(en)}</title><style>{_CSS}</style></head><body>",
+                          self.body(), "</body></html>\n"])
+
+    def body(self) -> str:
+        zh, en = self.titles()
+        parts = [f"<h1>{escape(zh)}</h1>"]
+        if zh != en:
+            parts.append(f"<p>{escape(en)}</p>")
         parts.append(self._header())
         parts.append(self._toc())
         for anchor, heading, kind in _SECTIONS:
@@ -74,7 +94,6 @@ class _Renderer:
         parts.append(self._rules())
         parts.append(self._axioms())
         parts.append(self._alignments())
-        parts.append("</body></html>\n")
         return "\n".join(p for p in parts if p)
 
     def _header(self) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Settings:
     graph_paths: tuple[Path, ...] = (Path("build/kg.ttl"),)
+    store_path: Path | None = None  # a policykg store (policykg build); when set, served instead of graph_paths
     store: str = "oxigraph"  # oxigraph | memory
     endpoint: str | None = None  # a remote SPARQL 1.1 endpoint instead of a local graph
     update_endpoint: str | None = None
@@ -34,6 +35,8 @@ def _from_env(env: dict[str, str]) -> Settings:
             continue
         if f.name == "graph_paths":
             kwargs[f.name] = tuple(Path(p) for p in raw.split(os.pathsep) if p)
+        elif f.name == "store_path":
+            kwargs[f.name] = Path(raw) if raw else None
         elif f.type in ("int",):
             kwargs[f.name] = int(raw)
         elif f.type in ("float",):

@@ -142,11 +142,13 @@ def _issue(data: Graph, report: Graph, result: Node) -> ValidationIssue:
 def _message(report: Graph, result: Node) -> str:
     """The result's messages, Chinese first. (pySHACL drops the language tag of a message whose
     {?var} it filled in, so Chinese is recognised by its characters, not by its tag.)"""
-    messages = sorted({str(m) for m in report.objects(result, SH.resultMessage)},
-                      key=lambda m: (not _has_cjk(m), m))
-    if messages:
-        return " / ".join(messages)
-    return str(report.value(result, SH.sourceConstraintComponent) or "constraint not met")
+    text = _message_text(str(m) for m in report.objects(result, SH.resultMessage))
+    return text or str(report.value(result, SH.sourceConstraintComponent) or "constraint not met")
+
+
+def _message_text(messages) -> str:
+    """A result's messages as one line, Chinese first."""
+    return " / ".join(sorted(set(messages), key=lambda m: (not _has_cjk(m), m)))
 
 
 def _has_cjk(text: str) -> bool:

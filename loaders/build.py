@@ -85,16 +85,18 @@ class BuildResult:
 
 
 def build_graph(paths: Iterable[str | Path], *, store: Store | str = Store.OXIGRAPH,
-                registry: Registry | None = None, include_ontology: bool = True) -> BuildResult:
+                registry: Registry | None = None, places: dict | None = None,
+                include_ontology: bool = True) -> BuildResult:
     """Read every plan in ``paths`` and return one merged graph of them, with the ontology included.
 
     The same build as ``policykg build`` (:func:`loaders.corpus.build_corpus`: jurisdictions,
-    corrections beside the plans, registered new names), with the named graphs merged into one.
+    corrections beside the plans, registered new names, co-assignment counts), in memory, with the
+    named graphs merged into one.
 
     Raises:
         LoadError: a file cannot be read or holds no recognisable plan.
     """
     from loaders.corpus import build_corpus  # imported here: corpus builds on this module's helpers
 
-    result = build_corpus(paths, registry=registry, store=store, include_ontology=include_ontology)
+    result = build_corpus(paths, registry=registry, places=places, store=store, include_ontology=include_ontology)
     return BuildResult(graph=result.merged(store), documents=result.documents, report=result.report)

@@ -22,6 +22,16 @@ _DATE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
 _TAIL_AFTER_SIGNATURE = re.compile(r"(?:（[^（）]{0,20}）)?")
 _CJK_RUN_END = re.compile(r"[\u4e00-\u9fff]{2,30}$")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})年")
+# A government web page's publication line: 发布时间：2023-03-10, 发布日期：2023年3月10日.
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期)[:：]?\s*((?:19|20)\d{2})(?:[-./年])")
+# Web-page furniture around a copied plan: breadcrumbs, link words, publication facts.
+_CHROME = re.compile(r"[>＞»›]|首页|当前位置|您的位置|打印本页|打印此页|关闭窗口|【打印】|【关闭】|字号|分享到|"
+                     r"^(?:发布时间|发布日期|来源|浏览次数|点击数|索引号|信息来源)[：:]")
+_CHROME_LINES = 12
+_RED_HEADER_CHARS = 200
+_NUMBERED = re.compile(r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.、．])")
+_DOC_NUMBER_LINE = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[【（(［]\d{4}[〕\]】）)］]\d+号")
+_RED_HEADER = re.compile(r"[\u4e00-\u9fff]{2,30}(?:人民政府|政府|委员会|办公室|办公厅)文件")
 
 
 @dataclass
@@ -64,17 +74,18 @@ def read_header(nt: NormalizedText, header_end: int) -> DocumentHeader:
         close = matching_close(t, notice + len(_NOTICE) - 1, len(t), "《", "》")
         if close is not None:
             header.title = t[notice + len(_NOTICE) : close - 1]
-        run = _CJK_RUN_END.search(t, max(0, notice - 30), notice)
-        notice_issuer = run.group() if run else None
+        notice_issuer = _issuer_before(t, notice)
     else:  # 关于印发X的通知 without 《》
         plain = _NOTICE_PLAIN.search(t, 0, header_end)
         if plain is not None:
             header.title = plain.group("title")
-            run = _CJK_RUN_END.search(t, max(0, plain.start() - 30), plain.start())
-            notice_issuer = run.group() if run else None
+            notice_issuer = _issuer_before(t, plain.start())
+    red = _RED_HEADER.search(t, 0, min(header_end, _RED_HEADER_CHARS))
+    if notice_issuer is None and red is not None:  # 成都市人民政府文件 above a notice that names no sender
+        notice_issuer = _issuer_before(t, red.end() - 2)
     if header.title is None:
         header.title = _first_line_title(nt.source)
-    header.doc_number = find_doc_number(t, 0, header_end)
+    header.doc_number = _without_red_header(find_doc_number(t, 0, header_end))
 
     signature = _signature(t)
     signer = signature[0] if signature else None
@@ -95,19 +106,46 @@ def read_header(nt: NormalizedText, header_end: int) -> DocumentHeader:
 
     year = _YEAR_RE.search(header.title or "")
     header.plan_year = int(year.group(1)) if year else (header.issued.year if header.issued else None)
+    if header.plan_year is None and (published := _PUBLISHED.search(t, 0, header_end)) is not None:
+        # A web page's 发布时间 is when the page went up, not when the plan was issued: it stays out
+        # of ``issued`` but is the best evidence of the year the plan's 9月底前 deadlines fall in.
+        header.plan_year = int(published.group(1))
+        header.notes.append(f"plan year {published.group(1)} taken from the page's publication date")
     return header
 
 
 def _first_line_title(source: str) -> str | None:
-    """The first line, when it reads as a title: no sentence end, no label (an excerpt starts mid-text)."""
-    for line in source.splitlines():
+    """The first line that is not web-page furniture, when it reads as a title.
+
+    A title has no sentence end and no label (an excerpt that starts mid-text has none). Lines a web
+    page wraps around a plan — a breadcrumb (首页 > 政务公开 > …), link words (打印本页, 关闭窗口),
+    publication facts (发布时间：…, 来源：…) — are skipped, never taken for the title; a red-header line
+    (…人民政府文件) is the issuer's, not the title. The file name is never a title.
+    """
+    for line in source.splitlines()[:_CHROME_LINES]:
         cleaned = normalize(line).text
-        if cleaned:
-            inner = re.search(r"《(.+)》", cleaned)
-            if inner:
-                return inner.group(1)
-            return None if re.search(r"[。；：]", cleaned) or len(cleaned) > 80 else cleaned
+        if not cleaned or _CHROME.search(cleaned) or _RED_HEADER.fullmatch(cleaned) or _DOC_NUMBER_LINE.fullmatch(cleaned):
+            continue
+        inner = re.search(r"《(.+)》", cleaned)
+        if inner:
+            return inner.group(1)
+        heading = _NUMBERED.match(cleaned)  # an excerpt that starts at a section heading has no title
+        return None if heading or re.search(r"[。；：:]", cleaned) or len(cleaned) > 80 else cleaned
     return None
+
+
+def _issuer_before(t: str, end: int) -> str | None:
+    """The run of CJK characters ending at ``end``, after any 文号 or red-header line glued before it."""
+    run = _CJK_RUN_END.search(t, max(0, end - 30), end)
+    name = re.split(r"号|文件", run.group())[-1] if run else ""
+    return name or None
+
+
+def _without_red_header(number: str | None) -> str | None:
+    """The 文号 without a red-header line glued onto it: …市人民政府文件蓉府〔2019〕5号 → 蓉府〔2019〕5号."""
+    if number and "文件" in number.split("〔")[0]:
+        return number[number.rindex("文件", 0, number.find("〔") if "〔" in number else len(number)) + 2 :] or None
+    return number
 
 
 def _signature(t: str) -> tuple[str | None, date] | None:

@@ -1,6 +1,6 @@
 """The government-function concept scheme: loaders/data/functions.yaml read, checked and written as SKOS.
 
-Every organisation's ``function`` key (organizations.yaml) names a concept here, so "every
+Every organisation's ``function`` key (the registry, loaders/data/registry/) names a concept here, so "every
 market-regulation body in the province" is one SPARQL pattern, and counterparts across levels are
 found by function rather than by name. ``python -m loaders.functions`` writes the published
 rendering, ontology/functions.ttl; a test fails when it and the YAML drift apart.

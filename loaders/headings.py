@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from loaders import unit_trailer
 from loaders.records import PolicyDocument, Severity
-from loaders.structure import SECTION, Level, sequence_start
+from loaders.structure import Level, sequence_start
 
 _MAX_DOMAIN_LABEL = 40
 _MAX_TASK_GAP = 3
@@ -41,6 +41,7 @@ class HeadingReader:
     doc: PolicyDocument
     statements: list[unit_trailer.Statement]
     line_starts: set[int]
+    section_level: Level
     task_level: Level
     domain_level: Level | None
 
@@ -59,9 +60,10 @@ class HeadingReader:
             if domain_level
             else []
         )
+        section = self.section_level
         sections = (
-            [m for m in SECTION.regex.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
-            if domain_level is not SECTION
+            [m for m in section.regex.finditer(t, lo, hi) if self.at_boundary(m.start(), lo)]
+            if domain_level is not section
             else []
         )
         starts = {m.start() for m in tasks} | {m.start() for m in domains} | {m.start() for m in sections}
@@ -78,8 +80,8 @@ class HeadingReader:
             if m.start() < covered:
                 continue
             after_heading = bool(accepted) and accepted[-1].kind != "task"
-            if m.re is SECTION.regex and domain_level is not SECTION:
-                accepted.append(_Item("section", SECTION.number(m), m.start(), m.end()))
+            if m.re is section.regex and domain_level is not section:
+                accepted.append(_Item("section", section.number(m), m.start(), m.end()))
                 continue
             if domain_level is not None and m.re is domain_level.regex and (m.re is not task_level.regex):
                 number = domain_level.number(m)
@@ -155,7 +157,7 @@ class HeadingReader:
         if units:
             end = units[0]
         line_end = min((s for s in self.line_starts if after_marker < s < end), default=end)
-        if self.domain_level is SECTION:
+        if self.domain_level is self.section_level:
             end = line_end  # a section heading is one line
         return min([end, *(s for s in starts if after_marker < s < end)])
 

@@ -11,7 +11,8 @@ The canonical form (chosen so that ``normalize(normalize(s).text).text == normal
   between words; a run of it survives as one space only between two "word" characters — letters or
   digits of scripts that are written with spaces (``APEC card``, ``LPR 2023``) — except a run holding
   a line break between two digits, which is a PDF line wrapping a number (``3\n0.`` is task 30).
-* Full-width forms of ASCII letters, digits and symbols (``ＡＢＣ１２３．％［］``) become ASCII.
+* Full-width forms of ASCII letters, digits and symbols (``ＡＢＣ１２３．％［］``) become ASCII, and so do
+  the small form variants (``1﹒``, ``﹐``) of the punctuation below.
 * The clause punctuation Chinese prose writes full-width becomes full-width: ``( ) : ; , ! ?`` →
   ``（ ） ： ； ， ！ ？``. A ``,`` or ``:`` written directly between two digits (``1,000``, ``10:30``)
   stays ASCII, because there it is part of a number, not of the sentence.
@@ -38,6 +39,7 @@ _TO_FULL = {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "!": "�
 _NUMERIC_SEPARATORS = frozenset(",:")
 _DROP = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _FULLWIDTH_FIRST, _FULLWIDTH_LAST, _FULLWIDTH_SHIFT = 0xFF01, 0xFF5E, 0xFEE0
+_SMALL_FIRST, _SMALL_LAST = 0xFE50, 0xFE6B
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,11 @@ def _fold(text: str, i: int) -> str:
     """Return the canonical form of the single character ``text[i]``."""
     c = text[i]
     code = ord(c)
+    if _SMALL_FIRST <= code <= _SMALL_LAST:
+        # Small form variants (﹒﹐﹑﹔﹕): some plans number items 1﹒ 2﹒ (an Anhui provincial
+        # layout); they mean the ordinary punctuation.
+        c = unicodedata.normalize("NFKC", c)
+        code = ord(c)
     if _FULLWIDTH_FIRST <= code <= _FULLWIDTH_LAST:
         ascii_c = chr(code - _FULLWIDTH_SHIFT)
         return _TO_FULL.get(ascii_c, ascii_c)

@@ -1,8 +1,8 @@
 """Links between organisations across levels: vertical management and same-function counterparts.
 
 Both come from curated data by general rules, never from a list of pairs: a body's ``parent``
-(organizations.yaml) gives org:subOrganizationOf, and its ``function`` key plus the place hierarchy
-(places.yaml) give its higher counterparts (Registry.higher_counterparts). The bodies reached this
+(loaders/data/registry/) gives org:subOrganizationOf, and its ``function`` key plus the place
+hierarchy (loaders/data/places/) give its higher counterparts (Registry.higher_counterparts). The bodies reached this
 way are described like any other, so "every market-regulation body in the province" finds the
 city and provincial bureaus even when only the county plan is loaded.
 """

@@ -3,7 +3,8 @@
 Two plans of the genre (this year's and last year's, or a county's and its province's) rarely keep
 task numbers or wording, so tasks are matched by what they say: each task's title and body become a
 vector of character n-grams (1–3, the usual choice for Chinese text, which has no word breaks),
-weighted by TF-IDF over the tasks of both plans, and compared by cosine similarity. Pairs are taken
+weighted by TF-IDF over the tasks of both plans, and compared by cosine similarity (kg.textsim, the
+module ``policykg link`` uses too, here with raw term frequency). Pairs are taken
 greedily from the most similar down, each task matched at most once, while the similarity reaches
 ``threshold``. A matched pair is *unchanged* when its text, units and deadlines are the same, else
 *changed* (the fields that differ are listed; deadlines compare relative to each plan's year, so
@@ -12,7 +13,6 @@ greedily from the most similar down, each task matched at most once, while the s
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -23,6 +23,7 @@ from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from kg.iri import child_iri, iri_for
 from kg.namespace import PK
+from kg.textsim import TfidfIndex
 from loaders.normalize import to_simplified
 from loaders.records import PolicyDocument, Task
 from loaders.to_rdf import document_iri
@@ -78,11 +79,12 @@ def diff_plans(old: PolicyDocument, new: PolicyDocument, *, threshold: float = D
         >>> [(c.kind, c.old and c.old.number, c.new and c.new.number) for c in diff_plans(a, b).changes]
         [('changed', 2, 1), ('removed', 1, None), ('added', None, 2)]
     """
-    vectors_old = [_text(t) for t in old.tasks]
-    vectors_new = [_text(t) for t in new.tasks]
-    weights = _tfidf(vectors_old + vectors_new)
-    wa, wb = weights[: len(vectors_old)], weights[len(vectors_old) :]
-    pairs = sorted(_similar_pairs(wa, wb, threshold), key=lambda p: (-p[0], p[1], p[2]))
+    texts = {("old", i): _text(t) for i, t in enumerate(old.tasks)}
+    texts.update({("new", j): _text(t) for j, t in enumerate(new.tasks)})
+    index = TfidfIndex(texts, sizes=_NGRAMS, sublinear=False)
+    found = index.similar_pairs([("old", i) for i in range(len(old.tasks))],
+                                [("new", j) for j in range(len(new.tasks))], threshold=threshold)
+    pairs = sorted(((sim, a[1], b[1]) for sim, a, b in found), key=lambda p: (-p[0], p[1], p[2]))
     used_a: set[int] = set()
     used_b: set[int] = set()
     changes: list[TaskChange] = []
@@ -104,41 +106,6 @@ def diff_plans(old: PolicyDocument, new: PolicyDocument, *, threshold: float = D
 def _text(task: Task) -> str:
     body = task.text
     return to_simplified(body)
-
-
-def _grams(text: str) -> Counter[str]:
-    c: Counter[str] = Counter()
-    for n in _NGRAMS:
-        c.update(text[k : k + n] for k in range(len(text) - n + 1))
-    return c
-
-
-def _tfidf(texts: list[str]) -> list[dict[str, float]]:
-    counts = [_grams(t) for t in texts]
-    df: Counter[str] = Counter(g for c in counts for g in c)
-    n = len(texts)
-    out = []
-    for c in counts:
-        v = {g: tf * (math.log((1 + n) / (1 + df[g])) + 1) for g, tf in c.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        out.append({g: x / norm for g, x in v.items()})
-    return out
-
-
-def _similar_pairs(wa: list[dict[str, float]], wb: list[dict[str, float]], threshold: float) -> list[tuple[float, int, int]]:
-    """Cosine similarities (vectors are unit length) of every pair reaching ``threshold``, via an inverted index."""
-    index: dict[str, list[tuple[int, float]]] = {}
-    for j, v in enumerate(wb):
-        for g, y in v.items():
-            index.setdefault(g, []).append((j, y))
-    pairs = []
-    for i, v in enumerate(wa):
-        scores: dict[int, float] = {}
-        for g, x in v.items():
-            for j, y in index.get(g, ()):
-                scores[j] = scores.get(j, 0.0) + x * y
-        pairs.extend((sim, i, j) for j, sim in scores.items() if sim >= threshold)
-    return pairs
 
 
 def _relative(task: Task, year: int | None) -> list[object]:

@@ -104,6 +104,19 @@ class DeploymentWait:
     span: Span
 
 
+@dataclass(frozen=True)
+class SystemMention:
+    """An information system, platform, app or hotline the task names: “爱山东”APP, 12345热线.
+
+    ``name`` identifies the system within its plan: the quoted proper name where the text gives
+    one (爱山东 for “爱山东”APP平台 and “爱山东”政务服务平台), else the name as written
+    (工程建设项目审批管理系统); ``span.text`` is the mention as written.
+    """
+
+    name: str
+    span: Span
+
+
 @dataclass
 class Domain:
     number: int  # 1 for （一）; in document order when the plan restarts its numbering per section
@@ -131,6 +144,7 @@ class Task:
     targets: list[Target] = field(default_factory=list)
     deployment_waits: list[DeploymentWait] = field(default_factory=list)
     preconditions: list[Precondition] = field(default_factory=list)
+    systems: list[SystemMention] = field(default_factory=list)
     written_number: int | None = None  # the number as printed, when it differs from ``number``
     lead_inferred: bool = False  # no 牵头 given: the lead was read from the 责任单位 list by convention
     unit_layout: str | None = None  # how the units were written: parenthesis, label_lines, division, …

@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from loaders.organizations import Place, Registry
-from loaders.records import PolicyDocument, Severity, Task
+from loaders.records import PolicyDocument, Severity, Span, Task
 
 _LONG_NAME = 22
 _LONG_TITLE = 45
@@ -41,6 +41,7 @@ class ReviewItem:
     reason: str
     evidence: str
     correction: dict[str, Any] | None = None
+    span: Span | None = None  # where in the text; a point (start == end) when only an offset is known
 
 
 def review_items(doc: PolicyDocument, *, registry: Registry | None = None, place: Place | None = None) -> list[ReviewItem]:
@@ -53,30 +54,33 @@ def review_items(doc: PolicyDocument, *, registry: Registry | None = None, place
             continue
         task = _task_of(p.locator, by_number)
         items.append(ReviewItem(task.number if task else None, "problem", p.locator, f"{p.severity.value}: {p.message}",
-                                task.span.sentence if task else "", _stub(task) if task else None))
+                                task.span.sentence if task else "", _stub(task) if task else None,
+                                task.span if task else _point(p.locator)))
     for t in doc.tasks:
         stub = _stub(t)
         if t.lead_inferred:
             items.append(ReviewItem(t.number, "lead", "、".join(u.name for u in t.lead),
-                                    "only 责任单位 given: lead read by the plan's convention", t.responsible_raw or "", stub))
+                                    "only 责任单位 given: lead read by the plan's convention", t.responsible_raw or "", stub,
+                                    _covering(doc.text, [u.span for u in t.lead]) or t.span))
         for u in t.lead + t.responsible:
             org = registry.resolve(u.name, place=place)
             if not org.known:
                 items.append(ReviewItem(t.number, u.role.value, u.name, "not in the organisation registry "
-                                        f"(kept as a new {org.kind})", u.span.sentence, stub))
+                                        f"(kept as a new {org.kind})", u.span.sentence, stub, u.span))
             if len(u.name) > _LONG_NAME and not org.collective:
                 items.append(ReviewItem(t.number, u.role.value, u.name, "long name: two units run together?",
-                                        u.span.sentence, stub))
+                                        u.span.sentence, stub, u.span))
         for r in t.references:
             if r.kind == "title" and not r.span.text.startswith("《"):
                 items.append(ReviewItem(t.number, "references", r.label, "title cited without 《》: check its extent",
-                                        r.span.sentence, stub))
+                                        r.span.sentence, stub, r.span))
         for x in t.targets:
             if x.comparator == "=":
-                items.append(ReviewItem(t.number, "targets", x.text, "plain count read as a target", x.span.sentence, stub))
+                items.append(ReviewItem(t.number, "targets", x.text, "plain count read as a target", x.span.sentence,
+                                        stub, x.span))
         if len(t.title) > _LONG_TITLE:
             items.append(ReviewItem(t.number, "title", t.title, "long title: did the heading lose its 。?",
-                                    t.title_span.sentence, stub))
+                                    t.title_span.sentence, stub, t.title_span))
     return sorted(items, key=lambda i: (i.task is None, i.task or 0))
 
 
@@ -87,6 +91,25 @@ def _task_of(locator: str, by_number: dict[int, Task]) -> Task | None:
         except ValueError:
             return None
     return None
+
+
+def _point(locator: str) -> Span | None:
+    """The place an "offset N" locator names, as an empty span (the reader knows where, not how far)."""
+    if locator.startswith("offset "):
+        try:
+            at = int(locator.split()[1])
+        except ValueError:
+            return None
+        return Span(at, at, "")
+    return None
+
+
+def _covering(text: str, spans: list[Span]) -> Span | None:
+    """The stretch of ``text`` from the first of ``spans`` to the end of the last."""
+    if not spans:
+        return None
+    first, last = min(spans, key=lambda s: s.start), max(spans, key=lambda s: s.end)
+    return Span(first.start, last.end, text[first.start:last.end], first.sentence)
 
 
 def _stub(t: Task) -> dict[str, Any]:
@@ -111,6 +134,7 @@ def write_review(doc: PolicyDocument, items: list[ReviewItem], path: str | Path)
         for item in items:
             row = asdict(item)
             row.pop("correction")
+            row.pop("span")
             writer.writerow(row)
         path.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")  # BOM: Excel opens it as UTF-8
         return path
@@ -118,7 +142,7 @@ def write_review(doc: PolicyDocument, items: list[ReviewItem], path: str | Path)
         "document": Path(doc.source).name,
         "about": "Extractions to check. Copy a 'correction' into corrections/<plan>.yaml (under 'tasks:'), "
                  "edit it, and rebuild: corrections are applied on every build.",
-        "items": [asdict(i) for i in items],
+        "items": [{k: v for k, v in asdict(i).items() if k != "span"} for i in items],
     }
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
     return path

@@ -7,6 +7,11 @@ numbers tasks ``1.`` under sections ``一、`` that serve as domains. The rule t
 is the item closed by exactly one unit statement, so the task level is the level (（一） or 1.) at which
 the most items have exactly one unit statement between themselves and the next item of their level or
 a higher one. The domain level is the one above it.
+
+A 若干规定 / 若干措施 may instead be written as articles: chapters ``第一章`` (in place of sections) over
+articles ``第一条`` (the tasks, each closed by its unit statement), with （一） sub-items inside an
+article. Chapters serve as sections when the text numbers no ``一、`` sections; articles sit between
+sections and （一） in depth.
 """
 
 from __future__ import annotations
@@ -20,8 +25,13 @@ _CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 SECTION_RE = re.compile(r"([一二三四五六七八九十]{1,3})、(?=[^\W\d_])")
 CN_PAREN_RE = re.compile(r"（([零〇一二两三四五六七八九十百]{1,5})）")
 # Up to five digits: plans of thousands of tasks exist; the numbering-sequence rule, not the digit
-# count, is what keeps a year such as 2023 from being read as a task number.
-ARABIC_RE = re.compile(r"(?<![\d.])(\d{1,5})[.、](?=[^\W\d_]|[“《（])")
+# count, is what keeps a year such as 2023 from being read as a task number. A title may itself
+# start with a number (7.365服务工程, 3.12345热线): such a marker is a heading only at a line start
+# (see NUMBER_AFTER_MARKER), since after 。 it is far more often a decimal (压缩至0.5个工作日).
+ARABIC_RE = re.compile(r"(?<![\d.])(\d{1,5})[.、](?=[^\W\d_]|[“《（]|\d)")
+NUMBER_AFTER_MARKER = re.compile(r"\d{1,5}[.、]\d")
+CHAPTER_RE = re.compile(r"第([一二三四五六七八九十]{1,3})章(?=[^\W\d_])")
+ARTICLE_RE = re.compile(r"第([零〇一二两三四五六七八九十百]{1,5})条(?=[^\W\d_]|[“《（])")
 
 
 @dataclass(frozen=True)
@@ -29,7 +39,7 @@ class Level:
     """One numbering level: its pattern, how to read a marker's number, and its depth (0 = 一、)."""
 
     name: str
-    depth: int
+    depth: float
     regex: re.Pattern[str]
     number: Callable[[re.Match[str]], int]
 
@@ -61,8 +71,22 @@ def chinese_numeral(numeral: str) -> int:
 
 
 SECTION = Level("section", 0, SECTION_RE, lambda m: chinese_numeral(m.group(1)))
+CHAPTER = Level("第一章", 0, CHAPTER_RE, lambda m: chinese_numeral(m.group(1)))
+ARTICLE = Level("第一条", 0.5, ARTICLE_RE, lambda m: chinese_numeral(m.group(1)))
 CN_PAREN = Level("（一）", 1, CN_PAREN_RE, lambda m: chinese_numeral(m.group(1)))
 ARABIC = Level("1.", 2, ARABIC_RE, lambda m: int(m.group(1)))
+
+
+def choose_section_level(text: str, at_boundary: Callable[[int], bool]) -> Level:
+    """Return the top level: sections ``一、``, or chapters ``第一章`` in a text with no sections.
+
+    Example:
+        >>> choose_section_level("第一章总则\\n第一条为…", lambda i: True).name
+        '第一章'
+    """
+    if any(at_boundary(m.start()) for m in SECTION_RE.finditer(text)):
+        return SECTION
+    return CHAPTER if any(at_boundary(m.start()) for m in CHAPTER_RE.finditer(text)) else SECTION
 
 
 def sequence_start(numbers: list[int]) -> int:
@@ -85,7 +109,8 @@ def sequence_start(numbers: list[int]) -> int:
 
 
 def choose_task_level(
-    text: str, lo: int, hi: int, statements: list[int], at_boundary: Callable[[int], bool]
+    text: str, lo: int, hi: int, statements: list[int], at_boundary: Callable[[int], bool],
+    *, section: Level = SECTION,
 ) -> Level:
     """Return the level whose items are tasks (rule in the module docstring); 1. when undecided.
 
@@ -94,24 +119,31 @@ def choose_task_level(
         lo, hi: the stretch holding the plan's items (after the header).
         statements: start offsets of the unit statements (domain leads excluded).
         at_boundary: whether a heading may start at an offset.
+        section: the top level (sections, or chapters: see :func:`choose_section_level`).
     """
+    levels = (section, ARTICLE, CN_PAREN, ARABIC)
     marks = {
-        level.depth: [m.start() for m in level.regex.finditer(text, lo, hi) if at_boundary(m.start())]
-        for level in (SECTION, CN_PAREN, ARABIC)
+        level: [m.start() for m in level.regex.finditer(text, lo, hi) if at_boundary(m.start())]
+        for level in levels
     }
     best, best_score = ARABIC, -1.0
-    for level in (ARABIC, CN_PAREN):  # ties go to the deeper level, the genre's usual one
-        items = marks[level.depth]
+    for level in (ARABIC, CN_PAREN, ARTICLE):  # ties go to the deeper level, the genre's usual one
+        items = marks[level]
         if not items:
             continue
-        enders = sorted(p for depth, ps in marks.items() if depth <= level.depth for p in ps)
-        single = 0
+        enders = sorted(p for other, ps in marks.items() if other.depth <= level.depth for p in ps)
+        single, counted = 0, 0
         for start in items:
             following = [p for p in enders if p > start]
             end = following[0] if following else hi
-            if sum(1 for s in statements if start < s < end) == 1:
-                single += 1
-        score = single / len(items) * min(1.0, single / 2)  # one lucky item is no evidence
+            held = sum(1 for s in statements if start < s < end)
+            if held == 0 and not following:
+                continue  # the text stops inside its last item (an excerpt cut off before its units)
+            counted += 1
+            single += held == 1
+        if not counted:
+            continue
+        score = single / counted * min(1.0, single / 2)  # one lucky item is no evidence
         if score > best_score and (score > 0 or level is ARABIC):
             best, best_score = level, score
     return best

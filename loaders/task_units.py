@@ -3,17 +3,23 @@
 The statement's fields come from :mod:`loaders.unit_trailer`; here they become
 :class:`~loaders.records.UnitMention` objects with spans into the source: each list is split by the
 organisation registry's rules (collectives kept whole), a lead marker (*) is taken off the name, a
-person (王某某副省长) is never a unit, and a time-limit field becomes a deadline. A task that names
-only 责任单位 gets its lead by the plan's convention (:func:`loaders.unit_trailer.lead_convention`).
+person (王某某副省长) is never a unit, and a time-limit field becomes a deadline. A deadline written
+as the last item of a unit list (…，各县市人民政府，6月底完成: a Hunan layout) is a deadline too, never
+a unit. A task that names only 责任单位 gets its lead by the plan's convention
+(:func:`loaders.unit_trailer.lead_convention`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from loaders import deadlines, unit_trailer
-from loaders.organizations import split_unit_list
-from loaders.records import PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
+from loaders.records import Deadline, PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
+from loaders.unit_lists import remark_start, split_unit_list
+
+# What may follow a deadline phrase that ends a unit list: 6月底完成, 年底前办结.
+_AFTER_DEADLINE = re.compile(r"(?:前|以前|之前)?(?:完成|办结|到位)?")
 
 
 class TaskUnitReader:
@@ -49,6 +55,7 @@ class TaskUnitReader:
                 continue
             mentions = self.units(f.start, f.end, f.role, lo, hi)
             (task.lead if f.role is Role.LEAD else task.responsible).extend(mentions)
+            task.deadlines.extend(self.listed_deadlines(f.start, f.end, trailer_span))
             raws[f.role].append(self.t[f.start : f.end])
         task.lead_raw = "；".join(raws[Role.LEAD]) or None
         task.responsible_raw = "；".join(raws[Role.RESPONSIBLE]) or None
@@ -73,6 +80,19 @@ class TaskUnitReader:
             names = "、".join(u.name for u in task.lead)
             self.problem(Severity.INFO, loc, f"only 责任单位 given: {names} read as lead ({convention} convention)")
 
+    def is_deadline_item(self, s: int, e: int) -> bool:
+        """True when the unit-list item ``text[s:e]`` is nothing but a deadline (6月底完成, 年底前)."""
+        # Any year will do for the shape: 6月底完成 is no unit whether or not the plan year is known.
+        found = deadlines.find_deadlines(self.t, s, e, 2000, lambda a, b: Span(a, b, "", ""), field=True)
+        return (len(found) == 1 and self.t.startswith(found[0].phrase, s)
+                and bool(_AFTER_DEADLINE.fullmatch(self.t, s + len(found[0].phrase), e)))
+
+    def listed_deadlines(self, start: int, end: int, make_span) -> list[Deadline]:
+        """The deadlines written as items of the unit list ``text[start:end]`` (dated by the plan year)."""
+        items = [(start + s, start + e) for s, e in split_unit_list(self.t[start:end])]
+        return [d for s, e in items if self.is_deadline_item(s, e)
+                for d in deadlines.find_deadlines(self.t, s, e, self.doc.plan_year, make_span, field=True)]
+
     def units(self, start: int, end: int, role: Role, lo: int, hi: int) -> list[UnitMention]:
         """The unit mentions of the list ``text[start:end]``, split by the organisation registry's rules.
 
@@ -84,6 +104,11 @@ class TaskUnitReader:
         for s, e in split_unit_list(raw):
             while s < e and raw[s].isspace():
                 s += 1
+            while e > s and raw[e - 1].isspace():
+                e -= 1
+            if self.is_deadline_item(start + s, start + e):
+                continue  # a deadline at the end of the list (read by listed_deadlines)
+            e = s + remark_start(raw[s:e])  # 市商务局（第一责任单位为牵头单位，下同）: the remark is no part of the name
             while e > s and raw[e - 1].isspace():
                 e -= 1
             starred = unit_trailer.is_starred(raw[s:e])

@@ -7,8 +7,10 @@ a pk:evidence link to a pk:TextSpan holding its offsets, quote and sentence.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
@@ -16,9 +18,12 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
 from kg.iri import child_iri, iri_for
 from kg.namespace import PK
 from loaders.functions import concept_triples, default_scheme
+from loaders.jurisdiction import document_key, find_place
 from loaders.org_links import link_triples, organization_links
 from loaders.organizations import Organization, Place, Registry
-from loaders.records import PolicyDocument, Problem, Role, Severity, Span, UnitMention
+from loaders.places import Places, load_places
+from loaders.records import PolicyDocument, Problem, Role, Severity, Span, Task, UnitMention
+from loaders.task_facts import plan_system_names
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
@@ -55,10 +60,20 @@ def zh(text: str) -> Literal:
     return Literal(text, lang="zh")
 
 
-def document_iri(doc: PolicyDocument) -> URIRef:
-    """The document's IRI: from its 文号, else from its title, else from its file name."""
-    key = doc.doc_number or doc.title or doc.source.rsplit("/", 1)[-1]
-    return iri_for("document", key)
+def document_iri(doc: PolicyDocument, place: Place | None = None) -> URIRef:
+    """The document's IRI: document/<place code>/<key>, the key its 文号, else its title, else a text hash.
+
+    A 文号 such as 东政发〔2023〕5号 repeats across counties, so the place is part of the IRI; without
+    ``place`` it is found from the document alone (:func:`loaders.jurisdiction.find_place`).
+    """
+    if place is None:
+        place = find_place(doc, _national_places()).place
+    return iri_for("document", place.code, document_key(doc))
+
+
+@lru_cache(maxsize=1)
+def _national_places() -> Places:
+    return load_places()
 
 
 def place_iri(place: Place) -> URIRef:
@@ -82,6 +97,7 @@ class TripleWriter:
     place: Place | None = None
     problems: list[Problem] = field(default_factory=list)
     _orgs: dict[URIRef, Organization] = field(default_factory=dict)
+    _written: dict[URIRef, set[str]] = field(default_factory=dict)  # names as the plans wrote them
     _spans: set[URIRef] = field(default_factory=set)
 
     # -- building blocks ----------------------------------------------------------------------
@@ -104,6 +120,7 @@ class TripleWriter:
     def organization(self, name: str, source: str, locator: str) -> URIRef:
         org = self.registry.resolve(name, place=self.place)
         node = self.org_node(org)
+        self._written.setdefault(node, set()).add(name.strip())
         if node not in self._orgs:
             self._orgs[node] = org
             if not org.known:
@@ -133,9 +150,9 @@ class TripleWriter:
                 yield (node, RDF.type, PK.CollectiveUnit)
             yield (node, SKOS.prefLabel, zh(org.name))
             yield (node, RDFS.label, zh(org.name))
-            for alias in org.aliases:
-                if alias != org.name:
-                    yield (node, SKOS.altLabel, zh(alias))
+            # Registered aliases, and every form a plan wrote the name in (市发改委 for 菏泽市发展和改革委员会).
+            for alias in sorted({*org.aliases, *self._written.get(node, ())} - {org.name}):
+                yield (node, SKOS.altLabel, zh(alias))
             yield (node, PK.registered, Literal(org.known))
             if org.level in LEVELS:
                 yield (node, PK.level, LEVELS[org.level])
@@ -161,7 +178,7 @@ class TripleWriter:
     # -- documents ----------------------------------------------------------------------------
 
     def document(self, doc: PolicyDocument) -> Iterator[Triple]:
-        d = document_iri(doc)
+        d = document_iri(doc, self.place)
         yield (d, RDF.type, PK.PolicyDocument)
         yield (d, RDF.type, PK.ImplementationPlan)
         if doc.title:
@@ -192,8 +209,11 @@ class TripleWriter:
             for m in dom.leads:
                 yield from self.assignment(dn, doc, d, m, f"domain {dom.number}")
 
+        systems = plan_system_names(m for task in doc.tasks for m in task.systems)
         for task in doc.tasks:
             yield from self.task(doc, d, task)
+            yield from self.system_triples(d, task, systems)
+        yield from self.review_notes(doc, d)
 
     def task(self, doc: PolicyDocument, d: URIRef, task) -> Iterator[Triple]:
         t = child_iri(d, "task", task.number)
@@ -257,6 +277,36 @@ class TripleWriter:
             yield (node, RDFS.label, zh(pc.label))
             yield from self.evidence(node, d, pc.span)
 
+    def system_triples(self, d: URIRef, task: Task, names: dict[str, str]) -> Iterator[Triple]:
+        """The systems and platforms a task names: one node per plan and system, each mention its evidence."""
+        t = child_iri(d, "task", task.number)
+        for m in task.systems:
+            name = names.get(m.name, m.name)
+            node = child_iri(d, "system", name)
+            yield (t, PK.namesSystem, node)
+            yield (node, RDF.type, PK.InformationSystem)
+            yield (node, SKOS.prefLabel, zh(name))
+            yield (node, RDFS.label, zh(name))
+            yield (node, PK.inDocument, d)
+            yield from self.evidence(node, d, m.span)
+
+    def review_notes(self, doc: PolicyDocument, d: URIRef) -> Iterator[Triple]:
+        """The readings loaders/review.py says a person should check, each with its passage."""
+        from loaders.review import review_items
+
+        for item in review_items(doc, registry=self.registry, place=self.place):
+            where = f"{item.span.start}-{item.span.end}" if item.span else item.value
+            key = hashlib.sha1(f"{item.value}\n{item.reason}".encode()).hexdigest()[:10]
+            node = child_iri(d, "review", item.field, where, key)
+            yield (node, RDF.type, PK.ReviewNote)
+            yield (node, PK.inDocument, d)
+            yield (node, PK.reviewOf, child_iri(d, "task", item.task) if item.task is not None else d)
+            yield (node, PK.reviewField, Literal(item.field))
+            yield (node, PK.reviewReason, Literal(item.reason))
+            yield (node, RDFS.label, zh(item.value))
+            if item.span is not None:
+                yield from self.evidence(node, d, item.span)
+
     def place_triples(self, places: dict[str, Place]) -> Iterator[Triple]:
         """The document's division and the divisions above it."""
         p = self.place
@@ -265,7 +315,8 @@ class TripleWriter:
             yield (node, RDF.type, PK.AdministrativeDivision)
             yield (node, SKOS.prefLabel, zh(p.name))
             yield (node, RDFS.label, zh(p.name))
-            yield (node, PK.divisionCode, Literal(p.code))
+            if not p.unplaced:  # an unplaced division's key is no GB/T 2260 code
+                yield (node, PK.divisionCode, Literal(p.code))
             if p.level in LEVELS:
                 yield (node, PK.level, LEVELS[p.level])
             if p.wikidata:
@@ -281,11 +332,16 @@ def _decimal(value: float) -> str:
     return f"{int(value)}.0" if float(value).is_integer() else repr(float(value))
 
 
-def document_triples(doc: PolicyDocument, registry: Registry,
-                     places: dict[str, Place], place: Place | None) -> tuple[list[Triple], list[Problem]]:
-    """Return the triples of one document and the problems met while resolving its names."""
+def document_triples(doc: PolicyDocument, registry: Registry, places: dict[str, Place], place: Place | None,
+                     *, place_note: str | None = None) -> tuple[list[Triple], list[Problem]]:
+    """Return the triples of one document and the problems met while resolving its names.
+
+    ``place_note`` says how the document's place was found; it is kept as the document's skos:editorialNote.
+    """
     w = TripleWriter(registry=registry, place=place)
     triples = list(w.document(doc))
+    if place_note:
+        triples.append((document_iri(doc, place), SKOS.editorialNote, Literal(place_note, lang="en")))
     triples.extend(w.organization_triples())
     triples.extend(w.place_triples(places))
     return triples, w.problems

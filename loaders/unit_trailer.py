@@ -7,14 +7,21 @@ Plans write them in several layouts, all read here into the same :class:`Field` 
 * label lines of their own after the task — ``牵头单位：A`` / ``责任单位：B、C`` / ``完成时限：…``;
 * a division line — ``部门分工：A牵头，各地、各部门配合``;
 * the suffix style, in parentheses or as the task's last sentence — ``（A、B牵头，C配合）``,
-  ``A牵头，市级各有关部门按职责分工负责。``
+  ``A牵头，市级各有关部门按职责分工负责。`` — and bare unit lists in parentheses
+  (``（市税务局、市财政局，列第一位的为牵头单位）``): see :mod:`loaders.unit_suffix`.
 
-Labels vary between plans and even within one: 牵头单位 / 牵头部门 (lead), 责任单位 / 责任部门 /
-配合单位 / 配合部门 / 协办单位 / 参与单位 (responsible), optionally prefixed 领域 in domain headings, and
-a few time-limit labels (完成时限：长期坚持). A PDF line break can double a label's first character
-(``责\\n\\n责任单位`` → ``责责任单位``), so every label also matches with that character written twice;
-the field records how it was written so the caller can say so. Leader labels (分管省领导：…, 责任领导)
-name people, never units: their fields have ``person=True`` and callers skip them.
+Parentheses are （…） or, when the list itself holds parentheses, hexagonal brackets
+〔牵头单位：…，责任单位：各街道（功能区）〕 (a Sichuan, Guangxi and Shandong layout).
+
+Labels vary between plans and even within one: 牵头单位 / 牵头部门 / 牵头责任单位 / 总牵头单位 (lead),
+责任单位 / 责任部门 / 配合单位 / 配合部门 / 协办单位 / 参与单位 / 协同责任单位 (responsible), optionally
+prefixed 领域 in domain headings, and a few time-limit labels (完成时限：长期坚持). A label word inside a
+unit name is part of the name (各专项牵头单位): a label without its ： counts only where a field may
+start. A PDF line break can double a label's first character (``责\\n\\n责任单位`` → ``责责任单位``), so
+every label also matches with that character written twice; the field records how it was written so
+the caller can say so. Leader labels (分管省领导：…, 牵头负责领导：…, 责任领导) name people, never units:
+their fields have ``person=True`` and callers skip them. A value ends at its first 。 (what follows
+is a remark: 具体任务均涉及各市（州）人民政府，不再列出) and without a closing 按职责分工负责.
 
 Everything here works on normalized text (full-width ``（）：；``), in normalized offsets.
 """
@@ -26,28 +33,31 @@ from dataclasses import dataclass
 
 from loaders.citations import matching_close
 from loaders.records import Role
+from loaders.unit_suffix import PERSON_RE as PERSON_RE
+from loaders.unit_suffix import SUFFIX_RE, trim, unit_list_fields
+from loaders.unit_suffix import suffix_fields as _suffix_fields
 
 ROLE_LABELS: dict[str, Role] = {
-    "牵头单位": Role.LEAD, "牵头部门": Role.LEAD,
+    "牵头单位": Role.LEAD, "牵头部门": Role.LEAD, "牵头责任单位": Role.LEAD, "总牵头单位": Role.LEAD,
     "责任单位": Role.RESPONSIBLE, "责任部门": Role.RESPONSIBLE,
     "配合单位": Role.RESPONSIBLE, "配合部门": Role.RESPONSIBLE, "协办单位": Role.RESPONSIBLE,
     "参与单位": Role.RESPONSIBLE, "参与部门": Role.RESPONSIBLE,
+    "协同责任单位": Role.RESPONSIBLE, "协同单位": Role.RESPONSIBLE, "配合责任单位": Role.RESPONSIBLE,
 }  # fmt: skip
 TIME_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求")
-PERSON_LABEL_RE = re.compile(r"(?:分管|牵头|责任|联系|包保)?(?:国家|省|市|县|区)?(?:级)?领导(?:同志)?：")
+PERSON_LABEL_RE = re.compile(r"(?:分管|牵头|责任|联系|包保)?(?:负责)?(?:国家|省|市|县|区)?(?:级)?领导(?:同志)?：")
+# Longest labels first: 牵头责任单位 must not be read as 责任单位 after a stray 牵头.
 LABEL_RE = re.compile(
     r"(?:领域)?(?P<label>"
-    + "|".join(f"{re.escape(label[0])}?{re.escape(label)}" for label in (*ROLE_LABELS, *TIME_LABELS))
+    + "|".join(f"{re.escape(label[0])}?{re.escape(label)}"
+               for label in sorted((*ROLE_LABELS, *TIME_LABELS), key=len, reverse=True))
     + r")：?"
 )
 DIVISION_RE = re.compile(r"(?:部门分工|责任分工|任务分工|分工)：")
-# Suffix style: the verb after a unit list says its role.
-_LEAD_VERB = "牵头"
-_SUPPORT_VERBS = ("按职责分工负责", "按职责分工落实", "分工负责", "配合", "参与", "协同", "协助", "共同推进", "负责")
-_SUFFIX_RE = re.compile(r"牵头(?=[，；。）]|$)")
-# A person: a name followed by a leader's title (王某某副省长, 李某某同志), never a unit.
-PERSON_RE = re.compile(r"(?:副?(?:省长|市长|县长|区长|州长|主席|书记|秘书长)|同志)$")
-_VALUE_EDGE = "：；，、。 "
+BRACKETS = {"（": "）", "〔": "〕"}
+# Where a field may start without its ：, so that 各专项牵头单位 stays a name.
+_FIELD_START_AFTER = "（〔；，。 "
+_ENDING_PHRASES = ("按职责分工负责", "按职责分工落实", "按职责负责", "分工负责")
 
 
 @dataclass(frozen=True)
@@ -72,26 +82,37 @@ class Field:
 
 
 def starts_unit_parenthesis(text: str, index: int) -> bool:
-    """Return True if ``text[index]`` is a ``（`` opening a labelled unit parenthesis."""
-    return text.startswith("（", index) and LABEL_RE.match(text, index + 1) is not None
+    """Return True if ``text[index]`` is a ``（`` or ``〔`` opening a labelled unit parenthesis."""
+    return index < len(text) and text[index] in BRACKETS and LABEL_RE.match(text, index + 1) is not None
 
 
 def find_unit_parentheses(text: str, lo: int, hi: int) -> list[tuple[int, int | None]]:
     """Return ``(open, end)`` for each labelled unit parenthesis in ``text[lo:hi]``; ``end`` is the
-    index after its ``）``, or None when it is never closed.
+    index after its ``）`` (or ``〕``), or None when it is never closed.
 
     Example:
-        >>> t = "推动。（牵头单位：县财政局；责任单位：县税务局）"
+        >>> t = "推动。（牵头单位：县财政局；责任单位：县税务局）〔责任单位：各街道（功能区）〕"
         >>> find_unit_parentheses(t, 0, len(t))
-        [(3, 24)]
+        [(3, 24), (24, 39)]
     """
-    found = []
-    k = text.find("（", lo, hi)
-    while k >= 0:
-        if LABEL_RE.match(text, k + 1):
-            found.append((k, matching_close(text, k, hi, "（", "）")))
-        k = text.find("（", k + 1, hi)
-    return found
+    return [(k, matching_close(text, k, hi, text[k], BRACKETS[text[k]]))
+            for k in range(lo, hi) if text[k] in BRACKETS and LABEL_RE.match(text, k + 1)]
+
+
+def _label_matches(text: str, start: int, stop: int) -> list[re.Match[str]]:
+    """The labels in ``text[start:stop]`` that start a field: followed by ： or at a field boundary."""
+    return [m for m in LABEL_RE.finditer(text, start, stop)
+            if m.group().endswith("：") or m.start() == start or text[m.start() - 1] in _FIELD_START_AFTER]
+
+
+def _value_range(text: str, start: int, stop: int) -> tuple[int, int]:
+    """A field value without its edges, cut at its first 。 and without a closing 按职责分工负责."""
+    dot = text.find("。", start, stop)
+    s, e = trim(text, start, dot if dot >= 0 else stop)
+    for phrase in _ENDING_PHRASES:
+        if text.endswith(phrase, s, e) and e - len(phrase) > s:
+            return trim(text, s, e - len(phrase))
+    return s, e
 
 
 def read_fields(text: str, open_paren: int, end: int) -> list[Field]:
@@ -104,10 +125,12 @@ def read_fields(text: str, open_paren: int, end: int) -> list[Field]:
         >>> [(f.label, f.written, t[f.start:f.end]) for f in read_fields(t, 0, len(t))]
         [('牵头单位', '牵头单位', '市生态环境局巨野县分局'), ('责任单位', '责责任单位', '中国人民银行巨野支行')]
     """
-    start = open_paren + 1 if text.startswith("（", open_paren) else open_paren
-    inner_end = end - 1 if end > start and text[end - 1] == "）" else end
+    bracketed = text[open_paren : open_paren + 1] in BRACKETS
+    start = open_paren + 1 if bracketed else open_paren
+    # Only a bracketed statement loses its closing bracket: a label line may end in a name's own ）.
+    inner_end = end - 1 if bracketed and end > start and text[end - 1] in BRACKETS.values() else end
     marks: list[tuple[int, int, str, str, bool]] = []  # (label start, value start, label, written, person)
-    for m in LABEL_RE.finditer(text, start, inner_end):
+    for m in _label_matches(text, start, inner_end):
         written = m.group("label")
         label = written[1:] if written[0] == written[1] else written
         marks.append((m.start(), m.end(), label, written, False))
@@ -118,7 +141,7 @@ def read_fields(text: str, open_paren: int, end: int) -> list[Field]:
     fields = []
     for k, (_, value_start, label, written, person) in enumerate(marks):
         stop = marks[k + 1][0] if k + 1 < len(marks) else inner_end
-        s, e = _trim(text, value_start, stop)
+        s, e = _value_range(text, value_start, stop)
         fields.append(Field(label, written, s, e, person=person))
     return fields
 
@@ -170,57 +193,24 @@ def find_division_lines(text: str, lo: int, hi: int, line_starts: set[int]) -> l
     return found
 
 
-def suffix_fields(text: str, lo: int, hi: int) -> list[Field]:
+def suffix_fields(text: str, lo: int, hi: int, *, unled: bool = False) -> list[Field]:
     """Read a suffix-style statement ``A、B牵头，C配合`` in ``text[lo:hi]``; [] when it is not one.
 
-    Each clause ends in a role verb: 牵头 (lead) or 配合 / 参与 / 协同 / 按职责分工负责 … (responsible).
-    A clause whose units are people (王某某副省长) makes the whole statement not a unit statement.
+    The rules are :func:`loaders.unit_suffix.suffix_fields`'; the fields carry the verb as label.
 
     Example:
         >>> t = "市行政审批服务局、市大数据局牵头，各区县政府配合"
         >>> [(f.role.value, t[f.start:f.end]) for f in suffix_fields(t, 0, len(t))]
         [('lead', '市行政审批服务局、市大数据局'), ('responsible', '各区县政府')]
     """
-    s, e = _trim(text, lo, hi)
-    if not _SUFFIX_RE.search(text, s, e):
-        return []
-    fields: list[Field] = []
-    clause_start = s
-    for k in range(s, e + 1):
-        if k < e and text[k] not in "，；":
-            continue
-        c0, c1 = _trim(text, clause_start, k)
-        clause_start = k + 1
-        if c0 >= c1:
-            continue
-        clause = text[c0:c1]
-        if clause.endswith(_LEAD_VERB):
-            verb, role = _LEAD_VERB, Role.LEAD
-        else:
-            verb = next((v for v in _SUPPORT_VERBS if clause.endswith(v)), None)
-            role = Role.RESPONSIBLE
-            if verb is None or not fields:  # a support clause only after a lead clause
-                return []
-        units_end = c1 - len(verb)
-        units_start = c0 + 1 if text[c0] == "由" else c0  # 由A牵头
-        names = text[units_start:units_end]
-        if not names or PERSON_RE.search(names) or len(names) > 120:
-            return []
-        fields.append(Field(verb, verb, units_start, units_end, suffix_role=role))
-    return fields if any(f.role is Role.LEAD for f in fields) else []
+    return [Field(f.verb, f.verb, f.start, f.end, suffix_role=f.role)
+            for f in _suffix_fields(text, lo, hi, unled=unled)]
 
 
 def is_suffix_parenthesis(text: str, open_paren: int, end: int) -> bool:
     """True for ``（A牵头，B配合）``: an unlabelled parenthesis that is a suffix-style statement."""
-    return text.startswith("（", open_paren) and bool(suffix_fields(text, open_paren + 1, end - 1))
-
-
-def _trim(text: str, start: int, stop: int) -> tuple[int, int]:
-    while stop > start and text[stop - 1] in _VALUE_EDGE:
-        stop -= 1
-    while start < stop and text[start] in _VALUE_EDGE:
-        start += 1
-    return start, stop
+    return text[open_paren : open_paren + 1] in BRACKETS and bool(
+        suffix_fields(text, open_paren + 1, end - 1, unled=True))
 
 
 @dataclass(frozen=True)
@@ -229,7 +219,7 @@ class Statement:
 
     start: int
     end: int
-    kind: str  # "parenthesis" | "suffix_parenthesis" | "label_lines" | "division" | "suffix_sentence"
+    kind: str  # "parenthesis" | "suffix_parenthesis" | "unit_list" | "label_lines" | "division" | "suffix_sentence"
     fields: tuple[Field, ...]
 
 
@@ -255,22 +245,39 @@ def find_statements(text: str, lo: int, hi: int, line_starts: set[int]) -> list[
         fields = suffix_fields(text, start + len(DIVISION_RE.match(text, start).group()), end)
         if fields:
             found.append(Statement(start, end, "division", tuple(fields)))
-    for m in _SUFFIX_RE.finditer(text, lo, hi):
+    for m in SUFFIX_RE.finditer(text, lo, hi):
         if any(s.start <= m.start() < s.end for s in found):
             continue
         statement = _suffix_statement(text, lo, hi, m.start(), line_starts)
         if statement is not None:
             found.append(statement)
+    found += _unit_lists(text, lo, hi, line_starts, found)
     return _merge_adjacent(sorted(found, key=lambda s: s.start), text)
+
+
+def _unit_lists(text: str, lo: int, hi: int, line_starts: set[int], found: list[Statement]) -> list[Statement]:
+    """Bare unit lists in parentheses that end a task (before a line end, 。 or ；): （A、B，C）."""
+    lists = []
+    for k in range(lo, hi):
+        if text[k] not in BRACKETS or any(s.start <= k < s.end for s in found):
+            continue
+        close = matching_close(text, k, hi, text[k], BRACKETS[text[k]])
+        if close is None or not (close >= hi or close in line_starts or text[close] in "。；"):
+            continue
+        fields = unit_list_fields(text, k, close)
+        if fields:
+            suffix = tuple(Field(f.verb, f.verb, f.start, f.end, suffix_role=f.role) for f in fields)
+            lists.append(Statement(k, close, "unit_list", suffix))
+    return lists
 
 
 def _suffix_statement(text: str, lo: int, hi: int, verb: int, line_starts: set[int]) -> Statement | None:
     """The suffix-style statement around the 牵头 at ``verb``: in its own parenthesis, or a whole sentence."""
-    open_paren = text.rfind("（", lo, verb)
-    if open_paren >= 0 and "）" not in text[open_paren:verb]:
-        close = matching_close(text, open_paren, hi, "（", "）")
+    open_paren = _enclosing_open(text, lo, verb)
+    if open_paren >= 0:
+        close = matching_close(text, open_paren, hi, text[open_paren], BRACKETS[text[open_paren]])
         if close is not None and is_suffix_parenthesis(text, open_paren, close):
-            fields = suffix_fields(text, open_paren + 1, close - 1)
+            fields = suffix_fields(text, open_paren + 1, close - 1, unled=True)
             return Statement(open_paren, close, "suffix_parenthesis", tuple(fields))
         return None
     start = max(text.rfind("。", lo, verb) + 1, max((s for s in line_starts if lo <= s <= verb), default=lo))
@@ -279,6 +286,19 @@ def _suffix_statement(text: str, lo: int, hi: int, verb: int, line_starts: set[i
     end = min(end + 1 if end >= 0 else hi, next_line)
     fields = suffix_fields(text, start, end)
     return Statement(start, end, "suffix_sentence", tuple(fields)) if fields else None
+
+
+def _enclosing_open(text: str, lo: int, i: int) -> int:
+    """The index of the bracket still open at ``i`` (各县（市、区）政府牵头 inside （…） is enclosed), or -1."""
+    depth = 0
+    for k in range(i - 1, lo - 1, -1):
+        if text[k] in BRACKETS.values():
+            depth += 1
+        elif text[k] in BRACKETS:
+            if depth == 0:
+                return k
+            depth -= 1
+    return -1
 
 
 def _merge_adjacent(statements: list[Statement], text: str) -> list[Statement]:
@@ -300,7 +320,7 @@ _CONVENTIONS = (
     ("star", re.compile(r"(?:标注?|带|加|有)[*＊※]号?的?(?:单位)?为牵头单位")),
     ("all", re.compile(r"(?:均为|都是|均是|皆为)(?:共同)?牵头单位|所列单位共同牵头")),
     ("none", re.compile(r"排名不分先后|排序不分先后|不分先后顺序")),
-    ("first", re.compile(r"(?:排在?|列在?|位列|排名)(?:第一位?|首位|第一)的?(?:单位)?为牵头单位")),
+    ("first", re.compile(r"(?:(?:排在?|列在?|位列|排名)(?:第一位?|首位|第一)的?(?:单位)?|第一责任单位)为牵头单位")),
 )
 
 
@@ -329,8 +349,4 @@ def is_starred(name: str) -> bool:
 
 def strip_star(raw: str, s: int, e: int) -> tuple[int, int]:
     """``(s, e)`` of ``raw`` without a leading or trailing lead marker."""
-    while e > s and raw[e - 1] in _STAR:
-        e -= 1
-    while s < e and raw[s] in _STAR:
-        s += 1
-    return s, e
+    return trim(raw, s, e, _STAR)

@@ -1,13 +1,18 @@
 """Decide whether a SPARQL text from the outside may run, before anything runs.
 
 The public endpoint is read-only and must never make a request on a user's behalf. This module
-checks a query text in order of cost: its size, its nesting (lexically, so a hostile text cannot
-exhaust the parser), then the parsed query and its algebra: updates (INSERT, DELETE, LOAD, CLEAR,
-DROP…) and ``SERVICE`` are refused, and the dataset it names (``FROM`` / ``FROM NAMED``) is
-returned so the caller can check those graphs are already in the store.
+checks a query text lexically (:mod:`queries.sparql_lexer`, outside literals, IRIs and comments,
+after SPARQL's ``\\u`` escapes are expanded): its size, its nesting (so a hostile text cannot
+exhaust a parser), update keywords (INSERT, DELETE, LOAD, CLEAR, DROP…) and ``SERVICE`` are
+refused, and the dataset it names (``FROM`` / ``FROM NAMED``) is returned so the caller can check
+those graphs are already in the store. None of those words can appear in a valid SPARQL query
+other than as what they are, so the lexical look refuses exactly what a parse would.
 
-rdflib's parser is used only to look, never to evaluate: evaluation in rdflib would fetch a
-``FROM <url>`` from the web, which is exactly what the endpoint must not do.
+Parsing is left to the engine that runs the query (Oxigraph, or the remote server), whose syntax
+errors come back as 400s: parsing here with rdflib's parser took 0.1–0.4 s per new text, more than
+most queries. rdflib's parser is kept for the one case the lexer cannot settle, a ``FROM`` with a
+relative IRI or an escaped name; it only looks, never evaluates (rdflib would fetch a
+``FROM <url>`` from the web, which is exactly what the endpoint must not do).
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ from typing import Any
 
 from kg.errors import QueryRefused, QuerySyntaxError
 from kg.graph import PREFIXES
-from queries.sparql_lexer import UnterminatedToken, keywords, nesting_depth
+from queries.sparql_lexer import UnterminatedToken, nesting_depth, tokens
 
 DEFAULT_MAX_BYTES = 100_000
 DEFAULT_MAX_DEPTH = 64
 UPDATE_MESSAGE = ("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, ADD, MOVE, COPY) is not "
                   "accepted: this endpoint is read-only")
+# Words of SPARQL 1.1 Update that the query grammar does not have (WITH opens a modify operation).
+UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "ADD", "MOVE", "COPY", "WITH"})
 
 
 class QueryTooLarge(QueryRefused):
@@ -79,7 +86,8 @@ def check_query(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int
     Raises:
         QueryTooLarge: the text is above ``max_bytes`` (UTF-8).
         QueryTooDeep: it nests more than ``max_depth`` levels.
-        QuerySyntaxError: it is not a SPARQL 1.1 query (the parser's message is kept).
+        QuerySyntaxError: it has no query form, or a string never ends (the engine that runs the
+            query reports every other syntax error, with its message).
         QueryRefused: it is an update, or it uses SERVICE.
 
     Example:
@@ -99,16 +107,63 @@ def check_query(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int
         # Parsers expand \u escapes before anything else (SPARQL 1.1 §19.2), so the lexical
         # checks look at the expanded text: "\u0053ERVICE" is SERVICE.
         expanded = unescape_codepoints(text)
-        depth = nesting_depth(expanded, stop_above=max_depth)
-        words = keywords(expanded)
+        if nesting_depth(expanded, stop_above=max_depth) > max_depth:  # stops scanning at the limit
+            raise QueryTooDeep(f"query nests more than {max_depth} levels of {{ ( [")
+        toks = list(tokens(expanded))
     except (UnterminatedToken, ValueError) as e:
         raise QuerySyntaxError(str(e)) from None
-    if depth > max_depth:
-        raise QueryTooDeep(f"query nests more than {max_depth} levels of {{ ( [")
-    # A cheap first look; the algebra check below is the one that decides.
+    words = {t.text.upper() for t in toks if t.kind == "keyword"}
     if "SERVICE" in words:
         raise QueryRefused("SERVICE is not allowed: this endpoint never queries other servers")
+    if words & UPDATE_WORDS:
+        raise QueryRefused(UPDATE_MESSAGE)
+    form = next((t.text.upper() for t in toks if t.depth == 0 and t.kind == "keyword"
+                 and t.text.upper() in {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}), None)
+    if form is None:
+        raise QuerySyntaxError("the query is empty" if not words else
+                               "not a SPARQL query: no SELECT, CONSTRUCT, ASK or DESCRIBE")
+    dataset = _dataset([t for t in toks if t.depth == 0], prefixes)
+    if dataset is None:  # a FROM the lexer cannot resolve: let rdflib's parser say what it names
+        return _check_with_rdflib(text, prefixes)
+    default, named = dataset
+    return CheckedQuery(text=text, form=form, default_graphs=tuple(default), named_graphs=tuple(named))
 
+
+_ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _dataset(toks: list[Any], prefixes: Mapping[str, Any]) -> tuple[list[str], list[str]] | None:
+    """The graphs of the FROM and FROM NAMED clauses among the top-level tokens ``toks``, or None
+    if one needs a parser to resolve (a relative IRI, an escaped local name)."""
+    declared = {k: str(v) for k, v in prefixes.items()}
+    default: list[str] = []
+    named: list[str] = []
+    for i, t in enumerate(toks):
+        word = t.text.upper() if t.kind == "keyword" else ""
+        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 2].kind == "iri":
+            declared[toks[i + 1].text.removesuffix(":")] = toks[i + 2].text[1:-1]
+        elif word == "FROM":
+            is_named = i + 1 < len(toks) and toks[i + 1].text.upper() == "NAMED"
+            at = i + 2 if is_named else i + 1
+            iri = _resolve(toks[at], declared) if at < len(toks) else None
+            if iri is None or not _ABSOLUTE_IRI.match(iri):
+                return None
+            (named if is_named else default).append(iri)
+    return default, named
+
+
+def _resolve(token: Any, declared: dict[str, str]) -> str | None:
+    if token.kind == "iri":
+        return token.text[1:-1]
+    if token.kind == "word" and ":" in token.text and not token.text.startswith(("?", "$", "_:")):
+        prefix, local = token.text.split(":", 1)
+        if prefix in declared and "\\" not in local and "%" not in local:
+            return declared[prefix] + local
+    return None
+
+
+def _check_with_rdflib(text: str, prefixes: Mapping[str, Any]) -> CheckedQuery:
+    """The full check by rdflib's parser and algebra (slow, so only when the lexer cannot settle it)."""
     parsed = _parse(text)
     form = parsed[1].name.removesuffix("Query").upper()
     if _contains(parsed, "ServiceGraphPattern"):

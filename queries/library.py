@@ -39,11 +39,18 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
+from rdflib.query import Result
 
 from kg.errors import QueryNotFound, QueryParameterError, QuerySyntaxError
 from kg.graph import PREFIXES
-from queries.paging import PageClause, all_rows_query, count_query, find_page_clause, page_keys_query, page_rows_query
+from queries.paging import (
+    PageClause,
+    all_rows_query,
+    count_query,
+    find_page_clause,
+    page_keys_query,
+    page_rows_query,
+)
 
 if TYPE_CHECKING:
     from queries.store import RemoteStore
@@ -198,11 +205,8 @@ def parse_query_file(path: Path) -> NamedQuery:
     for m in _WHEN_GIVEN.finditer(text):
         if m.group(3) not in declared:
             raise QuerySyntaxError(f"{path.name}: '#[{m.group(2)}{m.group(3)}]' names no declared parameter")
-    try:
-        prepareQuery(activate_lines(text, ()), initNs=PREFIXES)
-        prepareQuery(activate_lines(text, declared), initNs=PREFIXES)  # every filter line in place
-    except Exception as e:  # pyparsing raises its own exception types
-        raise QuerySyntaxError(f"{path.name}: {e}") from e
+    _check_syntax(path, activate_lines(text, ()))
+    _check_syntax(path, activate_lines(text, declared))  # every filter line in place
     page, by_plan = None, False
     if "page" in header:
         page = find_page_clause(activate_lines(text, declared), name=path.name)
@@ -226,6 +230,17 @@ def parse_query_file(path: Path) -> NamedQuery:
     )
 
 
+def _check_syntax(path: Path, text: str) -> None:
+    """Parse the query with Oxigraph, the engine that runs it (on an empty store: nothing is evaluated
+    but the plan). rdflib's parser took about 2 s for the saved questions, at every server start."""
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Store().query(text, prefixes=PREFIXES)
+    except SyntaxError as e:
+        raise QuerySyntaxError(f"{path.name}: {e}") from e
+
+
 def _parse_param(path: Path, spec: str) -> QueryParam:
     # "org: iri, optional: the organisation"
     m = re.match(r"^([a-z_][a-z0-9_]*)\s*:\s*([a-z]+)\s*(?:,\s*(optional|required))?\s*(?::\s*(.*))?$", spec)
@@ -234,9 +249,15 @@ def _parse_param(path: Path, spec: str) -> QueryParam:
     return QueryParam(m.group(1), m.group(2), m.group(3) != "optional", (m.group(4) or "").strip())
 
 
-@lru_cache(maxsize=8)
 def load_queries(directory: Path = SPARQL_DIR) -> dict[str, NamedQuery]:
-    """Return every saved query in ``directory`` by name, sorted by name."""
+    """Return every saved query in ``directory`` by name, sorted by name (parsed once per directory)."""
+    # One cache entry per directory however it is passed: lru_cache keys load_queries() and
+    # load_queries(SPARQL_DIR) apart, which parsed every query again on a server's first request.
+    return _load_queries(Path(directory).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_queries(directory: Path) -> dict[str, NamedQuery]:
     return {q.name: q for q in sorted((parse_query_file(p) for p in directory.glob("*.rq")), key=lambda q: q.name)}
 
 
@@ -366,6 +387,24 @@ def _plain(names: list[str], rows: list[tuple[Any, ...]]) -> list[dict[str, Any]
     first = next((v for row in rows for v in row if v is not None), None)
     convert = _ox_to_python if first is not None and _is_ox(first) else term_to_python
     return [{n: convert(v) for n, v in zip(names, row, strict=True)} for row in rows]
+
+
+def query_result(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR, **params: Any) -> Result:
+    """Run the saved query ``name`` on ``g`` and return rdflib's :class:`~rdflib.query.Result`.
+
+    The result keeps each term's kind (IRI, literal, its language and datatype), for writers such
+    as SPARQL JSON; :func:`run_query` turns it into plain rows.
+
+    Raises:
+        QueryNotFound: no such saved query.
+        QueryParameterError: a parameter is unknown, missing or of the wrong type.
+    """
+    q = get_query(name, directory)
+    bindings = q.bind(params)
+    text = q.text_for(bindings)
+    if q.page is not None:  # every row: the page sub-select without its LIMIT, parameters bound in it
+        return _query(g, all_rows_query(text, _clause(text), bindings=bindings), {})
+    return _query(g, text, bindings)
 
 
 def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR,

@@ -106,3 +106,17 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def bundled_iris(bundled_graph) -> dict[str, str]:
+    """IRIs of a few things of the bundled plan, found by what they are rather than how IRIs are spelt:
+    the plan, its task 5, a deadline of task 5, its domain 1, 县财政局, its function and the plan's place."""
+    from queries.runner import run_text
+
+    rows, _ = run_text(bundled_graph, """SELECT ?doc ?task ?deadline ?domain ?org ?function ?place WHERE {
+        ?doc dcterms:identifier "巨政发〔2023〕5号" ; pk:jurisdiction ?place .
+        ?task pk:inDocument ?doc ; pk:taskNumber 5 ; pk:hasDeadline ?deadline .
+        ?domain pk:inDocument ?doc ; pk:domainNumber 1 .
+        ?org skos:prefLabel "县财政局"@zh ; pk:governmentFunction ?function } LIMIT 1""")
+    return rows[0]

@@ -25,6 +25,14 @@ def require_system_dependency(what: str) -> None:
     pytest.skip(message)
 
 
+def assert_error(response, status: int) -> str:
+    """Check ``response`` is the one JSON error shape with ``status``; return its message."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"ok", "error", "status"} and body["ok"] is False and body["status"] == status
+    return body["error"]
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
@@ -98,3 +106,20 @@ class LocalServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=5)
+
+
+AXE_JS = Path(__file__).resolve().parents[1] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, *, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """Run axe-core (from npm, frontend/node_modules) on a Playwright page; return its violations of ``impacts``.
+
+    The script is injected from the local file, so the check makes no request either.
+    """
+    if not AXE_JS.is_file():
+        require_system_dependency(f"{AXE_JS} (npm package axe-core; `make test` installs it)")
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]})).violations.map(
+        v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+               targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}))""")
+    return [v for v in found if v["impact"] in impacts]

@@ -85,6 +85,10 @@ def load_view_data(source: Any, *, doc: str | None = None, place: str | None = N
             names_en[r["org"]] = r["label_en"]
         if r.get("function"):
             functions[r["org"]] = r["function"].rstrip("/").rsplit("/", 1)[-1]
+    # Where the graph records no English name: the function's English label and the place (viz/names.py).
+    from viz.names import english_names_of
+
+    names_en = {**english_names_of(source), **names_en}
     return ViewData(B, assignment, deadline, names_en, functions, documents)
 
 

@@ -1,9 +1,10 @@
-"""The page shell every view shares, and the landing page that links the views.
+"""The page shell every page shares, and the landing page that links the views.
 
-Every page is one self-contained HTML string: its stylesheet and scripts are inlined from
-``viz/static`` and nothing is fetched from elsewhere (analysts work on closed intranets). Text from
-the graph reaches HTML only through :func:`esc` or as JSON that the scripts put into the page as
-text nodes, never as markup.
+Every page is one self-contained HTML string rendered from ``viz/templates/base.html``: the shared
+header (navigation and the 中/EN switch), the stylesheet and scripts inlined from ``viz/static``;
+nothing is fetched from elsewhere (analysts work on closed intranets). Templates autoescape, so
+text from the graph reaches HTML escaped; data for the scripts goes in as JSON that the scripts
+put into the page as text nodes, never as markup.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
 STATIC = Path(__file__).resolve().parent / "static"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 # The views and pages the header links, in order: key → (Chinese, English).
 NAV = {
@@ -24,8 +29,9 @@ NAV = {
     "tasks": ("任务与单位", "Tasks & units"),
     "dependencies": ("依赖关系", "Dependencies"),
     "calendar": ("截止日历", "Deadline calendar"),
-    "query": ("查询", "Query"),
     "ledger": ("台账", "Ledger"),
+    "query": ("查询", "Query"),
+    "ontology": ("本体", "Ontology"),
     "docs": ("API 文档", "API docs"),
 }
 VIEWS = ("collaboration", "tasks", "dependencies", "calendar")
@@ -35,9 +41,11 @@ SERVER_LINKS = {
     "tasks": "/viz/tasks",
     "dependencies": "/viz/dependencies",
     "calendar": "/viz/calendar",
+    "ledger": "/ledger",
     "query": "/query",
-    "ledger": "/ledger?format=xlsx",
+    "ontology": "/ontology",
     "docs": "/docs",
+    "things": "/id/",  # not in the header: each thing's page (viz/links.py)
 }
 # Written side by side by `policykg viz all --out DIR`: the views link each other, nothing else.
 FILE_LINKS = {v: f"{v}.html" for v in VIEWS}
@@ -84,54 +92,51 @@ def json_for_script(value: Any) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    """Return the Jinja environment of ``viz/templates`` (autoescaping, strict about undefined names)."""
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=False, lstrip_blocks=False)
+
+
+def render(template: str, **context: Any) -> str:
+    """Return ``template`` rendered with ``context``; strings in it are escaped unless ``Markup``."""
+    return templates().get_template(template).render(**context)
+
+
 def header_html(current: str, links: Mapping[str, str]) -> str:
     """Return the top bar: the product name, links to the other pages and the 中/EN switch."""
-    items = []
-    for key, (zh, en) in NAV.items():
-        href = links.get(key)
-        if href is None:
-            continue
-        cls = ' class="current"' if key == current else ""
-        items.append(f'<a href="{esc(href)}"{cls} data-nav="{key}">{bilingual(zh, en)}</a>')
-    home = links.get("home")
-    brand = bilingual("政策知识图谱", "policykg")
-    brand_html = f'<a class="brand" href="{esc(home)}">{brand}</a>' if home else f'<span class="brand">{brand}</span>'
-    return (
-        f'<header class="pk-top">{brand_html}<nav>{"".join(items)}</nav>'
-        '<button type="button" id="pk-lang" class="lang" title="中文 / English">'
-        '<span class="zh">EN</span><span class="en">中文</span></button></header>'
-    )
+    return render("_header.html", current=current, links=dict(links),
+                  nav=[(k, zh, en) for k, (zh, en) in NAV.items()])
 
 
 def title_html(title: tuple[str, str], subtitle: tuple[str, str] | None = None) -> str:
-    sub = f"<p>{bilingual(*subtitle)}</p>" if subtitle else ""
-    return f'<div class="pk-title"><h1>{bilingual(*title)}</h1>{sub}</div>'
+    # str, not Markup: callers concatenate it with their own (already escaped) HTML strings.
+    return str(templates().get_template("_macros.html").module.title(title, subtitle))
 
 
-def page_html(*, title: tuple[str, str], current: str, links: Mapping[str, str], body: str,
-              data: Any = None, scripts: tuple[str, ...] = (), head: str = "") -> str:
+def page_html(*, title: tuple[str, str], current: str, links: Mapping[str, str], body: str = "",
+              data: Any = None, scripts: tuple[str, ...] = (), head: str = "", template: str = "base.html",
+              **context: Any) -> str:
     """Return a whole page: shell, ``body`` (already escaped HTML), the data as JSON and scripts.
 
     Args:
         title: the page title in Chinese and English.
         current: the NAV key of this page (highlighted in the header).
         links: NAV key → href for the header; keys left out are not shown.
-        body: the page's own HTML.
+        body: the page's own HTML (trusted: built from escaped pieces).
         data: JSON-able facts for the scripts, put in ``<script id="pk-data" type="application/json">``.
         scripts: names of files in ``viz/static`` to inline after the body, in order.
         head: extra HTML for the head (already safe).
+        template: a template extending ``base.html`` that draws the content from ``context``.
     """
-    data_html = (f'<script type="application/json" id="pk-data">{json_for_script(data)}</script>'
-                 if data is not None else "")
-    js = "".join(f"<script>{asset(s)}</script>" for s in ("pk-page.js", *scripts))
-    if not scripts:  # a view's own script says when it is ready; a plain page is ready once loaded
-        js += "<script>window.pkReady = true;</script>"
-    return (
-        '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{esc(title[0])} · {esc(title[1])}</title>\n<style>{asset('pk.css')}</style>\n{head}</head>\n"
-        f"<body>\n{header_html(current, links)}\n{body}\n{data_html}\n{js}\n</body>\n</html>\n"
-    )
+    return render(
+        template, title=title, current=current, links=dict(links), body=Markup(body), head=Markup(head),
+        nav=[(k, zh, en) for k, (zh, en) in NAV.items()], css=Markup(asset("pk.css")),
+        data_json=Markup(json_for_script(data)) if data is not None else None,
+        scripts=[Markup(asset(s)) for s in ("pk-page.js", *scripts)],
+        # a view's own script says when it is ready; a plain page is ready once loaded
+        ready=not scripts, **context) + "\n"
 
 
 def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str:
@@ -154,7 +159,13 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
     n_deadlines = sum(len(a.get("deadlines", ())) for _, a in B.nodes(data=True) if a.get("kind") == "task")
     n_domains = len({a.get("domain") for _, a in B.nodes(data=True) if a.get("kind") == "task" and a.get("domain")})
 
-    doc_lines = "".join(f"<li>{esc(d.get('title') or '')} <span class='pk-tag'>{esc(d.get('document') or '')}</span></li>"
+    from viz.links import href_for
+
+    def doc_title(d: dict) -> str:
+        title = esc(d.get("title") or d.get("document") or "")
+        return f'<a href="{esc(href_for(d["doc"]))}">{title}</a>' if links.get("things") and d.get("doc") else title
+
+    doc_lines = "".join(f"<li>{doc_title(d)} <span class='pk-tag'>{esc(d.get('document') or '')}</span></li>"
                         for d in docs) or "<li>" + bilingual("图中还没有文件", "The graph holds no document yet") + "</li>"
     facts = "".join(
         f"<div><b>{n}</b> {bilingual(zh, en)}</div>" for n, zh, en in (
@@ -213,7 +224,9 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
                          "What tasks wait for: higher-level deployment, preconditions, shared systems, and order in the text."),
         "calendar": ("单位×月份的截止任务热力图和按时限排列的任务时间线。", "Organisation × month heat map and a timeline of tasks by deadline."),
         "query": ("用保存的问题或自己的 SPARQL 查询知识图谱。", "Ask saved questions or your own SPARQL."),
-        "ledger": ("导出任务台账（Excel / CSV），每项任务一行。", "Export the task ledger (Excel / CSV), one row per task."),
+        "ledger": ("任务台账：每项任务一行，可筛选、排序、按日期亮灯，并下载 Excel / CSV。",
+                   "The task ledger: one row per task to filter, sort and light by date; download Excel / CSV."),
+        "ontology": ("本体：图中每个类和属性的中英文说明。", "The ontology: every class and property, in Chinese and English."),
         "docs": ("接口说明（OpenAPI），供其他系统调用。", "The HTTP API (OpenAPI) for other tools."),
     }
     for key, (bzh, ben) in blurbs.items():

@@ -204,16 +204,18 @@ def dependencies_page(source: Any, *, links: Mapping[str, str], doc: str | None 
                       max_nodes: int = 1000) -> str:
     """Return the dependency view of ``source`` as a self-contained HTML page."""
     from queries.analysis.dependencies import dependency_graph
+    from queries.analysis.fetch import fetch_task_systems
     from viz.data import load_view_data
     from viz.network import render_network_html
 
     data = data or load_view_data(source, doc=doc)
     payload = view_payload(data)
-    P, extra = dependencies_picture(dependency_graph(data.B), payload)
+    systems = fetch_task_systems(source, doc=doc)
+    P, extra = dependencies_picture(dependency_graph(data.B, systems=systems), payload)
     banner = None
     if P.number_of_nodes() > max_nodes or data.documents:
         data, payload, banner = _first_document(data, links)
-        P, extra = dependencies_picture(dependency_graph(data.B), payload)
+        P, extra = dependencies_picture(dependency_graph(data.B, systems=systems), payload)
     payload.update(extra, links=dict(links), defaultHops=2, help=HELP["dependencies"])
     return render_network_html(
         P, view="dependencies", title=("任务依赖关系", "Task dependencies"),

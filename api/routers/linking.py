@@ -101,7 +101,7 @@ def deployment_waits(
             summary="Higher departments whose reforms a task carries")
 def higher_departments(
     source: SourceDep,
-    task: Annotated[str, Query(description="The lower task's IRI, or its id (巨政发〔2023〕5号/task/107).")],
+    task: Annotated[str, Query(description="The lower task's IRI, or its id (371724/巨政发〔2023〕5号/task/107).")],
 ) -> RowsPublic:
     """Lead units of the implemented higher task, and higher counterparts of the task's own lead units."""
     return _rows(source, "link_task_higher_departments", task=_iri("document", task, "task"))

@@ -40,9 +40,9 @@ def ontology_rdf_xml() -> Response:
     return _rdf_xml()
 
 
-def negotiate(accept: str) -> str:
+def negotiate(accept: str, offers: tuple[str, ...] = _OFFERS) -> str:
     """Return the media type to answer with: the offer the Accept header ranks highest
-    (HTML when nothing matches or on a tie, as for browsers).
+    (the first offer, HTML, when nothing matches or on a tie, as for browsers).
 
     Example:
         >>> negotiate("text/turtle;q=0.9, text/html;q=0.5")
@@ -64,7 +64,7 @@ def negotiate(accept: str) -> str:
                     q = 0.0
         ranges.append((_ALIASES.get(fields[0].lower(), fields[0].lower()), q))
     if not ranges:
-        return HTML
+        return offers[0]
 
     def quality(offer: str) -> float:
         # The most specific matching range decides (RFC 9110 §12.5.1): text/turtle over text/*.
@@ -84,8 +84,8 @@ def negotiate(accept: str) -> str:
                 q = max(q, mq)
         return q
 
-    q, _, offer = max((quality(o), -i, o) for i, o in enumerate(_OFFERS))
-    return offer if q > 0 else HTML
+    q, _, offer = max((quality(o), -i, o) for i, o in enumerate(offers))
+    return offer if q > 0 else offers[0]
 
 
 def _turtle() -> Response:
@@ -101,9 +101,12 @@ def _rdf_xml() -> Response:
 @lru_cache(maxsize=1)
 def _html() -> str:
     from kg.graph import load_ontology
-    from kg.ontology_docs import render_ontology_html
+    from kg.ontology_docs import render_ontology_body
+    from viz.pages import SERVER_LINKS, page_html
 
-    return render_ontology_html(load_ontology())
+    title, body = render_ontology_body(load_ontology())
+    return page_html(title=title, current="ontology", links=SERVER_LINKS,
+                     body=f'<div class="pk-ontology">{body}</div>')
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,10 @@
 
 The same library the CLI's ``policykg query --name`` uses: parameters arrive as query-string
 values, are checked against the ``# param:`` header and bound as RDF terms, never pasted into
-the SPARQL text. Answers are JSON, or CSV with ``format=csv`` (Excel-ready, with a BOM).
+the SPARQL text. Answers are JSON, CSV with ``format=csv`` (Excel-ready, with a BOM), Excel with
+``format=xlsx``, or SPARQL results JSON with ``format=srj`` (terms keep their kind: the query page
+shows them in its result views). The listing gives each IRI parameter the class that fits it
+(``kind``), read from the question's patterns and the ontology, for pickers.
 """
 
 from __future__ import annotations
@@ -18,32 +21,41 @@ from api.errors import ERROR_RESPONSES
 from api.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResultPublic
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
-from queries.export import to_csv
-from queries.library import NamedQuery, get_query, load_queries, run_page
+from queries.export import to_csv, to_xlsx
+from queries.library import NamedQuery, get_query, load_queries, query_result, rows_from_result, run_page
+from queries.vocabulary import parameter_classes
 
 router = APIRouter(tags=["Saved questions"])
 
 # Query-string keys that steer the answer rather than fill a parameter.
 RESERVED = {"format", "_format", "limit", "offset"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = {"json": "application/json", "csv": "text/csv", "xlsx": XLSX, "srj": "application/sparql-results+json"}
 # Rows per page: a paged question's own page size (its LIMIT), else this; never more than MAX_LIMIT,
-# so no answer is the whole corpus unless asked for page by page.
+# so no JSON answer is the whole corpus (downloads are: a file is read at leisure).
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 5000
 
 
 @lru_cache(maxsize=256)
 def projected_columns(sparql: str) -> tuple[str, ...]:
-    """The query's SELECT variables, so an empty answer still has its columns."""
-    from rdflib.plugins.sparql import prepareQuery
+    """The query's SELECT variables, so an empty answer still has its columns.
 
-    return tuple(str(v) for v in prepareQuery(sparql, initNs=PREFIXES).algebra.get("PV", []))
+    Asked of Oxigraph on an empty store (its parser is safe to call from several request threads at
+    once; rdflib's pyparsing grammar is not).
+    """
+    import pyoxigraph
+
+    result = pyoxigraph.Store().query(sparql, prefixes=PREFIXES)
+    return tuple(v.value for v in getattr(result, "variables", ()))
 
 
 def _public(q: NamedQuery) -> QueryPublic:
+    kinds = parameter_classes(q)
     return QueryPublic(
         name=q.name, title=q.title, title_zh=q.title_zh, title_en=q.title_en, description=q.description,
-        params=[QueryParamPublic(name=p.name, type=p.type, required=p.required, description=p.description)
-                for p in q.params],
+        params=[QueryParamPublic(name=p.name, type=p.type, required=p.required, description=p.description,
+                                 kind=kinds.get(p.name)) for p in q.params],
         view=q.view, url=f"/queries/{q.name}", sparql=q.sparql,
     )
 
@@ -58,15 +70,15 @@ def list_queries() -> QueriesPublic:
 @router.get(
     "/queries/{name}",
     response_model=QueryResultPublic,
-    responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}}}},
+    responses={**ERROR_RESPONSES, 200: {"content": {"text/csv": {}, XLSX: {}, "application/sparql-results+json": {}}}},
     summary="Run a saved question",
 )
 def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResultPublic | Response:
     """Run the saved question ``name``; its parameters are query-string values (``?org=…``).
 
     One page at a time: ``limit`` (default the question's page size, at most 5,000) rows from
-    ``offset``; ``total`` counts every row and ``next`` links the next page. Add ``format=csv``
-    for a CSV download of the page.
+    ``offset``; ``total`` counts every row and ``next`` links the next page. Add ``format=csv`` or
+    ``format=xlsx`` for a download of the whole answer, ``format=srj`` for it as SPARQL results JSON.
     """
     q = get_query(name)
     params: dict[str, str] = {}
@@ -77,8 +89,10 @@ def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResu
             raise QueryParameterError(name, key, "given more than once")
         params[key] = value
     fmt = request.query_params.get("format") or request.query_params.get("_format") or "json"
-    if fmt not in {"json", "csv"}:
-        raise QueryParameterError(name, "format", f"{fmt!r}: use json or csv")
+    if fmt not in FORMATS:
+        raise QueryParameterError(name, "format", f"{fmt!r}: use {', '.join(FORMATS)}")
+    if fmt != "json":
+        return _download(q, fmt, query_result(source, name, **params))
     limit = _whole(name, "limit", request.query_params.get("limit"), q.page.size if q.page else DEFAULT_LIMIT, 1)
     offset = _whole(name, "offset", request.query_params.get("offset"), 0, 0)
     if limit > MAX_LIMIT:
@@ -86,15 +100,25 @@ def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResu
     page = run_page(source, name, limit=limit, offset=offset, **params)
     rows = page.rows
     columns = list(rows[0]) if rows else list(projected_columns(q.text_for(params)))
-    if fmt == "csv":
-        return Response(content=to_csv(rows, columns).encode("utf-8"), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     following = None
     if page.next_offset is not None:
         url = URL(str(request.url)).include_query_params(offset=page.next_offset, limit=limit)
         following = f"{url.path}?{url.query}"
     return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows),
                              total=page.total, offset=offset, limit=limit, next=following, rows=rows)
+
+
+def _download(q: NamedQuery, fmt: str, result) -> Response:
+    """The whole answer as a file: CSV, a spreadsheet, or SPARQL results JSON (terms kept)."""
+    if fmt == "srj":
+        return Response(content=result.serialize(format="json"), media_type=FORMATS[fmt])
+    rows = rows_from_result(result)
+    columns = [str(v) for v in result.vars]
+    attachment = {"Content-Disposition": f'attachment; filename="{q.name}.{fmt}"'}
+    if fmt == "csv":
+        return Response(content=to_csv(rows, columns).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers=attachment)
+    return Response(content=to_xlsx(rows, columns, sheet=q.name[:31]), media_type=XLSX, headers=attachment)
 
 
 def _whole(name: str, key: str, raw: str | None, default: int, least: int) -> int:

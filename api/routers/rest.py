@@ -17,7 +17,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
 
 from api.deps import SourceDep
 from api.errors import ERROR_RESPONSES, NotFound
@@ -321,18 +321,31 @@ def list_documents(request: Request, source: SourceDep, place: PlaceParam = None
     return DocumentsPublic(count=page.total, offset=offset, limit=limit, next=_next(request, page), data=data)
 
 
-@router.get("/ledger", summary="The task ledger (台账) as JSON, CSV or XLSX",
-            responses={200: {"content": {"application/json": {}, "text/csv": {},
+@router.get("/ledger", summary="The task ledger (台账): a page for a browser; JSON, CSV or XLSX",
+            responses={200: {"content": {"application/json": {}, "text/csv": {}, "text/html": {},
                                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}})
-def get_ledger(source: SourceDep, format: LedgerFormat = LedgerFormat.JSON, document: DocumentParam = None,
-               place: PlaceParam = None) -> Response:
+def get_ledger(
+    source: SourceDep, request: Request, format: LedgerFormat | None = None, document: DocumentParam = None,
+    place: PlaceParam = None,
+    as_of: Annotated[date | None, Query(description="The page's traffic lights as of this date (default today).")] = None,
+) -> Response:
     """One row per task of every plan (or of one plan or place), as analysts keep it in Excel.
 
-    JSON and CSV are streamed plan by plan; CSV has a BOM so Excel reads the Chinese.
+    Without ``format``, a browser (Accept: text/html) gets the ledger page: filters, sort and
+    traffic lights for ``as_of``; any other client gets JSON. JSON and CSV are streamed plan by
+    plan; CSV has a BOM so Excel reads the Chinese.
     """
     from queries.export import csv_chunks, to_xlsx
     from queries.ledger import LEDGER_COLUMNS, LEDGER_HEADERS, iter_ledger_rows
 
+    if format is None:
+        from api.routers.ontology_docs import negotiate
+
+        if negotiate(request.headers.get("accept", ""), ("application/json", "text/html")) == "text/html":
+            from viz.ledger import ledger_page
+
+            return HTMLResponse(ledger_page(source, as_of=as_of or date.today()), headers={"Vary": "Accept"})
+        format = LedgerFormat.JSON
     rows = iter_ledger_rows(source, doc=_document_iri(source, document) if document else None,
                             place=_place_iri(place) if place else None)
     if format is LedgerFormat.CSV:
@@ -344,7 +357,7 @@ def get_ledger(source: SourceDep, format: LedgerFormat = LedgerFormat.JSON, docu
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": 'attachment; filename="ledger.xlsx"'})
     return StreamingResponse(_json_array({c: r.get(c) for c in LEDGER_COLUMNS} for r in rows),
-                             media_type="application/json")
+                             media_type="application/json", headers={"Vary": "Accept"})
 
 
 def _json_array(items: Iterator[dict[str, Any]]) -> Iterator[bytes]:

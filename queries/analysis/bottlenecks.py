@@ -21,8 +21,7 @@ from typing import Any
 import networkx as nx
 
 from queries.analysis.deadlines import crunch_matrix
-from queries.analysis.graphs import organization_nodes, tasks_of
-from queries.analysis.graphs import participants
+from queries.analysis.graphs import organization_nodes, participants, tasks_of
 from queries.analysis.impact import plan_ties, slip_reach
 
 RESPONSIBLE_SHARE = 0.5

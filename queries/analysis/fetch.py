@@ -75,8 +75,13 @@ def fetch_plan_rows(source: Any, *, doc: str | None = None, place: str | None = 
 
 
 def fetch_task_texts(source: Any, *, doc: str | None = None, place: str | None = None) -> dict[str, str]:
-    """Return each task's body text by task IRI (read only for the dependency graph)."""
+    """Return each task's body text by task IRI (read only for the dependency graph's text order)."""
     return {r["task"]: r["text"] or "" for r in run_query(source, "analysis_task_texts", doc=doc, place=place)}
+
+
+def fetch_task_systems(source: Any, *, doc: str | None = None, place: str | None = None) -> list[dict[str, Any]]:
+    """Return one row per task and system it names (``task``, ``doc``, ``system``, ``name``), for the dependency graph."""
+    return run_query(source, "analysis_task_systems", doc=doc, place=place)
 
 
 def plan_graph(source: Any, *, doc: str | None = None, place: str | None = None, texts: bool = False) -> nx.Graph:

@@ -93,12 +93,11 @@ def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any, *, ties: dict[Any, dict[An
     Example:
         >>> from queries.analysis.graphs import task_org_graph
         >>> from queries.analysis.dependencies import dependency_graph
-        >>> B = task_org_graph([
-        ...     {"task": "t1", "number": 1, "doc": "d", "text": "推进“爱山东”应用"},
-        ...     {"task": "t2", "number": 2, "doc": "d", "text": "依托“爱山东”办理"}],
+        >>> B = task_org_graph([{"task": "t1", "number": 1, "doc": "d"}, {"task": "t2", "number": 2, "doc": "d"}],
         ...     [{"task": "t1", "org": "A", "role": "lead"}, {"task": "t1", "org": "B", "role": "responsible"},
         ...      {"task": "t2", "org": "C", "role": "lead"}])
-        >>> r = slip_impact(B, dependency_graph(B), "A")
+        >>> D = dependency_graph(B, systems=[{"task": t, "system": "s", "name": "爱山东"} for t in ("t1", "t2")])
+        >>> r = slip_impact(B, D, "A")
         >>> r["summary"], r["tied_tasks"][0]["task"], r["tied_tasks"][0]["why"]
         ({'led': 1, 'supported': 0, 'partners': 1, 'tied_tasks': 1, 'organizations_held_up': 2}, 2, ['shares 爱山东'])
     """

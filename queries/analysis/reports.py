@@ -21,7 +21,7 @@ from queries.analysis import bottlenecks as _bottlenecks
 from queries.analysis import deadlines, network, workload
 from queries.analysis.dependencies import dependency_graph
 from queries.analysis.export import node_link
-from queries.analysis.fetch import fetch_task_texts, plan_graph
+from queries.analysis.fetch import fetch_task_systems, fetch_task_texts, plan_graph
 from queries.analysis.graphs import collaboration_graph, find_organization
 from queries.analysis.impact import slip_impact
 from queries.analysis.writeback import results_graph
@@ -61,9 +61,10 @@ class PlanAnalysis:
     def D(self) -> nx.DiGraph:
         """The task dependency graph."""
         def make() -> nx.DiGraph:
-            texts = (fetch_task_texts(self.source, doc=self.doc, place=self.place)
-                     if self.source is not None else None)
-            return dependency_graph(self.B, texts=texts)
+            if self.source is None:
+                return dependency_graph(self.B)
+            return dependency_graph(self.B, systems=fetch_task_systems(self.source, doc=self.doc, place=self.place),
+                                    texts=fetch_task_texts(self.source, doc=self.doc, place=self.place))
 
         return self._get("D", make)
 

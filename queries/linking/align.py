@@ -8,8 +8,9 @@ higher tasks with 县 for 省. So:
    and its level is higher — a county plan is never aligned with another province's plan.
 2. Domains are aligned by label similarity (character bigrams): 开办企业 ↔ 开办企业.
 3. Each lower task gets the most similar higher task: character n-gram TF-IDF cosine of the
-   cleaned texts (queries.linking.similarity), plus small bonuses for a shared cited document, a
-   shared named platform, and sitting in aligned domains. Above ``threshold`` the pair becomes
+   cleaned texts (kg.textsim over queries.linking.similarity.clean_text), plus small bonuses for a
+   shared cited document (pk:cites), a shared system or platform (pk:namesSystem, names compared
+   without place and level words), and sitting in aligned domains. Above ``threshold`` the pair becomes
    pk:implements; every method that contributed is recorded on a pk:Alignment node.
 4. A task waiting on a higher deployment (根据省、市统一部署) whose matched task is in a plan of
    the waited-on level gets pk:deploymentTask on its wait.
@@ -31,8 +32,9 @@ from rdflib.namespace import RDF, XSD
 from kg.graph import PREFIXES
 from kg.iri import child_iri
 from kg.namespace import PK
+from kg.textsim import TfidfIndex, label_similarity
 from queries.library import rows_from_result
-from queries.linking.similarity import TfidfIndex, clean_text, label_similarity, platform_names
+from queries.linking.similarity import clean_text
 
 # Chosen on the development half of tests/data/alignment-gold.tsv (README beside it).
 DEFAULT_THRESHOLD = 0.30
@@ -63,8 +65,11 @@ _DOMAINS = """
 SELECT ?domain ?doc ?label WHERE { ?domain a pk:Domain ; pk:inDocument ?doc ; skos:prefLabel ?label }"""
 _REFERENCES = """
 SELECT ?task ?ref ?label WHERE { ?task a pk:Task ; pk:cites ?ref OPTIONAL { ?ref rdfs:label ?label } }"""
+_SYSTEMS = """
+SELECT ?task ?name WHERE { ?task a pk:Task ; pk:namesSystem ?system . ?system skos:prefLabel ?name }"""
 _WAITS = """
-SELECT ?task ?wait ?level WHERE { ?task pk:hasDeploymentWait ?wait OPTIONAL { ?wait pk:deploymentLevel ?level } }"""
+SELECT ?task ?wait ?level ?phrase WHERE {
+  ?task pk:hasDeploymentWait ?wait OPTIONAL { ?wait pk:deploymentLevel ?level } OPTIONAL { ?wait rdfs:label ?phrase } }"""
 _PLACES = """
 SELECT ?place ?parent ?name WHERE {
   ?place a pk:AdministrativeDivision OPTIONAL { ?place pk:withinDivision ?parent }
@@ -176,9 +181,21 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
     for r in _rows(source, _REFERENCES):
         refs[r["task"]].add(r["ref"])
         ref_labels[r["ref"]] = r.get("label") or r["ref"]
-    texts = {r["task"]: clean_text(r.get("text") or r["title"], place_names=place_names) for r in tasks}
-    index = TfidfIndex(texts)
-    platforms = {r["task"]: platform_names(r.get("text") or r["title"], place_names=place_names) for r in tasks}
+    waits = _rows(source, _WAITS)
+    # The 根据省、市统一部署 formula says who deploys, not what: the loader found each (pk:hasDeploymentWait).
+    formulas: dict[str, set[str]] = defaultdict(set)
+    for r in waits:
+        if r.get("phrase"):
+            formulas[r["task"]].add(r["phrase"])
+    texts = {r["task"]: clean_text(r.get("text") or r["title"], place_names=place_names,
+                                   phrases=formulas[r["task"]]) for r in tasks}
+    index = TfidfIndex(texts, sizes=(2, 3), sublinear=True)
+    platforms: dict[str, set[str]] = defaultdict(set)
+    for r in _rows(source, _SYSTEMS):
+        # 山东省公共资源交易监管系统 in a county plan is 省公共资源交易监管系统 in the province's.
+        name = clean_text(r["name"], place_names=place_names)
+        if len(name) >= 2:
+            platforms[r["task"]].add(name)
 
     higher_of: dict[str, list[str]] = defaultdict(list)
     for low, high in result.document_pairs:
@@ -197,7 +214,7 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
     level_of_doc = {r["doc"]: r.get("level") for r in tasks}
     doc_of = {r["task"]: r["doc"] for r in tasks}
     implemented = {a.subject: a.object for a in result.tasks}
-    for r in _rows(source, _WAITS):
+    for r in waits:
         target = implemented.get(r["task"])
         if target and (r.get("level") is None or r["level"] == level_of_doc.get(doc_of.get(target))):
             result.resolved_waits.append((r["wait"], target))

@@ -25,10 +25,10 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from kg.graph import PREFIXES
 from kg.iri import BASE, iri_for
 from kg.namespace import PK
+from kg.textsim import label_similarity
 from queries.library import rows_from_result
 from queries.linking.align import Alignment
 from queries.linking.endpoint import CachedEndpoint
-from queries.linking.similarity import label_similarity
 from queries.linking.sssom import MappingSet
 
 OURS = (str(PK._NS), BASE)

@@ -107,3 +107,11 @@ def test_help_speaks_to_analysts():
     assert p.returncode == 0
     for word in ("build", "query", "ledger", "台账"):
         assert word in p.stdout
+
+
+@pytest.mark.parametrize("argv", [["review"], ["query", "--no-such-option"], ["analyze", "workload", "--top", "x"]])
+def test_usage_errors_say_what_is_missing_without_traceback(argv):
+    """Typer vendors its own click: its usage errors must still end as a message and exit 2."""
+    done = subprocess.run([str(BIN), *argv], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and "Error:" in done.stderr

@@ -53,7 +53,8 @@ def test_alignments_list_scores_and_methods(client) -> None:
 def test_counterparts_and_bodies_by_function(client) -> None:
     rows = client.get("/linking/counterparts/371724/县市场监督管理局").json()["data"]
     assert {(r["relation"], r["name"]) for r in rows} == {
-        ("higher counterpart", "菏泽市市场监督管理局"), ("higher counterpart", "山东省市场监督管理局")}
+        ("higher counterpart", "菏泽市市场监督管理局"), ("higher counterpart", "山东省市场监督管理局"),
+        ("higher counterpart", "国家市场监督管理总局")}
     bodies = client.get("/linking/functions/market_regulation/bodies", params={"place": "370000"}).json()["data"]
     assert sorted(b["name"] for b in bodies) == ["县市场监督管理局", "山东省市场监督管理局", "菏泽市市场监督管理局"]
     r = client.get("/linking/counterparts/371724/没有这个局")
@@ -65,6 +66,6 @@ def test_places_waits_and_higher_departments(client) -> None:
     assert places["370000"]["wikidata"].endswith("/Q43407") and places["371724"]["parent_name"] == "菏泽市"
     waits = client.get("/linking/deployment-waits").json()["data"]
     assert any(w["higher"] for w in waits) and any(not w["higher"] for w in waits)
-    depts = client.get("/linking/higher-departments", params={"task": "巨政发〔2023〕5号/task/133"}).json()["data"]
+    depts = client.get("/linking/higher-departments", params={"task": "371724/巨政发〔2023〕5号/task/133"}).json()["data"]
     assert {"implemented task", "counterpart of lead unit"} == {d["via"] for d in depts}
     assert "山东省市场监督管理局" in {d["name"] for d in depts}

@@ -9,7 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from kg.bulk import co_assignment_pairs, graph_from_ntriples, materialize_co_assignments
+from kg.bulk import co_assignment_pairs, materialize_co_assignments
 from kg.errors import GraphNotFound, LoadError
 from kg.graph import Store, load_graph, new_graph, save_graph
 from kg.namespace import PK
@@ -67,11 +67,3 @@ def test_native_load_errors_name_the_file(tmp_path):
     bad.write_text("<a> <b> .", encoding="utf-8")
     with pytest.raises(LoadError, match="bad.ttl"):
         load_graph(bad)
-
-
-def test_ntriples_bulk_load_appends_to_a_graph():
-    g = graph_from_ntriples([b'<urn:a> <urn:b> "c" .\n'])
-    graph_from_ntriples([b"<urn:a> <urn:b> <urn:d> .\n", b'<urn:a> <urn:b> "c" .\n'], graph=g)
-    assert len(g) == 2
-    with pytest.raises(TypeError):
-        graph_from_ntriples([], graph=new_graph(Store.MEMORY))

@@ -65,14 +65,23 @@ def tasks(*numbers: int) -> set[str]:
 
 @pytest.mark.java
 def test_mini_plan_classes_match_hand_answers(mini_result):
-    assert members(mini_result, PK.CrossDepartmentTask) == tasks(1, 2)
-    assert members(mini_result, PK.JointlyLedTask) == tasks(2)
+    assert members(mini_result, PK.CrossDepartmentTask) == tasks(1, 2, 3, 4, 6, 7)
+    assert members(mini_result, PK.JointlyLedTask) == tasks(2, 4, 6, 7)
     assert members(mini_result, PK.HigherLevelDependentTask) == tasks(3, 4)
     assert members(mini_result, PK.FourthQuarterTask) == tasks(2, 4)
     assert members(mini_result, PK.FourthQuarterDeadline) == {f"{DOC}dl/2", f"{DOC}dl/4"}
     assert members(mini_result, PK.MultiDomainLeadOrganization) == {ORGS + "market", ORGS + "approval"}
     assert members(mini_result, PK.SingleOrganization) == {ORGS + o for o in ("gov", "market", "drc", "approval", "power")}
-    assert mini_result.counts[PK.CrossDepartmentTask] == 2
+    assert mini_result.counts[PK.CrossDepartmentTask] == 6
+
+
+@pytest.mark.java
+def test_a_collective_counts_as_several_bodies(mini_result):
+    # Task 3: one named unit and a collective; 4 and 6: a collective lead; 7: a collective alone.
+    # Task 5 names one body in two roles: one body, not a cross-department task.
+    cross, joint = members(mini_result, PK.CrossDepartmentTask), members(mini_result, PK.JointlyLedTask)
+    assert tasks(3, 4, 6, 7) <= cross and tasks(4, 6, 7) <= joint
+    assert not tasks(5) & cross and not tasks(1, 3, 5) & joint
 
 
 @pytest.mark.java
@@ -80,7 +89,7 @@ def test_mini_plan_rule_derives_leads_task_in(mini_result):
     pairs = {(str(a).rsplit("/", 1)[-1], str(b).rsplit("/", 1)[-1])
              for a, b in mini_result.inferred.subject_objects(PK.leadsTaskIn)}
     assert pairs == {("market", "1"), ("drc", "1"), ("market", "2"), ("approval", "2"), ("approval", "3"),
-                     ("others", "2"), ("others", "3")}
+                     ("others", "2"), ("others", "3"), ("towns", "3")}
 
 
 @pytest.mark.java
@@ -110,13 +119,15 @@ def test_write_inferred_keeps_inferred_triples_in_their_named_graph(tmp_path, mi
 # -- the bundled plan: each class equals its SPARQL counterpart ------------------------------
 
 SINGLE = "?o a org:Organization . FILTER NOT EXISTS { ?o a pk:CollectiveUnit }"
+# Several bodies: two distinct single organisations, or one collective (it stands for several).
+SEVERAL = """SELECT DISTINCT ?x WHERE {{ ?x a pk:Task .
+            {{ {{ SELECT ?x (COUNT(DISTINCT ?o) AS ?n) WHERE {{ ?x {path} ?o . {single} }} GROUP BY ?x }}
+               FILTER (?n >= 2) }}
+            UNION {{ ?x {path} ?c . ?c a pk:CollectiveUnit }} }}"""
 EQUIVALENT_SPARQL = {
     PK.SingleOrganization: f"SELECT DISTINCT (?o AS ?x) WHERE {{ {SINGLE} }}",
-    PK.CrossDepartmentTask: f"""SELECT ?x WHERE {{ {{ SELECT ?x (COUNT(DISTINCT ?o) AS ?n) WHERE {{
-            ?x a pk:Task ; pk:leadUnit|pk:responsibleUnit|pk:involvesUnit ?o . {SINGLE} }} GROUP BY ?x }}
-            FILTER (?n >= 2) }}""",
-    PK.JointlyLedTask: f"""SELECT ?x WHERE {{ {{ SELECT ?x (COUNT(DISTINCT ?o) AS ?n) WHERE {{
-            ?x a pk:Task ; pk:leadUnit ?o . {SINGLE} }} GROUP BY ?x }} FILTER (?n >= 2) }}""",
+    PK.CrossDepartmentTask: SEVERAL.format(path="pk:leadUnit|pk:responsibleUnit|pk:involvesUnit", single=SINGLE),
+    PK.JointlyLedTask: SEVERAL.format(path="pk:leadUnit", single=SINGLE),
     PK.HigherLevelDependentTask: """SELECT DISTINCT ?x WHERE { ?x a pk:Task .
             { ?x pk:followsHigherDeployment true } UNION { ?x pk:hasDeploymentWait ?w . ?w a pk:DeploymentWait } }""",
     # Months from the xsd:date itself, so the loader's pk:deadlineMonth is checked too.
@@ -158,6 +169,19 @@ def test_bundled_classification_is_not_trivial(bundled_result, bundled_graph):
     assert 0 < bundled_result.counts[PK.MultiDomainLeadOrganization]
     # The reasoner derives JointlyLedTask ⊑ CrossDepartmentTask from the definitions.
     assert members(bundled_result, PK.JointlyLedTask) <= members(bundled_result, PK.CrossDepartmentTask)
+
+
+@pytest.mark.java
+def test_bundled_collectives_make_seven_more_cross_department_tasks_and_one_jointly_led(bundled_result, bundled_graph):
+    # Measured on 巨政发〔2023〕5号: counting single organisations only gives 90 and 57; the tasks
+    # below pair one named unit with a collective (137 leads with 县各重点民生领域、新兴领域主管部门).
+    doc = next(bundled_graph.subjects(RDF.type, PK.ImplementationPlan))
+    numbered = {int(bundled_graph.value(t, PK.taskNumber)): str(t) for t in bundled_graph.subjects(RDF.type, PK.Task)
+                if bundled_graph.value(t, PK.inDocument) == doc}
+    cross, joint = members(bundled_result, PK.CrossDepartmentTask), members(bundled_result, PK.JointlyLedTask)
+    assert (len(cross), len(joint)) == (97, 58)
+    assert {numbered[n] for n in (4, 90, 109, 137, 156, 158, 165)} <= cross
+    assert numbered[137] in joint
 
 
 @pytest.mark.java
@@ -230,5 +254,5 @@ def test_reason_cli_writes_trig_and_counts(java, tmp_path, capsys):
     out = tmp_path / "inferred.trig"
     assert main(["reason", "--graph", str(MINI), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "     2  pk:CrossDepartmentTask" in printed and "consistent; wrote" in printed
+    assert "     6  pk:CrossDepartmentTask" in printed and "consistent; wrote" in printed
     assert out.is_file()

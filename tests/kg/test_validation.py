@@ -122,3 +122,41 @@ def test_build_validates_unless_told_not_to(tmp_path, capsys):
     assert "validation: 0 violation(s)" in capsys.readouterr().err
     assert main(["build", "--out", str(tmp_path / "kg2.ttl"), "--quiet", "--no-validate"]) == 0
     assert "validation:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["mini", "broken"])
+def test_the_store_validator_agrees_with_pyshacl(mini, broken):
+    """kg.validation_store turns the same shapes into SPARQL on the store: the same issues come back."""
+    import pyoxigraph as ox
+
+    from kg.graph import load_ontology
+    from kg.validation_store import validate_store
+
+    g = broken_copy(mini) if broken else mini
+    store = ox.Store()
+    store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:plan"))
+    store.load(load_ontology().serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+
+    def key(i):  # a node with two names may be described by either: compare by IRI
+        return i.severity, i.subject.iri, i.message, i.value, i.task_number
+
+    assert sorted(map(key, validate_store(store).issues)) == sorted(map(key, validate_graph(g).issues))
+
+
+def test_the_store_validator_refuses_shapes_it_cannot_translate():
+    import pyoxigraph as ox
+    from rdflib import BNode, Graph
+    from rdflib.namespace import SH
+
+    from kg.errors import OntologyError
+    from kg.validation_store import validate_store
+
+    shapes = Graph()
+    shape, prop = URIRef("urn:shape"), BNode()
+    shapes.add((shape, RDF.type, SH.NodeShape))
+    shapes.add((shape, SH.targetClass, PK.Task))
+    shapes.add((shape, SH.property, prop))
+    shapes.add((prop, SH.path, PK.taskNumber))
+    shapes.add((prop, SH.uniqueLang, Literal(True)))
+    with pytest.raises(OntologyError, match="uniqueLang"):
+        validate_store(ox.Store(), shapes=shapes)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from rdflib import Dataset
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SKOS
 
 from kg.errors import LoadError
 from kg.graph import save_graph
@@ -58,11 +58,13 @@ def test_each_document_in_its_own_named_graph(corpus, tmp_path: Path) -> None:
 
 def test_jurisdictions_keep_organisations_apart(corpus) -> None:
     places = {str(p).rsplit("/", 1)[-1] for p in corpus.dataset.objects(None, PK.jurisdiction)}
-    assert {"371700", "unregistered-济南市", "unregistered-广东省", "unregistered-郓城县"} <= places
-    # 市大数据局 of 菏泽 and of 济南 are two organisations, registered in their own jurisdiction
-    new = {(o.place, o.name) for o in corpus.new_organizations}
-    assert ("菏泽市", "市大数据局") in new and ("济南市", "市大数据局") in new
-    assert not [o for o in corpus.dataset.objects(None, PK.divisionCode) if "unregistered" in str(o)]
+    # 菏泽市 and 济南市 from their issuers, 广东省 from its header, 郓城县 from its title: all in the national table
+    assert {"371700", "370100", "440000", "371725"} <= places
+    # 市大数据局 of 菏泽 and of 济南 are two organisations, each in its own city
+    labels = {(str(o).split("/id/org/")[1].split("/")[0], str(label))
+              for o, label in corpus.dataset.subject_objects(SKOS.prefLabel) if "/id/org/" in str(o)}
+    assert ("371700", "菏泽市大数据局") in labels and ("370100", "济南市大数据局") in labels
+    assert not [o for o in corpus.dataset.objects(None, PK.divisionCode) if not str(o).isdigit()]
 
 
 def test_same_plan_twice_is_reported(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ MODULES = [
     "loaders.deadlines",
     "loaders.citations",
     "loaders.structure",
+    "loaders.unit_lists",
+    "loaders.unit_suffix",
     "loaders.jurisdiction",
     "loaders.plan_diff",
     "loaders.formats",

@@ -53,9 +53,20 @@ def parts(raw: str, registry: Registry | None = None) -> list[str]:
     ("国家税务总局巨野县税务局", "县税务局"),
 ])
 def test_aliases_merge_to_the_canonical_name(registry: Registry, juye: Place, written: str, canonical: str) -> None:
-    for place in (juye, None):
-        org = registry.resolve(written, place=place)
-        assert (org.name, org.known) == (canonical, True)
+    org = registry.resolve(written, place=juye)
+    assert (org.name, org.known, org.home) == (canonical, True, "371724")
+
+
+@pytest.mark.parametrize(("written", "canonical", "known"), [
+    ("县市场监管局", "县市场监督管理局", True),  # a standard spelling: one body, whatever the county
+    ("县发展和改革委员会", "县发展和改革委员会", True),  # another county's 委员会 stays its own body
+    ("人行巨野支行", "人行巨野支行", False),  # a place-filled name is not guessed into 巨野 …
+    ("巨野县财政局", "县财政局", True),  # … unless the name itself names the place
+])
+def test_without_a_place_no_county_is_assumed(registry: Registry, written: str, canonical: str, known: bool) -> None:
+    org = registry.resolve(written)
+    assert (org.name, org.known) == (canonical, known)
+    assert org.home != "371724" or written.startswith("巨野县")
 
 
 def test_similar_names_are_not_guessed_together(registry: Registry) -> None:
@@ -86,10 +97,10 @@ def test_placeholders_fill_for_another_county(registry: Registry) -> None:
 
 
 @pytest.mark.parametrize(("name", "kind"), [
-    ("县退役军人事务局", "government_agency"),
+    ("县人民防空办公室", "government_agency"),
     ("某某区人民法院", "court"),
     ("某某区人民检察院", "procuratorate"),
-    ("县委宣传部", "party_organ"),
+    ("县委老干部局", "party_organ"),
     ("中国农业银行巨野支行", "bank_branch"),
     ("国网某某供电分公司", "soe_branch"),
     ("县疾病预防控制中心", "public_institution"),
@@ -280,13 +291,15 @@ def test_counterparts_are_the_same_function_one_and_two_levels_up(registry: Regi
         org = registry.resolve(name, place=juye)
         return [(c.name, p.code) for c, p in registry.higher_counterparts(org, juye)]
 
-    assert up("县市场监管局") == [("菏泽市市场监督管理局", HEZE_CODE), ("山东省市场监督管理局", SHANDONG_CODE)]
-    assert up("县法院") == [("菏泽市中级人民法院", HEZE_CODE), ("山东省高级人民法院", SHANDONG_CODE)]
+    assert up("县市场监管局") == [("菏泽市市场监督管理局", HEZE_CODE), ("山东省市场监督管理局", SHANDONG_CODE),
+                              ("国家市场监督管理总局", "100000")]
+    assert up("县法院") == [("菏泽市中级人民法院", HEZE_CODE), ("山东省高级人民法院", SHANDONG_CODE),
+                          ("最高人民法院", "100000")]
     assert up("县税务局")[-1] == ("国家税务总局", "100000")
-    assert up("市市场监管局") == [("山东省市场监督管理局", SHANDONG_CODE)]
+    assert up("市市场监管局") == [("山东省市场监督管理局", SHANDONG_CODE), ("国家市场监督管理总局", "100000")]
     # Three telecom companies share the function at county level and none is registered higher up;
     # collectives and unknown names have no function to follow.
-    assert up("中国移动巨野分公司") == [] and up("县有关部门、单位") == [] and up("县退役军人事务局") == []
+    assert up("中国移动巨野分公司") == [] and up("县有关部门、单位") == [] and up("县人民防空办公室") == []
     # Another county of the same city reaches the same city body.
     other = registry.resolve("县市场监管局", place=YUNCHENG)
     assert [c.name for c, _ in registry.higher_counterparts(other, YUNCHENG)][0] == "菏泽市市场监督管理局"

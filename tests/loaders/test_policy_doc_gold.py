@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from loaders.organizations import split_unit_list
 from loaders.records import PolicyDocument
+from loaders.unit_lists import split_unit_list
 
 GOLD_TASKS = [1, 8, 15, 27, 34, 37, 45, 90, 107, 121, 137, 151]
 

@@ -159,6 +159,9 @@ def test_nested_title_is_one_reference() -> None:
         ("根据省级建筑师负责制工作指导意见，鼓励", []),  # guidance, not a deployment
         ("根据全市统一的小额诉讼程序适用限额标准", []),
         ("根据“山东消费提振年”行动部署，组织", []),  # names no level
+        ("根据自治区统一部署，开展", [("province",)]),  # an autonomous region is province-level
+        ("根据广西壮族自治区、市统一部署，推进", [("province", "city")]),
+        ("根据州统一部署，推进", [("city",)]),  # an autonomous prefecture is city-level
     ],
 )
 def test_deployment_waits(text: str, levels: list) -> None:
@@ -188,3 +191,75 @@ def test_deployment_waits(text: str, levels: list) -> None:
 )
 def test_preconditions(text: str, labels: list[str]) -> None:
     assert [p.label for p in task_facts.find_preconditions(text, 0, len(text), _span(text))] == labels
+
+
+# -- systems and platforms ----------------------------------------------------------------------
+
+
+def systems(text: str) -> list[tuple[str, str]]:
+    return [(m.name, m.span.text) for m in task_facts.find_systems(text, 0, len(text), _span(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("深化电力业务系统与地方工程建设项目审批管理系统信息共享",
+         [("电力业务系统", "电力业务系统"), ("地方工程建设项目审批管理系统", "地方工程建设项目审批管理系统")]),
+        ("在“爱山东”APP平台完善报装功能", [("爱山东", "“爱山东”APP平台")]),
+        ("优化“爱山东”政务服务平台架构", [("爱山东", "“爱山东”政务服务平台")]),
+        ("9月底，省“版权保护与服务平台”与“爱山东”对接后", [("版权保护与服务平台", "省“版权保护与服务平台”")]),
+        ("全面提升12345热线服务质效", [("12345热线", "12345热线")]),
+        ("提升“12345”热线服务效能", [("12345热线", "“12345”热线")]),
+        ("依托全省劳动人事争议维权平台，推行", [("劳动人事争议维权平台", "全省劳动人事争议维权平台")]),
+        ("依托全省统一的类案智推系统", [("类案智推系统", "类案智推系统")]),
+        ("推进政务服务网站标准化，嵌入本级政府门户网站", [("政务服务网站", "政务服务网站"), ("政府门户网站", "本级政府门户网站")]),
+        ("在“爱山东”APP和政务服务网完善报装", [("爱山东", "“爱山东”APP"), ("政务服务网", "政务服务网")]),
+        ("推动“双随机、一公开”监管平台互联互通", [("双随机、一公开", "“双随机、一公开”监管平台")]),
+        ("积极推进工程档案在线归档管理系统建设", [("工程档案在线归档管理系统", "工程档案在线归档管理系统")]),
+    ],
+)
+def test_systems(text: str, expected: list) -> None:
+    assert systems(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "拓展水电气热线上报装渠道",  # 水电气热 + 线上: no hotline
+        "对企业发债融资进行系统辅导",  # 系统 as an adverb
+        "系统推进改革，形成系统化方案",
+        "建立健全电商平台知识产权保护规则",  # 电商平台: a kind of platform, not one
+        "推进公示系统与其他系统互联",  # too short to be a name
+        "利用“山东通”移动监管等信息化平台",  # generic words only; a quoted name alone is not a system
+        "在相关业务办理系统、政务服务大厅等平台公布",
+        "实现与涉改部门平台系统互联互通",  # whose systems, not which
+        "推动市政公用服务单位信息化平台对接",
+        "完善热线全流程闭环运行机制，优化提升平台功能",
+        "深化“一网通办”改革，推行“一件事一次办”",
+        "发展平台经济，建设政电服务网络和服务网点",
+    ],
+)
+def test_not_systems(text: str) -> None:
+    assert systems(text) == []
+
+
+def test_one_plan_names_one_system_several_ways() -> None:
+    from loaders.records import SystemMention
+
+    def mention(written: str) -> SystemMention:
+        return task_facts.find_systems(written, 0, len(written), _span(written))[0]
+
+    found = [mention(w) for w in ("山东省政务服务平台", "政务服务平台", "“爱山东”政务服务平台", "“鲁税通”征纳互动平台",
+                                  "推广应用征纳互动平台", "山东省知识产权公共服务平台", "知识产权公共服务平台",
+                                  "省公共资源交易监管系统", "市公共资源交易监管系统")]
+    assert all(isinstance(m, SystemMention) for m in found)
+    names = task_facts.plan_system_names(found)
+    assert names["山东省政务服务平台"] == names["政务服务平台"] == "爱山东"
+    assert names["征纳互动平台"] == "鲁税通"
+    assert names["山东省知识产权公共服务平台"] == "知识产权公共服务平台"
+    # Two levels, two systems: neither is merged with the other.
+    assert names["省公共资源交易监管系统"] != names["市公共资源交易监管系统"]
+    # Two proper names for one kind of platform: the plain name stays itself.
+    two = task_facts.plan_system_names([mention("“甲通”政务服务平台"), mention("“乙办”政务服务平台"),
+                                        mention("政务服务平台")])
+    assert two["政务服务平台"] == "政务服务平台"

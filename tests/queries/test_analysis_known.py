@@ -99,11 +99,22 @@ def test_dependency_graph_edges_have_reasons(pa):
     D = pa.D
     rel = {(D.nodes[u].get("ref"), D.nodes[v]["label"], d["relation"]) for u, v, d in D.edges(data=True)}
     assert rel == {
-        (1, "电子营业执照", "uses_system"), (3, "电子营业执照", "uses_system"),
+        (1, "电子营业执照系统", "uses_system"), (3, "电子营业执照系统", "uses_system"),
         (2, "爱山东", "uses_system"), (3, "爱山东", "uses_system"),
         (2, "省级部署", "waits_for_deployment"), (2, "市级部署", "waits_for_deployment"),
         (4, "省电子税务局系统功能优化提升完成后", "waits_for_event")}
     assert all(d["reason"] for _, _, d in D.edges(data=True))
+
+
+def test_the_fixtures_system_facts_are_what_the_loader_reads_from_its_texts(pa):
+    from loaders.records import Span
+    from loaders.task_facts import find_systems
+    from queries.analysis.fetch import fetch_task_systems, fetch_task_texts
+
+    facts = {(r["task"], r["name"]) for r in fetch_task_systems(pa.source)}
+    read = {(t, m.name) for t, text in fetch_task_texts(pa.source).items()
+            for m in find_systems(text, 0, len(text), lambda s, e, x=text: Span(s, e, x[s:e]))}
+    assert facts == read and len(facts) == 5
 
 
 def test_impact_of_a_lead_unit(pa):
@@ -111,7 +122,7 @@ def test_impact_of_a_lead_unit(pa):
     assert [t["task"] for t in r["led_tasks"]] == [1, 2]
     assert r["supported_tasks"] == [3]
     assert {p["organization"] for p in r["partners"]} == {"县有关部门、单位", "县财政局", "县税务局"}
-    assert [(t["task"], t["why"]) for t in r["tied_tasks"]] == [(3, ["shares 爱山东", "shares 电子营业执照"])]
+    assert [(t["task"], t["why"]) for t in r["tied_tasks"]] == [(3, ["shares 爱山东", "shares 电子营业执照系统"])]
     assert r["summary"]["organizations_held_up"] == 3
 
 

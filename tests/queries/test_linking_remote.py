@@ -58,7 +58,7 @@ def test_link_fetches_maps_and_aligns_a_provincial_graph_from_an_endpoint(
     assert "4 tasks implementing a higher task" in out.out and "4/4 divisions with a Wikidata id" in out.out
     assert "unmapped class http://example.org/sdkg/ontology#GongZuoZu (1 instances)" in out.err
     g = load_graph(path)
-    t19 = URIRef(str(iri_for("document", "巨政发〔2023〕5号")) + "/task/19")
+    t19 = URIRef(str(iri_for("document", "371724", "巨政发〔2023〕5号")) + "/task/19")
     assert (t19, PK.implements, URIRef("http://example.org/sdkg/id/task-1")) in g
     bureau = iri_for("org", "370000", "山东省市场监督管理局")
     assert (bureau, SKOS.exactMatch, URIRef("http://example.org/sdkg/id/org-scjg")) in g

@@ -130,7 +130,7 @@ def test_policykg_link_imports_an_rdf_file_and_aligns_the_county_plan_with_it(tm
     err = capsys.readouterr().err
     assert "unmapped class http://example.org/sdkg/ontology#GongZuoZu" in err
     g = load_graph(path)
-    county = str(iri_for("document", "巨政发〔2023〕5号")) + "/task/"
+    county = str(iri_for("document", "371724", "巨政发〔2023〕5号")) + "/task/"
     remote = "http://example.org/sdkg/id/task-"
     implemented = {(str(s).removeprefix(county), str(o).removeprefix(remote)) for s, o in g.subject_objects(PK.implements)}
     # 19 验登合一, 6 除名制度, 130 综合监管一件事, 88 新业态工伤保险; task 5 (海洋牧场) has no county task.

@@ -18,7 +18,7 @@ from queries.paging import find_page_clause
 
 DOC = "巨政发〔2023〕5号"
 ORG = BASE + "org/371724/"
-TASK = BASE + f"document/{DOC}/task/"
+TASK = BASE + f"document/371724/{DOC}/task/"
 COMMERCE, NDRC, APPROVAL = ORG + "县商务局", ORG + "县发展和改革局", ORG + "县行政审批服务局"
 ANALYST_QUESTIONS = [
     "tasks_per_lead_unit", "tasks_by_organization", "shared_tasks", "deadline_calendar", "deadline_months",
