@@ -78,6 +78,8 @@ def _rows(source: Any, text: str, doc: str | None) -> Iterator[tuple[str | None,
 
 
 def _oxigraph(source: Any) -> Any:
+    if type(source).__module__ == "pyoxigraph":  # a bare store: a plan read alone, or a store being built
+        return source
     store = getattr(source, "store", None)
     return store._inner if type(store).__name__ == "OxigraphStore" else None
 
@@ -271,6 +273,32 @@ def _function_tallies(out: _Lines, tasks: dict[str, tuple[str, int, str | None]]
         out.iri(node, PK.partnerFunction, b)
         out.text(node, PK.pairKind, kind)
         out.count(node, PK.taskCount, n)
+
+
+def plan_tally_quads(store: Any, doc: str) -> bytes:
+    """Return the tallies of the plan ``doc`` as N-Quads in the plan's own graph (named ``doc``),
+    counted from ``store`` (a pyoxigraph store holding the plan, alone or among others).
+
+    Written into the plan's graph, they come and go with it: ``policykg add`` and ``remove``
+    replace a plan's graph whole, so its tallies never outlive it or miss it.
+    """
+    data, _ = aggregate_ntriples(store, doc=doc)
+    tail = f" <{_checked_iri(doc)}> .\n".encode()
+    return b"".join(line[:-2] + tail for line in data.splitlines(keepends=True) if line.endswith(b" .\n"))
+
+
+def drop_plan_tallies(store: Any, doc: str) -> int:
+    """Remove the tallies in the plan graph ``doc`` of a pyoxigraph ``store``; return how many nodes went."""
+    import pyoxigraph as ox
+
+    graph, derived = ox.NamedNode(_checked_iri(doc)), ox.NamedNode(str(PROV.wasDerivedFrom))
+    kinds, typed = {ox.NamedNode(str(c)) for c in TALLY_CLASSES}, ox.NamedNode(str(RDF.type))
+    nodes = {q.subject for q in store.quads_for_pattern(None, derived, graph, graph)
+             if any(t.object in kinds for t in store.quads_for_pattern(q.subject, typed, None, graph))}
+    for node in nodes:
+        for q in list(store.quads_for_pattern(node, None, None, graph)):
+            store.remove(q)
+    return len(nodes)
 
 
 def materialize_aggregates(g: Graph, *, doc: str | None = None) -> int:
