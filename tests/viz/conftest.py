@@ -28,16 +28,14 @@ def probe_graph():
 @pytest.fixture(scope="session")
 def synth_corpus(tmp_path_factory):
     """Five synthetic county plans (benchmarks.synth), built as `policykg build` builds a corpus
-    (one named graph per plan, each plan's place) with their tallies, served from Oxigraph."""
+    (one named graph per plan, each plan's place and tallies), served from Oxigraph."""
     from benchmarks.synth import write_corpus
-    from kg.aggregates import materialize_aggregates
     from kg.graph import load_graph, save_graph
     from loaders.corpus import build_corpus
 
     folder = tmp_path_factory.mktemp("synth")
     write_corpus(5, folder / "plans", seed=11)
     g = build_corpus([folder / "plans"]).merged()
-    materialize_aggregates(g)
     return load_graph(save_graph(g, folder / "corpus.ttl"))
 
 

@@ -91,7 +91,10 @@ def test_routes_choose_the_corpus_pictures(synth_corpus, truth):
     place = truth["places"][0]
     compared = data_of(c.get("/viz/collaboration", params={"compare": place}).text)
     assert compared["compare"] == place and compared["compareName"]
-    own = data_of(c.get("/viz/collaboration", params={"place": place}).text)
+    code = place.rsplit("/", 1)[-1]
+    assert code.isdigit() and len(code) == 6  # a registered county: asked for by its GB/T 2260 code
+    assert data_of(c.get("/viz/collaboration", params={"compare": code}).text)["compare"] == place
+    own = data_of(c.get("/viz/collaboration", params={"place": code}).text)
     assert own["view"] == "collaboration" and own["tasks"]
     docs = {str(d) for d, in synth_corpus.query(f"SELECT ?d WHERE {{ ?d pk:jurisdiction <{place}> }}")}
     assert all(any(t.startswith(d + "/") for d in docs) for t in own["tasks"])
