@@ -127,3 +127,22 @@ def test_a_scope_too_big_to_draw_reads_its_first_plan(synth_corpus):
     docs = {a["doc"] for _, a in data.B.nodes(data=True) if a.get("kind") == "task"}
     assert docs == {data.documents[0]["id"]}
     assert load_view_data(synth_corpus).documents == ()  # small enough: every plan
+
+
+def test_landing_of_a_big_corpus_counts_from_the_tallies(synth_corpus, monkeypatch):
+    import viz.data
+    from viz.pages import SERVER_LINKS, landing_page
+
+    whole = landing_page(synth_corpus, links=SERVER_LINKS)
+    monkeypatch.setattr(viz.data, "MAX_VIEW_TASKS", 100)  # five plans then count as a corpus too big to read
+    big = landing_page(synth_corpus, links=SERVER_LINKS)
+    figures = re.compile(r"<div><b>(\d+)</b> <span[^>]*>([^<]+)</span>")
+
+    def numbers(html: str) -> dict[str, int]:
+        return {k: int(n) for n, k in figures.findall(html)}
+
+    small, large = numbers(whole), numbers(big)
+    assert small["份文件"] == large["份文件"] == 5 and large["个地方"] == 5
+    assert small["项任务"] == large["项任务"] and small["个领域"] == large["个领域"]
+    assert small["个单位"] == large["个单位"]
+    assert "&amp;doc=" in big and "&amp;doc=" not in whole  # example questions scoped to the first plan
