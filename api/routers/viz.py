@@ -9,7 +9,6 @@ thread pool.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -17,7 +16,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SourceDep
 from api.errors import NotFound
-from kg.iri import iri_for
 from queries.library import run_query
 
 router = APIRouter(tags=["pictures"])
@@ -28,14 +26,17 @@ PlaceParam = Annotated[str | None, Query(description="Only the plans of this div
 
 
 def _place(place: str | None) -> str | None:
-    if place and re.fullmatch(r"\d{6}", place.strip()):
-        return str(iri_for("place", place.strip()))
-    return place or None
+    """The division an IRI or a six-digit code names (the REST routes' rule); None when not given."""
+    from api.routers.rest import _place_iri
+
+    return _place_iri(place) if place else None
 
 
 def _many_places(source: Any) -> bool:
     """True when the loaded plans belong to more than one place: the corpus pictures apply."""
     return len(run_query(source, "plan_places")) > 1
+
+
 HTML = {"content": {"text/html": {}}, "description": "A self-contained HTML page."}
 
 
