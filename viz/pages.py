@@ -153,6 +153,8 @@ BLURBS = {
     "ontology": ("本体：图中每个类和属性的中英文说明。", "The ontology: every class and property, in Chinese and English."),
     "docs": ("接口说明（OpenAPI），供其他系统调用。", "The HTTP API (OpenAPI) for other tools."),
 }
+# A corpus's landing page lists this many of its plans (the views and /documents have them all).
+MAX_LISTED_PLANS = 50
 
 
 def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str:
@@ -162,33 +164,45 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
 
 
 def landing_data(source: Any, links: Mapping[str, str]) -> dict[str, Any]:
-    """Return what the landing page shows: counts, documents, questions to start from and the page cards.
+    """Return what the landing page shows: figures, documents, questions to start from and the page cards.
 
     The example questions are picked from the data (the organisation with the most partners,
-    the month with the most deadlines), never written in for one plan.
+    the month with the most deadlines), never written in for one plan. A corpus too big to read
+    whole for a landing page gets its figures from the plans' tallies and its example questions
+    from its first plan (links scoped to it).
     """
     from queries.analysis.deadlines import crunch_months
     from queries.analysis.fetch import fetch_plan_rows
     from queries.analysis.graphs import collaboration_graph, real_organizations, task_org_graph
+    from queries.document_pages import plan_sizes
+    from viz.data import MAX_VIEW_TASKS
     from viz.links import href_for
 
-    rows = fetch_plan_rows(source)
+    sizes = plan_sizes(source)
+    big = len(sizes) > 1 and sum(p.rows for p in sizes) > MAX_VIEW_TASKS
+    scope = sizes[0].doc if big else None
+    rows = fetch_plan_rows(source, doc=scope)
     B = task_org_graph(rows.tasks, rows.units, rows.organizations, rows.deadlines, rows.waits, rows.documents)
     G = collaboration_graph(B)
     real = real_organizations(G)
     months = crunch_months(B)
-    docs = [d for d in rows.documents if d.get("title") or d.get("document")]
-    tasks = [a for _, a in B.nodes(data=True) if a.get("kind") == "task"]
-    facts = [(len(docs), "份文件", "documents"), (len({a.get("domain") for a in tasks if a.get("domain")}), "个领域", "domains"),
-             (len(tasks), "项任务", "tasks"), (G.number_of_nodes(), "个单位", "organisations"),
-             (sum(len(a.get("deadlines", ())) for a in tasks), "个完成时限", "deadlines")]
     hub = max(real.nodes, key=lambda n: (real.degree(n, weight="weight"), real.degree(n), str(n))) if real else None
     names = sorted({G.nodes[n].get("label") or str(n) for n in G})
+    if big:
+        documents, more, figures = _corpus_figures(source, sizes)
+    else:
+        docs = [d for d in rows.documents if d.get("title") or d.get("document")]
+        documents = [{"title": d.get("title") or d.get("document") or "", "tag": d.get("document") or "", "rows": None,
+                      "href": href_for(d["doc"]) if links.get("things") and d.get("doc") else None} for d in docs]
+        tasks = [a for _, a in B.nodes(data=True) if a.get("kind") == "task"]
+        more, figures = 0, [
+            (len(docs), "份文件", "documents"), (len({a.get("domain") for a in tasks if a.get("domain")}), "个领域", "domains"),
+            (len(tasks), "项任务", "tasks"), (G.number_of_nodes(), "个单位", "organisations"),
+            (sum(len(a.get("deadlines", ())) for a in tasks), "个完成时限", "deadlines")]
     return {
-        "facts": facts,
-        "documents": [(d.get("title") or d.get("document") or "", d.get("document") or "",
-                       href_for(d["doc"]) if links.get("things") and d.get("doc") else None) for d in docs],
-        "questions": _questions(links, G.nodes[hub].get("label") or hub if hub else None, months),
+        "facts": figures, "documents": documents, "more_documents": more, "scope": scope,
+        "questions": _questions(links, G.nodes[hub].get("label") or hub if hub else None, months,
+                                f"&doc={_q(scope)}" if scope else ""),
         "ask_names": names if links.get("collaboration") else [],
         "ask_example": (G.nodes[hub].get("label") if hub else names[0]) if names else "",
         "months": [(m["month"], _month_zh_short(m["month"]), _month_en(m["month"]), m["tasks"]) for m in months]
@@ -197,17 +211,31 @@ def landing_data(source: Any, links: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _questions(links: Mapping[str, str], hub: str | None, months: list[dict[str, Any]]) -> list[tuple[str, ...]]:
-    """(href, question zh, en, hint zh, en) for the questions the graph can answer."""
+def _corpus_figures(source: Any, sizes: list) -> tuple[list[dict[str, Any]], int, list[tuple[Any, str, str]]]:
+    """A corpus's first plans, how many more there are, and its figures from the plans' tallies."""
+    from queries.library import run_query
+
+    summary = (run_query(source, "corpus_summary") or [{}])[0]
+    shown = sizes[:MAX_LISTED_PLANS]
+    documents = [{"title": None, "tag": p.identifier or p.doc, "rows": p.rows, "href": None} for p in shown]
+    figures = [(summary.get("documents") or len(sizes), "份文件", "documents"), (summary.get("places") or 0, "个地方", "places"),
+               (summary.get("domain_count") or 0, "个领域", "domains"), (summary.get("task_count") or 0, "项任务", "tasks"),
+               (summary.get("organizations") or 0, "个单位", "organisations")]
+    return documents, len(sizes) - len(shown), figures
+
+
+def _questions(links: Mapping[str, str], hub: str | None, months: list[dict[str, Any]],
+               scope: str) -> list[tuple[str, ...]]:
+    """(href, question zh, en, hint zh, en) for the questions the graph can answer (``scope``: a query suffix)."""
     out = []
     if hub and links.get("collaboration"):
-        out.append((f"{links['collaboration']}?org={_q(hub)}", f"谁与{hub}协作？共同承担哪些任务？",
+        out.append((f"{links['collaboration']}?org={_q(hub)}{scope}", f"谁与{hub}协作？共同承担哪些任务？",
                     f"Who works with {hub}, and on what?",
                     "在协作网络左侧“单位”框中输入或选择任一单位名称，点击其连线查看共同任务和原文。",
                     "Type or pick any organisation in the collaboration view; click a line for the shared tasks and their sentences."))
     if months and links.get("calendar"):
         busiest = max(months, key=lambda m: (m["tasks"], m["month"]))["month"]
-        out.append((f"{links['calendar']}?month={busiest}", f"哪些单位{int(busiest.split('-')[1])}月截止的任务最多？",
+        out.append((f"{links['calendar']}?month={busiest}{scope}", f"哪些单位{int(busiest.split('-')[1])}月截止的任务最多？",
                     f"Which organisations have most deadlines in {_month_en(busiest)}?",
                     "截止日历按单位×月份计数；点击月份列标题按该月排序，点击格子列出任务。",
                     "The calendar counts deadlines by organisation and month; click a month to sort by it, a cell to list its tasks."))
