@@ -74,7 +74,8 @@ def measure(reps: int, endpoint: bool) -> tuple[list[dict[str, Any]], dict[str, 
     from kg.graph import load_graph, save_graph
     from loaders.build import build_graph
     from loaders.data import BUNDLED_PLAN
-    from queries.library import load_queries, run_query
+    from queries.library import run_query
+    from queries.query_files import load_queries
     from queries.store import RemoteStore, bind_values
 
     tmp = Path(tempfile.mkdtemp(prefix="policykg-latency-"))
