@@ -69,8 +69,8 @@ def build(
         result = build_store(paths, root, jobs=jobs, corrections=_corrections(corrections), strict=strict,
                              validate=validate, out=out, progress=Progress(total, quiet), place=given)
         if endpoint:
+            from kg.remote_store import RemoteStore
             from kg.store import open_store
-            from queries.store import RemoteStore
 
             with open_store(root) as opened:
                 RemoteStore(endpoint).replace_graph(opened.graph())

@@ -72,10 +72,10 @@ def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
 
 def measure(reps: int, endpoint: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     from kg.graph import load_graph, save_graph
+    from kg.remote_store import RemoteStore, bind_values
     from loaders.build import build_graph
     from loaders.data import BUNDLED_PLAN
     from queries.library import load_queries, run_query
-    from queries.store import RemoteStore, bind_values
 
     tmp = Path(tempfile.mkdtemp(prefix="policykg-latency-"))
     graph_path = save_graph(build_graph([BUNDLED_PLAN]).graph, tmp / "kg.ttl")

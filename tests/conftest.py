@@ -85,7 +85,7 @@ def oxigraph_server(tmp_path_factory, bundled_graph) -> Iterator[str]:
     ``policykg build --endpoint`` does.
     """
     with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
-        from queries.store import RemoteStore
+        from kg.remote_store import RemoteStore
 
         RemoteStore(url).replace_graph(bundled_graph)
         yield url

@@ -29,7 +29,7 @@ from rdflib.query import Result
 
 from kg.errors import QuerySyntaxError, QueryTimeout, StoreError
 from kg.graph import PREFIXES
-from queries.sparql_lexer import query_form, where_group_start
+from kg.sparql_lexer import query_form, where_group_start
 
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\x00-\x20]')
