@@ -23,6 +23,28 @@ OPTIONAL_SAMPLES = {"ref": "条例", "q": "财政", "number": "1", "role": "lead
                     "doc": BASE + f"document/371724/{DOC}"}
 
 
+# Where Virtuoso 7.2.5 (Debian's) still answers otherwise, and why: each is a Virtuoso evaluation
+# fault, found by reducing the question until it went away. Strict: a case that starts to agree fails
+# here, so the list only ever shrinks. (A reason is keyed by question and the parameters given.)
+_SIBLINGS = ("Virtuoso joins sibling OPTIONAL sub-selects that each aggregate an ordered sub-select to the "
+             "wrong rows (every task gets one task's lead units) when they follow a basic graph pattern; after a "
+             "sub-select (as in the paged questions) it joins them right")
+KNOWN_ON_VIRTUOSO = {
+    ("tasks", ""): _SIBLINGS,
+    ("ledger", ""): _SIBLINGS,
+    ("ledger", "doc"): _SIBLINGS,
+    ("domain_participants", ""): _SIBLINGS,
+    ("analysis_task_table", ""): "its lists (units, deadlines, waits) are in no order the question states; "
+                                 "ordering them meets the sibling fault above",
+    ("analysis_task_table", "doc"): "as above",
+    ("task_detail", "task"): "in rows that leave ?source unbound (the task number), Virtuoso's OPTIONAL "
+                             "keeps every evidence span of the graph: the FILTER on the outer ?tstart is not "
+                             "applied (3614 rows, not 34; with ?source bound it agrees)",
+    ("thing_links", "node"): "Virtuoso answers literal values of ?other as unbound in the whole question; "
+                             "the reduced forms tried (the UNION grouped, one label OPTIONAL with VALUES) agree",
+}
+
+
 def cases() -> list[tuple[str, dict[str, str]]]:
     out = []
     for name, q in sorted(QUERIES.items()):
@@ -56,10 +78,60 @@ def test_build_endpoint_loads_every_graph_in_batches_with_progress(served_builds
 @pytest.mark.parametrize("server", SERVERS)
 @pytest.mark.parametrize(("name", "params"), cases(), ids=lambda v: v if isinstance(v, str) else
                          "+".join(v) or "-")
-def test_every_saved_question_answers_identically_on_the_server(served_builds, local, server, name, params):
+def test_every_saved_question_answers_identically_on_the_server(served_builds, local, server, name, params, request):
+    known = KNOWN_ON_VIRTUOSO.get((name, "+".join(params))) if server == "virtuoso" else None
+    if known:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=known))
     expected = run_query(local, name, **params)
     answered = run_query(RemoteStore(served_builds[server]), name, **params)
     assert answered == expected
+
+
+@pytest.fixture(scope="module")
+def local_app(served_builds):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from kg.settings import Settings
+
+    with TestClient(create_app(Settings(store_path=served_builds["store"], query_timeout=10.0))) as c:
+        yield c
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_rest_routes_answer_the_same_from_the_server(served_builds, local_app, server):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from kg.settings import Settings
+
+    org = "https://w3id.org/policykg/id/org/371724/"
+    urls = ["/tasks?limit=500", "/tasks/1", "/tasks/38", "/organizations", "/organizations/371724/县商务局", "/domains",
+            "/documents", "/ledger", "/queries/deadline_calendar", f"/queries/shared_tasks?org_a={org}县商务局&org_b={org}县财政局",
+            "/tasks?month=2023-09&limit=500", "/tasks?cites=条例", "/tasks?q=负面清单"]
+    settings = Settings(endpoint=served_builds[server], query_timeout=10.0, extra={"query_workers": "1"})
+    with TestClient(create_app(settings)) as remote:
+        differ = []
+        for url in urls:
+            local, answered = local_app.get(url), remote.get(url)
+            assert local.status_code == answered.status_code == 200, (url, answered.text[:300])
+            if local.json() != answered.json():
+                differ.append(url)
+    # /tasks lists and /ledger answer from the `tasks` and `ledger` questions: on Virtuoso, their known
+    # fault (KNOWN_ON_VIRTUOSO); /tasks?cites=条例 agrees (its two tasks have one lead unit each).
+    known = ["/tasks?limit=500", "/ledger", "/tasks?month=2023-09&limit=500", "/tasks?q=负面清单"]
+    known = known if server == "virtuoso" else []
+    assert differ == known
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_analysis_reads_the_same_plans_from_the_server(served_builds, local, server):
+    from queries.analysis.reports import PlanAnalysis, bottlenecks_report, network_report, workload_report
+
+    here, there = PlanAnalysis.from_source(local), PlanAnalysis.from_source(RemoteStore(served_builds[server]))
+    assert workload_report(there) == workload_report(here)
+    assert bottlenecks_report(there) == bottlenecks_report(here)
+    assert network_report(there) == network_report(here)
 
 
 def test_loading_again_replaces_the_graphs_and_drops_plans_no_longer_built(served_builds):
