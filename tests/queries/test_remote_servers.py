@@ -169,3 +169,21 @@ def test_batches_keep_each_blank_node_with_all_its_triples():
     units = [set(b) for b, has_blank in batches if has_blank]
     assert units == [set(blank[:4]), set(blank[4:])]
     assert sum(len(b) for b, _ in batches) == len(named + blank)
+
+
+def test_a_server_out_of_reach_fails_in_one_line_after_the_store_is_built(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.support import free_port
+
+    store = tmp_path / "store"
+    run = subprocess.run([sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())", "build",
+                          "--store", str(store), "--no-validate", "-q", "--endpoint", f"http://127.0.0.1:{free_port()}/sparql"],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1].startswith("policykg: error: cannot reach SPARQL server http://127.0.0.1:")
+    assert "Traceback" not in run.stderr
+    with open_store(store) as opened:  # the local build stands
+        assert opened.meta["documents"]
