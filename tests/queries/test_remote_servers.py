@@ -187,3 +187,17 @@ def test_a_server_out_of_reach_fails_in_one_line_after_the_store_is_built(tmp_pa
     assert "Traceback" not in run.stderr
     with open_store(store) as opened:  # the local build stands
         assert opened.meta["documents"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('SELECT (GROUP_CONCAT(?n ; separator = "、") AS ?x) {}', 'SELECT (GROUP_CONCAT(?n ; separator = "、"@und) AS ?x) {}'),
+    ('SELECT (GROUP_CONCAT(?n; SEPARATOR="；") AS ?x) {}', 'SELECT (GROUP_CONCAT(?n; SEPARATOR="；"@und) AS ?x) {}'),
+    ('SELECT ?x { ?x ?p "separator=\\"、\\"" }', 'SELECT ?x { ?x ?p "separator=\\"、\\"" }'),  # inside a literal
+    ('SELECT ?x { ?x ?p "、" }', 'SELECT ?x { ?x ?p "、" }'),  # not a separator
+    ('# separator="、"\nSELECT ?x {}', '# separator="、"\nSELECT ?x {}'),  # in a comment
+])
+def test_virtuoso_dialect_tags_only_separators_outside_ascii(text, expected):
+    from kg.sparql_dialects import for_dialect
+
+    assert for_dialect(text, "virtuoso") == expected
+    assert for_dialect(text, "standard") == text
