@@ -37,11 +37,9 @@ KNOWN_ON_VIRTUOSO = {
     ("analysis_task_table", ""): "its lists (units, deadlines, waits) are in no order the question states; "
                                  "ordering them meets the sibling fault above",
     ("analysis_task_table", "doc"): "as above",
-    ("task_detail", "task"): "in rows that leave ?source unbound (the task number), Virtuoso's OPTIONAL "
-                             "keeps every evidence span of the graph: the FILTER on the outer ?tstart is not "
-                             "applied (3614 rows, not 34; with ?source bound it agrees)",
-    ("thing_links", "node"): "Virtuoso answers literal values of ?other as unbound in the whole question; "
-                             "the reduced forms tried (the UNION grouped, one label OPTIONAL with VALUES) agree",
+    ("thing_links", "node"): "Virtuoso answers the literal values of ?other as unbound once the question groups "
+                             "by ?other, ?is_iri and ?lang and samples both label OPTIONALs; with either OPTIONAL "
+                             "left out, or without ?is_iri and ?lang, it agrees",
 }
 
 
