@@ -1,9 +1,10 @@
 """Loading a store into a SPARQL server, graph by graph and in batches (``policykg build --endpoint``).
 
-Every batch is one SPARQL Update ``INSERT { GRAPH <g> { … } } WHERE {}``: the one request every
-update-enabled server accepts (the Graph Store Protocol lives at a different address on each,
-and Virtuoso refuses blank nodes in ``INSERT DATA``). A blank node's triples travel in one batch,
-because each request makes its blank nodes anew. A graph is dropped before its first batch, so
+Every batch is one SPARQL Update request, ``INSERT DATA { GRAPH <g> { … } }``, which every
+update-enabled server accepts at its update URL (the Graph Store Protocol lives at a different
+address on each). Triples with blank nodes go as ``INSERT { … } WHERE {}`` (Virtuoso refuses blank
+nodes in ``INSERT DATA``), each blank node's triples in one request, because each request makes its
+blank nodes anew. A graph is dropped before its first batch, so
 loading again replaces it; graphs the server holds under the policykg namespace that the store
 no longer has (a plan removed since) are dropped too. Other graphs on the server are left alone.
 
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.errors import StoreError
+from kg.errors import KGError, StoreError
 from kg.remote_store import RemoteStore
 
 # Graphs under this namespace are policykg's: plans' document IRIs, the shared, derived and ontology graphs.
@@ -56,6 +57,7 @@ def load_into_server(remote: RemoteStore, store: Any, *, batch: int = BATCH_TRIP
     Raises:
         StoreError: the server refuses an update, cannot be reached, holds other counts than
             were sent, or does not show named graphs in its default graph.
+        KGError: the server could not even list its graphs (before anything was written).
     """
     import pyoxigraph as ox
 
@@ -81,7 +83,7 @@ def load_into_server(remote: RemoteStore, store: Any, *, batch: int = BATCH_TRIP
                 text = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
                 remote.update(_insert(name, text, blank_nodes=blank_nodes))
                 requests += 1
-        except StoreError as e:
+        except KGError as e:  # refused (StoreError), malformed (QuerySyntaxError) or too slow (QueryTimeout)
             raise StoreError(f"{e} (graph {k} of {len(graphs)}, {name or 'the default graph'}: the server now "
                              f"holds this load in part; run it again to complete it)") from None
         sent[name] = len(triples)
