@@ -218,8 +218,15 @@ class RemoteStore:
             raise _transport_error(url, e, timeout) from None
 
     def named_graphs(self) -> list[str]:
-        """Return the names of the server's named graphs."""
-        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
+        """Return the names of the server's named graphs.
+
+        ``GRAPH ?g { }`` lists them without reading their triples, but Virtuoso 7 answers it with
+        none: there ``?g`` is read off the triples instead (its quad index starts with the graph).
+        """
+        if self.dialect is None:
+            self.raw_query("ASK {}", accept=RESULTS_MEDIA_TYPE)
+        pattern = "?s ?p ?o" if self.dialect == "virtuoso" else ""
+        result = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {pattern} }} }}")
         return sorted(str(row[0]) for row in result if isinstance(row[0], URIRef))
 
     def triple_count(self) -> int:
