@@ -27,6 +27,7 @@ from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.frontend import missing_assets
 from api.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
+from kg.aggregates import ensure_aggregates
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
@@ -71,6 +72,7 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
         # The worker's own HTTP timeout is a little longer than the pool's, so the pool decides.
         return source, {**common, "endpoint": settings.endpoint, "timeout": settings.query_timeout + 1}, None
     if graph is not None:
+        ensure_aggregates(graph)
         return graph, {**common, "sources": [(graph.serialize(format="nt", encoding="utf-8"), "nt", None)]}, None
     if settings.store_path is not None:
         from kg.store import open_store
@@ -81,6 +83,8 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
         return opened.graph(), {**common, "store": store_init}, opened
     paths = [Path(p) for p in settings.graph_paths]
     source = load_graph(*paths, store=settings.store)  # raises GraphNotFound / LoadError with the file named
+    if ensure_aggregates(source):  # a graph file written without tallies (kg.aggregates): count them here
+        log.info("%s: no tallies in the graph file; counted them in memory (rebuild to keep them)", paths[0])
     sources = [(p.read_bytes(), rdf_format_for(p), p.resolve().as_uri()) for p in paths]
     return source, {**common, "sources": sources}, None
 

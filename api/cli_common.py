@@ -37,6 +37,7 @@ def open_source(graph: list[Path] | None, endpoint: str | None = None, *, store_
         from kg.remote_store import RemoteStore
 
         return RemoteStore(endpoint)
+    from kg.aggregates import ensure_aggregates
     from kg.graph import load_graph
     from kg.store import DEFAULT_STORE, is_store, open_store
 
@@ -50,8 +51,11 @@ def open_source(graph: list[Path] | None, endpoint: str | None = None, *, store_
         from loaders.build import build_graph
         from loaders.data import BUNDLED_PLAN
 
-        return build_graph([BUNDLED_PLAN]).graph
-    return load_graph(*paths, store=get_settings().store)
+        source = build_graph([BUNDLED_PLAN]).graph
+    else:
+        source = load_graph(*paths, store=get_settings().store)
+    ensure_aggregates(source)  # a graph written without the plans' tallies still answers corpus questions
+    return source
 
 
 def emit_rows(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | None = None) -> None:

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -38,13 +38,24 @@ def columns_of(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = N
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
            headers: dict[str, str] | None = None, *, bom: bool = True) -> str:
-    cols = columns_of(rows, columns)
+    return "".join(csv_chunks(rows, columns_of(rows, columns), headers, bom=bom))
+
+
+def csv_chunks(rows: Iterable[dict[str, Any]], columns: Sequence[str], headers: dict[str, str] | None = None,
+               *, bom: bool = True, every: int = 500) -> Iterator[str]:
+    """Yield CSV text (BOM and header first) a few hundred rows at a time, for streamed downloads."""
+    if bom:
+        yield "\ufeff"
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([(headers or {}).get(c, c) for c in cols])
-    for r in rows:
-        w.writerow([_cell(r.get(c)) for c in cols])
-    return ("\ufeff" if bom else "") + buf.getvalue()
+    w.writerow([(headers or {}).get(c, c) for c in columns])
+    for i, r in enumerate(rows, 1):
+        w.writerow([_cell(r.get(c)) for c in columns])
+        if i % every == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def to_json(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:

@@ -126,11 +126,14 @@ def running_virtuoso(directory: Path) -> Iterator[str]:
     sql_port, http_port = free_port(), free_port()
     ini = directory / "virtuoso.ini"
     ini.write_text(_VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port), encoding="utf-8")
+    # Its log goes to a file: in the foreground Virtuoso writes it to stderr, and a pipe nobody reads
+    # would stop the server once full.
+    log = open(directory / "virtuoso.out", "wb")  # noqa: SIM115 - closed below, with the server
     proc = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=directory,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
-        _wait_for_sparql(url, proc, "Virtuoso")
+        _wait_for_sparql(url, proc, f"Virtuoso (its log: {directory / 'virtuoso.out'})")
         grant = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
                                capture_output=True, text=True, timeout=60)
         if grant.returncode != 0 or "Error" in grant.stdout + grant.stderr:
@@ -143,6 +146,7 @@ def running_virtuoso(directory: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+        log.close()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import URL
 
 from api.deps import SourceDep
 from api.errors import ERROR_RESPONSES
@@ -21,15 +22,19 @@ from api.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResult
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
 from queries.export import to_csv, to_xlsx
-from queries.library import NamedQuery, get_query, load_queries, query_result, rows_from_result
+from queries.library import NamedQuery, get_query, load_queries, query_result, rows_from_result, run_page
 from queries.vocabulary import parameter_classes
 
 router = APIRouter(tags=["Saved questions"])
 
 # Query-string keys that steer the answer rather than fill a parameter.
-RESERVED = {"format", "_format"}
+RESERVED = {"format", "_format", "limit", "offset"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = {"json": "application/json", "csv": "text/csv", "xlsx": XLSX, "srj": "application/sparql-results+json"}
+# Rows per page: a paged question's own page size (its LIMIT), else this; never more than MAX_LIMIT,
+# so no JSON answer is the whole corpus (downloads are: a file is read at leisure).
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 5000
 
 
 @lru_cache(maxsize=256)
@@ -71,7 +76,9 @@ def list_queries() -> QueriesPublic:
 def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResultPublic | Response:
     """Run the saved question ``name``; its parameters are query-string values (``?org=…``).
 
-    Add ``format=csv`` or ``format=xlsx`` for a download, ``format=srj`` for SPARQL results JSON.
+    One page at a time: ``limit`` (default the question's page size, at most 5,000) rows from
+    ``offset``; ``total`` counts every row and ``next`` links the next page. Add ``format=csv`` or
+    ``format=xlsx`` for a download of the whole answer, ``format=srj`` for it as SPARQL results JSON.
     """
     q = get_query(name)
     params: dict[str, str] = {}
@@ -84,15 +91,39 @@ def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResu
     fmt = request.query_params.get("format") or request.query_params.get("_format") or "json"
     if fmt not in FORMATS:
         raise QueryParameterError(name, "format", f"{fmt!r}: use {', '.join(FORMATS)}")
-    result = query_result(source, name, **params)
+    if fmt != "json":
+        return _download(q, fmt, query_result(source, name, **params))
+    limit = _whole(name, "limit", request.query_params.get("limit"), q.page.size if q.page else DEFAULT_LIMIT, 1)
+    offset = _whole(name, "offset", request.query_params.get("offset"), 0, 0)
+    if limit > MAX_LIMIT:
+        raise QueryParameterError(name, "limit", f"at most {MAX_LIMIT:,} rows a page (use offset for the next)")
+    page = run_page(source, name, limit=limit, offset=offset, **params)
+    rows = page.rows
+    columns = list(rows[0]) if rows else list(projected_columns(q.text_for(params)))
+    following = None
+    if page.next_offset is not None:
+        url = URL(str(request.url)).include_query_params(offset=page.next_offset, limit=limit)
+        following = f"{url.path}?{url.query}"
+    return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows),
+                             total=page.total, offset=offset, limit=limit, next=following, rows=rows)
+
+
+def _download(q: NamedQuery, fmt: str, result) -> Response:
+    """The whole answer as a file: CSV, a spreadsheet, or SPARQL results JSON (terms kept)."""
     if fmt == "srj":
         return Response(content=result.serialize(format="json"), media_type=FORMATS[fmt])
     rows = rows_from_result(result)
-    columns = list(rows[0]) if rows else list(projected_columns(q.sparql))
-    attachment = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+    columns = [str(v) for v in result.vars]
+    attachment = {"Content-Disposition": f'attachment; filename="{q.name}.{fmt}"'}
     if fmt == "csv":
         return Response(content=to_csv(rows, columns).encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers=attachment)
-    if fmt == "xlsx":
-        return Response(content=to_xlsx(rows, columns, sheet=name[:31]), media_type=XLSX, headers=attachment)
-    return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows), rows=rows)
+    return Response(content=to_xlsx(rows, columns, sheet=q.name[:31]), media_type=XLSX, headers=attachment)
+
+
+def _whole(name: str, key: str, raw: str | None, default: int, least: int) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < least:
+        raise QueryParameterError(name, key, f"{raw!r}: give a whole number ≥ {least}")
+    return int(raw)
