@@ -72,11 +72,12 @@ def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
 
 def measure(reps: int, endpoint: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     from kg.graph import load_graph, save_graph
+    from kg.remote_load import load_file_into_server
+    from kg.remote_store import RemoteStore, bind_values
     from loaders.build import build_graph
     from loaders.data import BUNDLED_PLAN
     from queries.library import run_query
     from queries.query_files import load_queries
-    from queries.store import RemoteStore, bind_values
 
     tmp = Path(tempfile.mkdtemp(prefix="policykg-latency-"))
     graph_path = save_graph(build_graph([BUNDLED_PLAN]).graph, tmp / "kg.ttl")
@@ -85,7 +86,7 @@ def measure(reps: int, endpoint: bool) -> tuple[list[dict[str, Any]], dict[str, 
     client = None
     try:
         remote = RemoteStore(url)
-        remote.replace_graph(g)
+        load_file_into_server(remote, graph_path)
         if endpoint:
             from fastapi.testclient import TestClient
 
