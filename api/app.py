@@ -32,7 +32,7 @@ from kg.graph import load_graph
 from kg.settings import Settings, get_settings
 from kg.vocab import rdf_format_for
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
-from queries.query_files import load_queries
+from queries.library import load_queries
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("policykg.api")

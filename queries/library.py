@@ -33,10 +33,14 @@ from queries.paging import (
     page_keys_query,
     page_rows_query,
 )
-from queries.query_files import SPARQL_DIR, get_query
+from queries.query_files import SPARQL_DIR, NamedQuery, QueryParam, get_query, load_queries
 
 if TYPE_CHECKING:
     from kg.remote_store import RemoteStore
+
+# The saved questions' public face: NamedQuery and load_queries are defined with the .rq files.
+__all__ = ["SPARQL_DIR", "NamedQuery", "Page", "QueryParam", "get_query", "load_queries", "query_result",
+           "rows_from_result", "run_page", "run_query", "select", "term_to_python"]
 
 def term_to_python(term: Any) -> Any:
     """A result cell as a plain value: IRIs as strings, literals as their Python value."""

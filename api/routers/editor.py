@@ -26,8 +26,7 @@ from kg.graph import PREFIXES
 from kg.settings import Settings
 from queries.export import to_csv, to_xlsx
 from queries.guard import QueryTooLarge
-from queries.library import run_query
-from queries.query_files import load_queries
+from queries.library import load_queries, run_query
 from queries.vocabulary import class_labels, ontology_terms, parameter_classes
 
 router = APIRouter(tags=["Query page"])

@@ -22,8 +22,7 @@ from api.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResult
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
 from queries.export import to_csv, to_xlsx
-from queries.library import query_result, rows_from_result, run_page
-from queries.query_files import NamedQuery, get_query, load_queries
+from queries.library import NamedQuery, get_query, load_queries, query_result, rows_from_result, run_page
 from queries.vocabulary import parameter_classes
 
 router = APIRouter(tags=["Saved questions"])
