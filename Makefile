@@ -62,11 +62,13 @@ build: $(STORE)/current
 run: $(STORE)/current frontend
 	$(BIN)/policykg serve --store $(STORE) --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed system-deps frontend
+test: lint system-deps frontend
 	$(BIN)/python -m pytest -q
 
+# ruff, then the layer contracts (pyproject.toml [tool.importlinter]): a wrong-way import fails the build.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run
