@@ -1,7 +1,7 @@
 """policykg CLI commands for comparing and checking plans: ``diff``, ``review`` and ``evaluate``.
 
 Each calls the loaders' library functions: :mod:`loaders.plan_diff`, :mod:`loaders.review`,
-:mod:`loaders.evaluation`. Building the store is :mod:`api.cli_store`.
+:mod:`loaders.evaluation`. Building the store is :mod:`api.cli.store`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import emit_rows, fail
+from api.cli.common import emit_rows, fail
 from kg.errors import LoadError
 
 PlaceOpt = Annotated[

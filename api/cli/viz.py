@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import write_output
+from api.cli.common import write_output
 
 
 class View(StrEnum):
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
         svg: Annotated[bool, typer.Option("--svg", help="calendar: write an SVG image for reports.")] = False,
     ) -> None:
         """Write an interactive picture as a self-contained HTML file (no network needed to open it)."""
-        from api.cli_common import fail, open_source
+        from api.cli.common import fail, open_source
         from viz.data import load_view_data
 
         image = "png" if png or out.suffix.lower() == ".png" else "svg" if svg or out.suffix.lower() == ".svg" else None
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _page(view: View, source, data, links, focus: str | None, hops: int, doc: str | None) -> str:
-    from api.cli_common import fail
+    from api.cli.common import fail
 
     if view is View.collaboration:
         from viz.collaboration import collaboration_page

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_common import EndpointOpt, GraphOpt, emit_rows, fail, open_source
+from api.cli.common import EndpointOpt, GraphOpt, emit_rows, fail, open_source
 from kg.errors import KGError
 
 app = typer.Typer(
@@ -91,9 +91,9 @@ def _parse_params(items: list[str]) -> dict[str, str]:
 
 
 # -- commands defined beside their topic (each module's register() adds them) ------------------
-from api import cli_analysis, cli_corpus, cli_link, cli_reason, cli_serve, cli_store, cli_viz  # noqa: E402
+from api.cli import analysis, corpus, link, reason, serve, store, viz  # noqa: E402
 
-for _module in (cli_store, cli_serve, cli_analysis, cli_viz, cli_reason, cli_corpus, cli_link):
+for _module in (store, serve, analysis, viz, reason, corpus, link):
     _module.register(app)
 
 

@@ -49,7 +49,7 @@ def link(
         "--evaluate", help="A gold TSV (lower task, higher tasks): print precision and recall.")] = None,
 ) -> None:
     """Link plans to the higher plans they implement, outside graphs to ours, and places to Wikidata."""
-    from api.cli_common import fail, open_source
+    from api.cli.common import fail, open_source
     from kg.graph import load_graph, new_graph, save_graph
     from kg.settings import get_settings
     from queries.linking.align import (
@@ -175,7 +175,7 @@ def _curie(iri) -> str:
 
 
 def _print_evaluation(g, result, gold_path: Path, *, threshold: float) -> None:
-    from api.cli_common import fail
+    from api.cli.common import fail
     from queries.linking.evaluate import predicted_links, read_gold, score_links, task_numbers
 
     if len(result.document_pairs) != 1:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli_common import EndpointOpt, GraphOpt
+from api.cli.common import EndpointOpt, GraphOpt
 from kg.errors import QueryParameterError
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table (for people), json or csv")]
@@ -91,7 +91,7 @@ def _parse_date(text: str | None, analysis: str) -> date | None:
 
 
 def _open(graph: list[Path] | None, endpoint: str | None, doc: str | None):
-    from api.cli_common import open_source
+    from api.cli.common import open_source
     from queries.analysis.reports import PlanAnalysis
 
     return PlanAnalysis.from_source(open_source(graph, endpoint), doc=doc)

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_corpus import CorrectionsOpt, PlaceOpt, given_place
+from api.cli.corpus import CorrectionsOpt, PlaceOpt, given_place
 from kg.store import DEFAULT_STORE
 
 StoreOpt = Annotated[Path | None, typer.Option(

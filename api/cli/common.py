@@ -1,6 +1,6 @@
 """What every policykg command shares: the --graph/--endpoint options, opening the graph, one-line
-failures and writing tables. A module of its own so the topic modules (cli_analysis, cli_viz …) can
-import it without importing api.cli, which imports them."""
+failures and writing tables. A module of its own so the topic modules (analysis, viz …) can
+import it without importing api.cli.app, which imports them."""
 
 from __future__ import annotations
 
