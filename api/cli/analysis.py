@@ -109,185 +109,189 @@ def _write_back(pa, path: Path | None, *, as_of: date | None = None, days: int =
     typer.echo(f"wrote {path} ({len(g)} triples of analysis results)", err=True)
 
 
-def register(app: typer.Typer) -> None:
-    """Add the ``analyze`` command group to the policykg CLI."""
-    analyze = typer.Typer(
-        name="analyze", no_args_is_help=True,
-        help="Analyse collaboration, deadlines and bottlenecks of the plans (NetworkX over the graph).")
-    app.add_typer(analyze, name="analyze")
+app = typer.Typer(
+    name="analyze", no_args_is_help=True,
+    help="Analyse collaboration, deadlines and bottlenecks of the plans (NetworkX over the graph).")
 
-    @analyze.command("workload")
-    def workload_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
-                     fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
-        """Tasks each organisation leads and supports (collective units listed last, unranked)."""
-        from queries.analysis.reports import workload_report
 
-        _check_format(fmt)
-        pa = _open(graph, endpoint, doc)
-        rows = workload_report(pa)
-        _output(_as_json(rows) if fmt == "json" else _csv(rows) if fmt == "csv" else _table(rows, WORKLOAD_HEADERS), out)
-        _write_back(pa, write_back)
+@app.command("workload")
+def workload_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
+                 fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
+    """Tasks each organisation leads and supports (collective units listed last, unranked)."""
+    from queries.analysis.reports import workload_report
 
-    @analyze.command("crunch")
-    def crunch_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
-                   days: Annotated[int, typer.Option(help="Flag deadlines within this many days of issue.")] = 45,
-                   min_tasks: Annotated[int, typer.Option(help="An organisation-month with this many tasks due is busy.")] = 5,
-                   fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
-        """The organisation × month deadline matrix, crunch months and too-early deadlines."""
-        from queries.analysis.reports import crunch_report
+    _check_format(fmt)
+    pa = _open(graph, endpoint, doc)
+    rows = workload_report(pa)
+    _output(_as_json(rows) if fmt == "json" else _csv(rows) if fmt == "csv" else _table(rows, WORKLOAD_HEADERS), out)
+    _write_back(pa, write_back)
 
-        _check_format(fmt)
-        pa = _open(graph, endpoint, doc)
-        r = crunch_report(pa, days=days, min_tasks=min_tasks)
-        months = [m["month"] for m in r["months"]]
-        grid = [{"organization": x["organization"] + ("（集合）" if x["collective"] else ""),
-                 **{m: x["months"].get(m, "") for m in months}, "total": x["total"]} for x in r["matrix"]]
-        if fmt == "json":
-            text = _as_json(r)
-        elif fmt == "csv":
-            text = _csv(grid, ["organization", *months, "total"])
-        else:
-            lines = [_table(grid, {"organization": "单位", **{m: m for m in months}, "total": "合计"}), ""]
-            lines += [f"{m['month']}: {m['tasks']} tasks due" + ("  ← crunch month (above the average "
-                      f"{m['average']:g})" if m["crunch"] else "") for m in r["months"]]
-            lines += ["", f"busy organisation-months (≥ {min_tasks} tasks due):"]
-            lines += [f"  {c['organization']} {c['month']}: {c['tasks']} (tasks {_flat(c['task_refs'])})" for c in r["busy"]]
-            lines += ["", f"deadlines within {days} days of issue:"]
-            lines += [f"  task {e['task']} {e['deadline']} = {e['date']}, {e['days_after_issue']} days after "
-                      f"{e['issued']} ({_flat(e['leads'])})" for e in r["early_deadlines"]]
-            text = "\n".join(lines)
-        _output(text, out)
-        _write_back(pa, write_back)
 
-    @analyze.command("status")
-    def status_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
-                   as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today).")] = None,
-                   days: Annotated[int, typer.Option("--days", help="Yellow when the next deadline is this near.")] = 30,
-                   by: Annotated[str, typer.Option(help="organization or task")] = "organization",
-                   fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
-        """Traffic lights (red/yellow/green/open) of every task on a date, by organisation or task."""
-        from queries.analysis.reports import status_report
+@app.command("crunch")
+def crunch_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
+               days: Annotated[int, typer.Option(help="Flag deadlines within this many days of issue.")] = 45,
+               min_tasks: Annotated[int, typer.Option(help="An organisation-month with this many tasks due is busy.")] = 5,
+               fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
+    """The organisation × month deadline matrix, crunch months and too-early deadlines."""
+    from queries.analysis.reports import crunch_report
 
-        _check_format(fmt)
-        if by not in ("organization", "task"):
-            raise _usage_error(f"--by: {by!r} (use organization or task)")
-        day = _parse_date(as_of, "status")
-        pa = _open(graph, endpoint, doc)
-        r = status_report(pa, as_of=day, days=days)
-        rows, headers = (r["organizations"], STATUS_HEADERS) if by == "organization" else (r["tasks"], TASK_STATUS_HEADERS)
-        if fmt == "json":
-            text = _as_json(r)
-        elif fmt == "csv":
-            text = _csv(rows, list(headers))
-        else:
-            c = r["counts"]
-            text = (f"as of {r['as_of']} (yellow within {days} days): {c['red']} red, {c['yellow']} yellow, "
-                    f"{c['green']} green, {c['open']} open\n\n" + _table(rows, headers))
-        _output(text, out)
-        _write_back(pa, write_back, as_of=day, days=days)
+    _check_format(fmt)
+    pa = _open(graph, endpoint, doc)
+    r = crunch_report(pa, days=days, min_tasks=min_tasks)
+    months = [m["month"] for m in r["months"]]
+    grid = [{"organization": x["organization"] + ("（集合）" if x["collective"] else ""),
+             **{m: x["months"].get(m, "") for m in months}, "total": x["total"]} for x in r["matrix"]]
+    if fmt == "json":
+        text = _as_json(r)
+    elif fmt == "csv":
+        text = _csv(grid, ["organization", *months, "total"])
+    else:
+        lines = [_table(grid, {"organization": "单位", **{m: m for m in months}, "total": "合计"}), ""]
+        lines += [f"{m['month']}: {m['tasks']} tasks due" + ("  ← crunch month (above the average "
+                  f"{m['average']:g})" if m["crunch"] else "") for m in r["months"]]
+        lines += ["", f"busy organisation-months (≥ {min_tasks} tasks due):"]
+        lines += [f"  {c['organization']} {c['month']}: {c['tasks']} (tasks {_flat(c['task_refs'])})" for c in r["busy"]]
+        lines += ["", f"deadlines within {days} days of issue:"]
+        lines += [f"  task {e['task']} {e['deadline']} = {e['date']}, {e['days_after_issue']} days after "
+                  f"{e['issued']} ({_flat(e['leads'])})" for e in r["early_deadlines"]]
+        text = "\n".join(lines)
+    _output(text, out)
+    _write_back(pa, write_back)
 
-    @analyze.command("network")
-    def network_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
-                    ego: Annotated[str | None, typer.Option(help="Show this organisation's ego network instead.")] = None,
-                    hops: Annotated[int, typer.Option(help="Ego network radius: 1 or 2.")] = 1,
+
+@app.command("status")
+def status_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
+               as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today).")] = None,
+               days: Annotated[int, typer.Option("--days", help="Yellow when the next deadline is this near.")] = 30,
+               by: Annotated[str, typer.Option(help="organization or task")] = "organization",
+               fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
+    """Traffic lights (red/yellow/green/open) of every task on a date, by organisation or task."""
+    from queries.analysis.reports import status_report
+
+    _check_format(fmt)
+    if by not in ("organization", "task"):
+        raise _usage_error(f"--by: {by!r} (use organization or task)")
+    day = _parse_date(as_of, "status")
+    pa = _open(graph, endpoint, doc)
+    r = status_report(pa, as_of=day, days=days)
+    rows, headers = (r["organizations"], STATUS_HEADERS) if by == "organization" else (r["tasks"], TASK_STATUS_HEADERS)
+    if fmt == "json":
+        text = _as_json(r)
+    elif fmt == "csv":
+        text = _csv(rows, list(headers))
+    else:
+        c = r["counts"]
+        text = (f"as of {r['as_of']} (yellow within {days} days): {c['red']} red, {c['yellow']} yellow, "
+                f"{c['green']} green, {c['open']} open\n\n" + _table(rows, headers))
+    _output(text, out)
+    _write_back(pa, write_back, as_of=day, days=days)
+
+
+@app.command("network")
+def network_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
+                ego: Annotated[str | None, typer.Option(help="Show this organisation's ego network instead.")] = None,
+                hops: Annotated[int, typer.Option(help="Ego network radius: 1 or 2.")] = 1,
+                fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
+    """Degree, betweenness, eigenvector, k-core, communities and single points of failure."""
+    from queries.analysis.reports import network_report
+
+    _check_format(fmt)
+    pa = _open(graph, endpoint, doc)
+    r = network_report(pa, ego=ego, hops=hops)
+    if fmt == "json":
+        text = _as_json(r)
+    elif ego:
+        rows = [{"organization": t["a"], "partner": t["b"], "weight": t["weight"], "tasks": t["tasks"]}
+                for t in r["ties"]]
+        text = _csv(rows) if fmt == "csv" else (
+            f"{r['organization']}: {len(r['nodes']) - 1} organisations within {hops} hop(s) "
+            f"({_flat(r['hop_counts'])})\n\n"
+            + _table(rows, {"organization": "单位", "partner": "合作单位", "weight": "共同任务", "tasks": "任务"}))
+    elif fmt == "csv":
+        text = _csv(r["organizations"], list(NETWORK_HEADERS))
+    else:
+        lines = [_table(r["organizations"], NETWORK_HEADERS), "",
+                 f"{r['nodes']} organisations, {r['edges']} ties; betweenness {r['betweenness_method']}",
+                 f"innermost core (k={r['k_core']['k']}): {_flat(r['k_core']['members'])}",
+                 "single points of failure: " + ("; ".join(f"{k} (alone links {_flat(v)})"
+                                                      for k, v in r["articulation_points"].items()) or "none")]
+        lines += [f"community {i}: {_flat(c)}" for i, c in enumerate(r["communities"], start=1)]
+        lines += [f"collective (not ranked): {c['organization']}, {c['degree']} partners" for c in r["collective_units"]]
+        text = "\n".join(lines)
+    _output(text, out)
+    _write_back(pa, write_back)
+
+
+@app.command("impact")
+def impact_cmd(org: Annotated[str, typer.Argument(help="Organisation: canonical name, alias or IRI.")],
+               graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
+               fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
+    """If ORG slips: the tasks it leads, the partners held up, the tasks tied to them."""
+    from queries.analysis.reports import impact_report
+
+    _check_format(fmt)
+    pa = _open(graph, endpoint, doc)
+    r = impact_report(pa, org)
+    if fmt == "json":
+        text = _as_json(r)
+    elif fmt == "csv":
+        text = _csv(r["led_tasks"])
+    else:
+        s = r["summary"]
+        collective = sum(1 for p in r["partners"] if p["collective"])
+        lines = [f"if {r['organization']} slips: {s['led']} tasks it leads slip, {s['partners']} partners wait"
+                 + (f" ({collective} of them collective units)" if collective else "") + ", "
+                 f"{s['tied_tasks']} more tasks are tied to them; {s['organizations_held_up']} organisations held up",
+                 "", _table(r["led_tasks"], {"task": "序号", "title": "牵头任务", "deadlines": "时限", "partners": "合作单位"})]
+        if r["tied_tasks"]:
+            lines += ["", _table(r["tied_tasks"], {"task": "序号", "title": "关联任务", "because": "原因", "leads": "牵头单位"})]
+        lines += ["", f"supports (responsible): {_flat(r['supported_tasks']) or 'none'}",
+                  f"deadline months: {_flat(r['months']) or 'none'}"]
+        text = "\n".join(lines)
+    _output(text, out)
+    _write_back(pa, write_back)
+
+
+@app.command("bottlenecks")
+def bottlenecks_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
+                    top: Annotated[int, typer.Option(help="Show this many (0 = all).")] = 10,
                     fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
-        """Degree, betweenness, eigenvector, k-core, communities and single points of failure."""
-        from queries.analysis.reports import network_report
+    """Organisations ranked by load × crunch × brokerage × dependence, with the reasons."""
+    from queries.analysis.reports import bottlenecks_report
 
-        _check_format(fmt)
-        pa = _open(graph, endpoint, doc)
-        r = network_report(pa, ego=ego, hops=hops)
-        if fmt == "json":
-            text = _as_json(r)
-        elif ego:
-            rows = [{"organization": t["a"], "partner": t["b"], "weight": t["weight"], "tasks": t["tasks"]}
-                    for t in r["ties"]]
-            text = _csv(rows) if fmt == "csv" else (
-                f"{r['organization']}: {len(r['nodes']) - 1} organisations within {hops} hop(s) "
-                f"({_flat(r['hop_counts'])})\n\n"
-                + _table(rows, {"organization": "单位", "partner": "合作单位", "weight": "共同任务", "tasks": "任务"}))
-        elif fmt == "csv":
-            text = _csv(r["organizations"], list(NETWORK_HEADERS))
-        else:
-            lines = [_table(r["organizations"], NETWORK_HEADERS), "",
-                     f"{r['nodes']} organisations, {r['edges']} ties; betweenness {r['betweenness_method']}",
-                     f"innermost core (k={r['k_core']['k']}): {_flat(r['k_core']['members'])}",
-                     "single points of failure: " + ("; ".join(f"{k} (alone links {_flat(v)})"
-                                                          for k, v in r["articulation_points"].items()) or "none")]
-            lines += [f"community {i}: {_flat(c)}" for i, c in enumerate(r["communities"], start=1)]
-            lines += [f"collective (not ranked): {c['organization']}, {c['degree']} partners" for c in r["collective_units"]]
-            text = "\n".join(lines)
-        _output(text, out)
-        _write_back(pa, write_back)
+    _check_format(fmt)
+    pa = _open(graph, endpoint, doc)
+    rows = bottlenecks_report(pa, top=top or None)
+    if fmt == "json":
+        text = _as_json(rows)
+    elif fmt == "csv":
+        text = _csv(rows, [*BOTTLENECK_HEADERS, "reasons"])
+    else:
+        lines = [_table(rows, BOTTLENECK_HEADERS), ""]
+        for e in rows:
+            lines.append(f"{e['rank']}. {e['organization']} (score {e['score']:g})")
+            lines += [f"   - {reason}" for reason in e["reasons"]]
+        text = "\n".join(lines)
+    _output(text, out)
+    _write_back(pa, write_back)
 
-    @analyze.command("impact")
-    def impact_cmd(org: Annotated[str, typer.Argument(help="Organisation: canonical name, alias or IRI.")],
-                   graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
-                   fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
-        """If ORG slips: the tasks it leads, the partners held up, the tasks tied to them."""
-        from queries.analysis.reports import impact_report
 
-        _check_format(fmt)
-        pa = _open(graph, endpoint, doc)
-        r = impact_report(pa, org)
-        if fmt == "json":
-            text = _as_json(r)
-        elif fmt == "csv":
-            text = _csv(r["led_tasks"])
-        else:
-            s = r["summary"]
-            collective = sum(1 for p in r["partners"] if p["collective"])
-            lines = [f"if {r['organization']} slips: {s['led']} tasks it leads slip, {s['partners']} partners wait"
-                     + (f" ({collective} of them collective units)" if collective else "") + ", "
-                     f"{s['tied_tasks']} more tasks are tied to them; {s['organizations_held_up']} organisations held up",
-                     "", _table(r["led_tasks"], {"task": "序号", "title": "牵头任务", "deadlines": "时限", "partners": "合作单位"})]
-            if r["tied_tasks"]:
-                lines += ["", _table(r["tied_tasks"], {"task": "序号", "title": "关联任务", "because": "原因", "leads": "牵头单位"})]
-            lines += ["", f"supports (responsible): {_flat(r['supported_tasks']) or 'none'}",
-                      f"deadline months: {_flat(r['months']) or 'none'}"]
-            text = "\n".join(lines)
-        _output(text, out)
-        _write_back(pa, write_back)
+@app.command("collaboration")
+def collaboration_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
+                      out: Annotated[Path | None, typer.Option(
+                          "--out", "-o", help="FILE.graphml, FILE.gexf (Gephi, deadlines as time) or FILE.json; "
+                                              "default: node-link JSON on stdout")] = None,
+                      write_back: WriteBackOpt = None) -> None:
+    """Export the organisation collaboration graph (label = name, weight = shared tasks)."""
+    from queries.analysis.export import FORMATS, write_collaboration
+    from queries.analysis.reports import collaboration_report
 
-    @analyze.command("bottlenecks")
-    def bottlenecks_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
-                        top: Annotated[int, typer.Option(help="Show this many (0 = all).")] = 10,
-                        fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
-        """Organisations ranked by load × crunch × brokerage × dependence, with the reasons."""
-        from queries.analysis.reports import bottlenecks_report
-
-        _check_format(fmt)
-        pa = _open(graph, endpoint, doc)
-        rows = bottlenecks_report(pa, top=top or None)
-        if fmt == "json":
-            text = _as_json(rows)
-        elif fmt == "csv":
-            text = _csv(rows, [*BOTTLENECK_HEADERS, "reasons"])
-        else:
-            lines = [_table(rows, BOTTLENECK_HEADERS), ""]
-            for e in rows:
-                lines.append(f"{e['rank']}. {e['organization']} (score {e['score']:g})")
-                lines += [f"   - {reason}" for reason in e["reasons"]]
-            text = "\n".join(lines)
-        _output(text, out)
-        _write_back(pa, write_back)
-
-    @analyze.command("collaboration")
-    def collaboration_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
-                          out: Annotated[Path | None, typer.Option(
-                              "--out", "-o", help="FILE.graphml, FILE.gexf (Gephi, deadlines as time) or FILE.json; "
-                                                  "default: node-link JSON on stdout")] = None,
-                          write_back: WriteBackOpt = None) -> None:
-        """Export the organisation collaboration graph (label = name, weight = shared tasks)."""
-        from queries.analysis.export import FORMATS, write_collaboration
-        from queries.analysis.reports import collaboration_report
-
-        if out is not None and out.suffix.lower() not in FORMATS:  # fail before reading the graph
-            raise _usage_error(f"--out {out}: unknown graph format (use {', '.join(FORMATS)})")
-        pa = _open(graph, endpoint, doc)
-        if out is None:
-            typer.echo(_as_json(collaboration_report(pa)))
-        else:
-            write_collaboration(pa.G, out, pa.B)
-            typer.echo(f"wrote {out} ({pa.G.number_of_nodes()} organisations, {pa.G.number_of_edges()} ties)", err=True)
-        _write_back(pa, write_back)
+    if out is not None and out.suffix.lower() not in FORMATS:  # fail before reading the graph
+        raise _usage_error(f"--out {out}: unknown graph format (use {', '.join(FORMATS)})")
+    pa = _open(graph, endpoint, doc)
+    if out is None:
+        typer.echo(_as_json(collaboration_report(pa)))
+    else:
+        write_collaboration(pa.G, out, pa.B)
+        typer.echo(f"wrote {out} ({pa.G.number_of_nodes()} organisations, {pa.G.number_of_edges()} ties)", err=True)
+    _write_back(pa, write_back)

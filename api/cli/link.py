@@ -19,12 +19,10 @@ from typing import Annotated
 
 import typer
 
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the policykg CLI."""
-    app.command("link")(link)
+app = typer.Typer()  # its commands join the top level of `policykg` (api.cli.app)
 
 
+@app.command()
 def link(
     graph: Annotated[list[Path] | None, typer.Option(
         "--graph", "-g", help="Graph file(s) holding the plans (default build/kg.ttl, or the bundled plan).")] = None,
@@ -50,23 +48,11 @@ def link(
 ) -> None:
     """Link plans to the higher plans they implement, outside graphs to ours, and places to Wikidata."""
     from api.cli.common import fail, open_source
-    from kg.graph import load_graph, new_graph, save_graph
+    from kg.graph import new_graph, save_graph
     from kg.settings import get_settings
-    from queries.linking.align import (
-        DEFAULT_THRESHOLD,
-        align_plans,
-        alignment_triples,
-        link_triples,
-        remove_alignments,
-    )
-    from queries.linking.endpoint import CachedEndpoint, LinkError, default_cache_dir
-    from queries.linking.imports import (
-        Translator,
-        fetch_outside_graph,
-        match_organizations,
-        unmapped_class_census,
-    )
-    from queries.linking.places import place_triples, resolve_places
+    from queries.linking.align import DEFAULT_THRESHOLD, align_plans, alignment_triples, remove_alignments
+    from queries.linking.endpoint import CachedEndpoint, default_cache_dir
+    from queries.linking.imports import Translator
     from queries.linking.sssom import read_sssom
 
     paths = graph or list(get_settings().graph_paths)
@@ -77,44 +63,14 @@ def link(
         raise fail("link needs a local graph file, not a remote store", 2)
     translator = Translator([read_sssom(p) for p in mapping or []])
     remote = CachedEndpoint(endpoint, cache_dir=cache_dir or default_cache_dir(), offline=offline) if endpoint else None
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
 
     removed = remove_alignments(g)  # a rerun replaces, never piles up, earlier alignments
     links = new_graph()
-    reports = []
-    outside = [(str(p), load_graph(p)) for p in import_files or []]
-    if remote is not None and translator.table:
-        outside.append((endpoint, fetch_outside_graph(remote, translator)))
-    elif remote is not None:
-        typer.echo(f"note: no --mapping given: only division ids are asked of {endpoint}", err=True)
-    for source, raw in outside:
-        translated, report = translator.translate(raw, source=source)
-        if source == endpoint and remote is not None:
-            report.unmapped_classes.update(unmapped_class_census(remote, translator))
-        report.organizations_matched = match_organizations(translated, g, place_names=_place_names(g))
-        reports.append(report)
-        for t in translated:
-            g.add(t)
-            links.add(t)
-        for a in report.organizations_matched:
-            for t in link_triples(a):
-                g.add(t)
-                links.add(t)
-
-    result = align_plans(g, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
-    for t in alignment_triples(result):
-        g.add(t)
-        links.add(t)
-
-    try:
-        matches = resolve_places(g, endpoint=remote)
-    except LinkError as e:
-        if not offline:
-            raise
-        typer.echo(f"note: {e}; division ids from the snapshot", err=True)
-        matches = resolve_places(g)
-    for t in place_triples(matches):
-        g.add(t)
-        links.add(t)
+    reports = _import_outside(g, links, import_files or [], translator, endpoint, remote)
+    result = align_plans(g, threshold=threshold)
+    _add(g, links, alignment_triples(result))
+    matches = _link_places(g, links, remote, offline=offline)
 
     target = out or paths[0]
     save_graph(links if out else g, target)  # Oxigraph's serialiser: rdflib's takes seconds
@@ -136,7 +92,55 @@ def link(
         + (f" (replaced {removed} earlier alignments)" if removed else "")
     )
     if evaluate:
-        _print_evaluation(g, result, evaluate, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+        _print_evaluation(g, result, evaluate, threshold=threshold)
+
+
+def _add(g, links, triples) -> None:
+    """Add triples both to the graph and to the links alone (what --out writes)."""
+    for t in triples:
+        g.add(t)
+        links.add(t)
+
+
+def _import_outside(g, links, files: list[Path], translator, endpoint: str | None, remote) -> list:
+    """Return the import reports of each outside graph (files, then the endpoint when mapped), their
+    triples translated onto our vocabulary and their organisations matched to ours, added to ``g``."""
+    from kg.graph import load_graph
+    from queries.linking.align import link_triples
+    from queries.linking.imports import fetch_outside_graph, match_organizations, unmapped_class_census
+
+    outside = [(str(p), load_graph(p)) for p in files]
+    if remote is not None and translator.table:
+        outside.append((endpoint, fetch_outside_graph(remote, translator)))
+    elif remote is not None:
+        typer.echo(f"note: no --mapping given: only division ids are asked of {endpoint}", err=True)
+    reports = []
+    for source, raw in outside:
+        translated, report = translator.translate(raw, source=source)
+        if source == endpoint and remote is not None:
+            report.unmapped_classes.update(unmapped_class_census(remote, translator))
+        report.organizations_matched = match_organizations(translated, g, place_names=_place_names(g))
+        reports.append(report)
+        _add(g, links, translated)
+        for a in report.organizations_matched:
+            _add(g, links, link_triples(a))
+    return reports
+
+
+def _link_places(g, links, remote, *, offline: bool) -> list:
+    """Return the divisions matched to Wikidata (asked of ``remote``, else the snapshot), their links added."""
+    from queries.linking.endpoint import LinkError
+    from queries.linking.places import place_triples, resolve_places
+
+    try:
+        matches = resolve_places(g, endpoint=remote)
+    except LinkError as e:
+        if not offline:
+            raise
+        typer.echo(f"note: {e}; division ids from the snapshot", err=True)
+        matches = resolve_places(g)
+    _add(g, links, place_triples(matches))
+    return matches
 
 
 def _place_names(g) -> list[str]:

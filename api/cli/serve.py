@@ -9,12 +9,10 @@ from typing import Annotated
 
 import typer
 
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the policykg CLI."""
-    app.command()(serve)
+app = typer.Typer()  # its commands join the top level of `policykg` (api.cli.app)
 
 
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default 8000).")] = None,

@@ -28,13 +28,10 @@ ValidateOpt = Annotated[bool, typer.Option("--validate/--no-validate", help="Che
                                            "shapes and print problems as warnings.")]
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``build``, ``add`` and ``remove`` to the policykg CLI."""
-    app.command()(build)
-    app.command()(add)
-    app.command()(remove)
+app = typer.Typer()  # its commands join the top level of `policykg` (api.cli.app)
 
 
+@app.command()
 def build(
     docs: Annotated[list[Path] | None, typer.Argument(
         help="Plan files or directories of plans. Default: the bundled plan "
@@ -88,6 +85,7 @@ def build(
     _report(result, f"built {target}", quiet=quiet, listing=listing)
 
 
+@app.command()
 def add(
     docs: Annotated[list[Path], typer.Argument(help="Plan files or directories of plans to add (or replace).")],
     store: StoreOpt = None,
@@ -108,6 +106,7 @@ def add(
             listing=_in_current(root, result.listing))
 
 
+@app.command()
 def remove(
     document: Annotated[str, typer.Argument(help="The plan to remove: its IRI, 文号 or source file name.")],
     store: StoreOpt = None,
