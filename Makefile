@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STORE  := build/store
 PLANS  ?=
-VENDOR := api/static/vendor/manifest.json
+VENDOR := api/web/static/vendor/manifest.json
 
 .PHONY: run test build serve lint bench clean system-deps frontend node-deps
 
@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python $(VENDOR)
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-# The browser assets (the /query editor, /docs, /redoc) from npm, bundled into api/static/vendor/
+# The browser assets (the /query editor, /docs, /redoc) from npm, bundled into api/web/static/vendor/
 # (git-ignored); nothing is fetched when the server runs. --ignore-scripts: no package needs an
 # install script here (esbuild finds its binary without one), and it keeps install-time analytics
 # (swagger-ui-dist's scarf) off the network. node_modules/.package-lock.json is npm ci's own stamp.

@@ -71,7 +71,7 @@ def client(api_settings) -> Iterator:
     """A TestClient of the whole application over the bundled graph (embedded store)."""
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    from api.web.app import create_app
 
     with TestClient(create_app(api_settings)) as c:
         yield c

@@ -36,7 +36,7 @@ def serve(
     """Serve the store over HTTP: /sparql, /query, /queries, /tasks, /organizations, /docs."""
     import uvicorn
 
-    from api.app import create_app
+    from api.web.app import create_app
     from kg.settings import get_settings
     from kg.store import DEFAULT_STORE, is_store
 

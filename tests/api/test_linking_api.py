@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.routers import linking
+from api.web.app import create_app
+from api.web.routers import linking
 from kg.graph import save_graph
 from kg.settings import Settings
 from loaders.build import build_graph

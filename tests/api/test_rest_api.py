@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from api.app import create_app
+from api.web.app import create_app
 from kg.settings import Settings
 from queries.library import load_queries
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from api.web.sparql.guard import UPDATE_WORDS, _check_with_rdflib, check_query
 from kg.errors import QueryRefused, QuerySyntaxError
-from queries.guard import UPDATE_WORDS, _check_with_rdflib, check_query
 
 DATASET_QUERIES = [
     "SELECT * FROM <urn:a> WHERE { ?s ?p ?o }",

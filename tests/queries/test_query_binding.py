@@ -19,8 +19,8 @@ from queries.store import bind_values, sparql_term
 EX = "http://example.org/"
 
 
-@pytest.mark.parametrize("module", ["queries.sparql_lexer", "queries.guard", "queries.store", "api.sparql_formats",
-                                    "api.errors", "api.routers.rest"])
+@pytest.mark.parametrize("module", ["queries.sparql_lexer", "api.web.sparql.guard", "queries.store", "api.web.sparql.formats",
+                                    "api.web.errors", "api.web.routers.rest"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

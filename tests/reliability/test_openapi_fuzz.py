@@ -38,7 +38,7 @@ def fuzz_graph(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def api_schema(fuzz_graph):
-    from api.app import create_app
+    from api.web.app import create_app
     from kg.settings import Settings
 
     app = create_app(Settings(graph_paths=(fuzz_graph,), query_timeout=3.0))
@@ -48,7 +48,7 @@ def api_schema(fuzz_graph):
 
 def _operations() -> list[tuple[str, str]]:
     """(path, method) of every documented operation: the OpenAPI description needs no graph."""
-    from api.app import create_app
+    from api.web.app import create_app
     from kg.settings import Settings
 
     spec = create_app(Settings()).openapi()

@@ -3,7 +3,7 @@
 Read-only and safe to expose: requests are decoded strictly (UTF-8, size caps) here, then checked
 (updates, LOAD and SERVICE refused; FROM / FROM NAMED / default-graph-uri / named-graph-uri must
 name graphs already in the store), run and serialised in a worker process under a time limit
-(:mod:`api.sparql_pool`). ``GET /sparql`` without a query returns the service description.
+(:mod:`api.web.sparql.pool`). ``GET /sparql`` without a query returns the service description.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep
-from api.errors import UnsupportedMediaType
-from api.sparql_formats import GRAPH_FORMATS, RESULT_FORMATS, choose_format, parse_accept
+from api.web.deps import SettingsDep
+from api.web.errors import UnsupportedMediaType
+from api.web.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS, choose_format, parse_accept
+from api.web.sparql.guard import UPDATE_MESSAGE, QueryTooLarge, decode_query
 from kg.errors import QueryRefused, QuerySyntaxError
 from kg.settings import Settings
-from queries.guard import UPDATE_MESSAGE, QueryTooLarge, decode_query
 
 router = APIRouter(tags=["SPARQL"])
 

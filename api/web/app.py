@@ -3,7 +3,7 @@
 The lifespan opens the data once — the persistent store read-only (policykg build), graph files
 parsed into memory, or a remote SPARQL server — and starts the SPARQL endpoint's worker processes,
 which open the same store read-only themselves (or load their own copy of the files). Routes read
-``app.state.source`` and ``app.state.settings`` through :mod:`api.deps`; nothing is read from the
+``app.state.source`` and ``app.state.settings`` through :mod:`api.web.deps`; nothing is read from the
 environment after this point.
 """
 
@@ -23,10 +23,11 @@ from fastapi.staticfiles import StaticFiles
 from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
-from api.errors import ERROR_RESPONSES, install_error_handlers
-from api.frontend import missing_assets
-from api.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, sparql, viz
-from api.sparql_pool import QueryPool
+from api.web.errors import ERROR_RESPONSES, install_error_handlers
+from api.web.frontend import missing_assets
+from api.web.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, viz
+from api.web.sparql import router as sparql
+from api.web.sparql.pool import QueryPool
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
@@ -130,13 +131,13 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
             if opened is not None:
                 opened.close()
 
-    # /docs and /redoc are our own routes (api.routers.apidocs): FastAPI's would load their scripts from a CDN.
+    # /docs and /redoc are our own routes (api.web.routers.apidocs): FastAPI's would load their scripts from a CDN.
     app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   responses=ERROR_RESPONSES, docs_url=None, redoc_url=None)
     install_error_handlers(app)
     for module in (sparql, queries, editor, rest, analysis, linking, viz, ontology_docs, pages, apidocs):
         app.include_router(module.router)
-    # check_dir=False: api/static/ holds only what `make frontend` builds; without it /static answers 404.
+    # check_dir=False: api/web/static/ holds only what `make frontend` builds; without it /static answers 404.
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     if message := missing_assets():
         log.warning("/query, /docs and /redoc will say so: %s", message)

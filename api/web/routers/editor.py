@@ -2,7 +2,7 @@
 ``/query/download`` (a whole answer as CSV, JSON or Excel).
 
 The page is the shared page shell (:mod:`viz.pages`) around the Yasqe/Yasr bundle that ``make
-frontend`` builds from npm into ``api/static/vendor/``; its data — prefixes, the ontology's terms,
+frontend`` builds from npm into ``api/web/static/vendor/``; its data — prefixes, the ontology's terms,
 the saved questions with the class each IRI parameter expects — is written into the page, so the
 editor asks the server only to run queries and look names up.
 """
@@ -19,13 +19,13 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, SourceDep
-from api.errors import ERROR_RESPONSES
-from api.frontend import VENDOR_URL, missing_assets
+from api.web.deps import SettingsDep, SourceDep
+from api.web.errors import ERROR_RESPONSES
+from api.web.frontend import VENDOR_URL, missing_assets
+from api.web.sparql.guard import QueryTooLarge
 from kg.graph import PREFIXES
 from kg.settings import Settings
 from queries.export import to_csv, to_xlsx
-from queries.guard import QueryTooLarge
 from queries.library import load_queries, run_query
 from queries.vocabulary import class_labels, ontology_terms, parameter_classes
 

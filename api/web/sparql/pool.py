@@ -1,6 +1,6 @@
 """A small pool of query worker processes with a time limit that really stops the work.
 
-Each worker (:mod:`api.sparql_worker`) holds its own copy of the store and answers one query
+Each worker (:mod:`api.web.sparql.worker`) holds its own copy of the store and answers one query
 at a time. A query that runs past the limit gets its worker killed (SIGKILL) and a fresh one
 started in the background, while the other workers go on answering: one expensive query costs
 one worker for at most the time limit, never the server.
@@ -18,9 +18,9 @@ import time
 from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
+from api.web.sparql import guard
 from kg import errors
 from kg.errors import KGError, QueryTimeout, StoreError
-from queries import guard
 
 log = logging.getLogger("policykg.sparql")
 
@@ -35,7 +35,7 @@ _ERRORS: dict[str, type[KGError]] = {
 
 def _error(name: str, message: str) -> KGError:
     if name == "NotAcceptable":
-        from api.sparql_formats import NotAcceptable
+        from api.web.sparql.formats import NotAcceptable
 
         return NotAcceptable(message)
     cls = _ERRORS.get(name, StoreError)
@@ -48,7 +48,7 @@ class _Worker:
     def __init__(self, init: dict[str, Any], start_timeout: float) -> None:
         parent, child = Pipe(duplex=True)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "api.sparql_worker", str(child.fileno())],
+            [sys.executable, "-m", "api.web.sparql.worker", str(child.fileno())],
             pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, close_fds=True,
             cwd=os.getcwd(), env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
         )
@@ -155,7 +155,7 @@ class QueryPool:
         threading.Thread(target=respawn, name="sparql-worker-respawn", daemon=True).start()
 
     def run(self, request: dict[str, Any]) -> dict[str, Any]:
-        """Answer one request (see :func:`api.sparql_worker.handle`); blocks the calling thread.
+        """Answer one request (see :func:`api.web.sparql.worker.handle`); blocks the calling thread.
 
         Raises:
             QueryTimeout: the query ran into the time limit (its worker was killed), or every

@@ -15,10 +15,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import SourceDep
-from api.errors import ERROR_RESPONSES, NotFound
-from api.routers.ontology_docs import negotiate
-from api.sparql_formats import NotAcceptable
+from api.web.deps import SourceDep
+from api.web.errors import ERROR_RESPONSES, NotFound
+from api.web.routers.ontology_docs import negotiate
+from api.web.sparql.formats import NotAcceptable
 from kg.iri import BASE
 
 router = APIRouter(tags=["Linked Data"], responses=ERROR_RESPONSES)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
-from api.frontend import VENDOR_URL, missing_assets
+from api.web.frontend import VENDOR_URL, missing_assets
 
 router = APIRouter(include_in_schema=False)
 

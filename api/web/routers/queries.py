@@ -15,9 +15,9 @@ from functools import lru_cache
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.deps import SourceDep
-from api.errors import ERROR_RESPONSES
-from api.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResultPublic
+from api.web.deps import SourceDep
+from api.web.errors import ERROR_RESPONSES
+from api.web.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResultPublic
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
 from queries.export import to_csv, to_xlsx

@@ -15,9 +15,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.deps import SourceDep
-from api.errors import ERROR_RESPONSES, NotFound
-from api.models import (
+from api.web.deps import SourceDep
+from api.web.errors import ERROR_RESPONSES, NotFound
+from api.web.models import (
     DeadlinePublic,
     DeploymentWaitPublic,
     DocumentPublic,
@@ -294,7 +294,7 @@ def get_ledger(
     from queries.ledger import LEDGER_COLUMNS, LEDGER_HEADERS, ledger_rows
 
     if format is None:
-        from api.routers.ontology_docs import negotiate
+        from api.web.routers.ontology_docs import negotiate
 
         if negotiate(request.headers.get("accept", ""), ("application/json", "text/html")) == "text/html":
             from viz.ledger import ledger_page

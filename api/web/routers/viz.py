@@ -14,8 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import SourceDep
-from api.errors import NotFound
+from api.web.deps import SourceDep
+from api.web.errors import NotFound
 
 router = APIRouter(tags=["pictures"])
 

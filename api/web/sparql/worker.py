@@ -3,13 +3,13 @@ or loads its own copy of graph files, and answers SPARQL.
 
 The endpoint runs outside queries here, in a process it can kill, because an engine cannot be
 asked to stop: a cartesian product over all triples keeps a thread busy for as long as it
-likes, and a thread cannot be killed. :mod:`api.sparql_pool` sends one request at a time and
+likes, and a thread cannot be killed. :mod:`api.web.sparql.pool` sends one request at a time and
 kills the process when the time limit passes; everything the query costs (parsing, the guard,
 evaluation, serialisation) happens here, inside that limit.
 
 Protocol on one socket (``multiprocessing.connection``), parent → child:
 ``{"init": …}`` once, then request dicts; child → parent: ``{"ready": True, …info}`` once, then
-one reply dict per request. Run as ``python -m api.sparql_worker FD``.
+one reply dict per request. Run as ``python -m api.web.sparql.worker FD``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from functools import lru_cache
 from multiprocessing.connection import Connection
 from typing import Any
 
+from api.web.sparql.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, CheckedQuery, UnknownGraph, check_query
 from kg.errors import KGError, QuerySyntaxError
 from kg.graph import OX_FORMATS, PREFIXES
-from queries.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, CheckedQuery, UnknownGraph, check_query
 
 log = logging.getLogger("policykg.sparql.worker")
 
@@ -164,7 +164,12 @@ _check = lru_cache(maxsize=256)(check_query)
 
 def handle(executor: EmbeddedExecutor | RemoteExecutor, request: dict[str, Any], limits: Limits) -> dict[str, Any]:
     """Answer one request: check, negotiate, run, serialise. Never raises."""
-    from api.sparql_formats import choose_format, serialize_boolean, serialize_solutions, serialize_triples
+    from api.web.sparql.formats import (
+        choose_format,
+        serialize_boolean,
+        serialize_solutions,
+        serialize_triples,
+    )
 
     try:
         checked = _check(request["query"], max_bytes=limits.max_bytes, max_depth=limits.max_depth)

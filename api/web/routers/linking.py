@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
 
-from api.deps import SourceDep
-from api.errors import ERROR_RESPONSES, NotFound
+from api.web.deps import SourceDep
+from api.web.errors import ERROR_RESPONSES, NotFound
 from kg.errors import QueryParameterError
 from kg.iri import BASE, iri_for
 from queries.library import run_query

@@ -1,4 +1,4 @@
-"""The browser assets npm builds from ``frontend/`` into ``api/static/vendor/``: where they are and
+"""The browser assets npm builds from ``frontend/`` into ``api/web/static/vendor/``: where they are and
 whether they are there.
 
 ``make frontend`` (a prerequisite of ``make run`` and ``make test``) runs ``npm ci`` and the bundle

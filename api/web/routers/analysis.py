@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import SourceDep
+from api.web.deps import SourceDep
 from queries.analysis import reports
 from queries.analysis.reports import AnalysisCache, PlanAnalysis
 

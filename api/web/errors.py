@@ -14,8 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.models import ErrorPublic
-from api.sparql_formats import NotAcceptable
+from api.web.models import ErrorPublic
+from api.web.sparql.formats import NotAcceptable
+from api.web.sparql.guard import QueryTooDeep, QueryTooLarge, UnknownGraph
 from kg.errors import (
     GraphNotFound,
     KGError,
@@ -28,7 +29,6 @@ from kg.errors import (
     QueryTimeout,
     StoreError,
 )
-from queries.guard import QueryTooDeep, QueryTooLarge, UnknownGraph
 
 log = logging.getLogger("policykg.api")
 
