@@ -26,8 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from api.web.errors import ERROR_RESPONSES, install_error_handlers
 from api.web.frontend import missing_assets
 from api.web.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, viz
-from api.web.sparql import router as sparql
-from api.web.sparql.pool import QueryPool
+from api.web.sparql.router import SparqlEndpoint
 from kg.graph import load_graph, rdf_format_for
 from kg.settings import Settings, get_settings
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
@@ -62,28 +61,25 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
         GraphNotFound: a graph file or the store does not exist.
         LoadError: a graph file is not valid RDF.
     """
-    limits = {"max_rows": settings.max_rows, "max_bytes": settings.max_query_bytes}
-    memory = settings.extra.get("query_worker_memory_mb")  # MB; 0 = unlimited; unset = sized to the data
-    common: dict[str, Any] = {"limits": limits, "memory_mb": int(memory) if memory not in (None, "") else None}
     if settings.endpoint:
         from queries.store import RemoteStore
 
         source = RemoteStore(settings.endpoint, update_url=settings.update_endpoint, timeout=settings.query_timeout)
         # The worker's own HTTP timeout is a little longer than the pool's, so the pool decides.
-        return source, {**common, "endpoint": settings.endpoint, "timeout": settings.query_timeout + 1}, None
+        return source, {"endpoint": settings.endpoint, "timeout": settings.query_timeout + 1}, None
     if graph is not None:
-        return graph, {**common, "sources": [(graph.serialize(format="nt", encoding="utf-8"), "nt", None)]}, None
+        return graph, {"sources": [(graph.serialize(format="nt", encoding="utf-8"), "nt", None)]}, None
     if settings.store_path is not None:
         from kg.store import open_store
 
         opened = open_store(settings.store_path)  # raises GraphNotFound, naming the directory
         # Workers open this very generation, even if a build switches `current` meanwhile.
         store_init = {"path": str(opened.path), "triples": opened.meta.get("triples")}
-        return opened.graph(), {**common, "store": store_init}, opened
+        return opened.graph(), {"store": store_init}, opened
     paths = [Path(p) for p in settings.graph_paths]
     source = load_graph(*paths, store=settings.store)  # raises GraphNotFound / LoadError with the file named
     sources = [(p.read_bytes(), rdf_format_for(p), p.resolve().as_uri()) for p in paths]
-    return source, {**common, "sources": sources}, None
+    return source, {"sources": sources}, None
 
 
 def _warm_analyses(cache: AnalysisCache, source: Any) -> None:
@@ -102,18 +98,20 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         graph: serve this in-memory graph instead of ``settings.graph_paths``.
     """
     settings = settings or get_settings()
+    memory = settings.extra.get("query_worker_memory_mb")  # MB; 0 = unlimited; unset = sized to the data
+    workers = int(settings.extra.get("query_workers", 2))
+    endpoint = SparqlEndpoint(workers=workers, timeout=settings.query_timeout, max_rows=settings.max_rows,
+                              max_query_bytes=settings.max_query_bytes,
+                              worker_memory_mb=int(memory) if memory not in (None, "") else None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        source, init, opened = await run_in_threadpool(open_source, settings, graph)
+        source, data, opened = await run_in_threadpool(open_source, settings, graph)
         await run_in_threadpool(load_queries)  # parse the saved questions once, before the first request
-        workers = int(settings.extra.get("query_workers", 2))
-        pool = QueryPool(init, size=workers, timeout=settings.query_timeout)
-        await run_in_threadpool(pool.start)
+        await run_in_threadpool(endpoint.start, data)
         app.state.settings = settings
         app.state.source = source
-        app.state.pool = pool
-        app.state.dataset_info = pool.info
+        app.state.sparql = endpoint  # the query page's downloads run through it too
         # Warm the analysis cache in the background: on a large corpus the first /analysis call would
         # otherwise read and build everything (seconds); the server answers other requests meanwhile.
         # A request waits for the interpreter lock between the warm-up's steps: handing it over every
@@ -122,12 +120,12 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         app.state.analysis_cache = AnalysisCache()
         threading.Thread(target=_warm_analyses, args=(app.state.analysis_cache, source),
                          name="policykg-warm-analyses", daemon=True).start()
-        log.info("policykg ready: %s, %s SPARQL worker(s), time limit %g s", pool.info.get("mode"), workers,
+        log.info("policykg ready: %s, %s SPARQL worker(s), time limit %g s", endpoint.info.get("mode"), workers,
                  settings.query_timeout)
         try:
             yield
         finally:
-            await run_in_threadpool(pool.close)
+            await run_in_threadpool(endpoint.close)
             if opened is not None:
                 opened.close()
 
@@ -135,7 +133,8 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
     app = FastAPI(title="policykg", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   responses=ERROR_RESPONSES, docs_url=None, redoc_url=None)
     install_error_handlers(app)
-    for module in (sparql, queries, editor, rest, analysis, linking, viz, ontology_docs, pages, apidocs):
+    app.include_router(endpoint.router)
+    for module in (queries, editor, rest, analysis, linking, viz, ontology_docs, pages, apidocs):
         app.include_router(module.router)
     # check_dir=False: api/web/static/ holds only what `make frontend` builds; without it /static answers 404.
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")

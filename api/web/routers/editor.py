@@ -211,7 +211,7 @@ async def _download(request: Request, settings: Settings, query: str, fmt: Downl
     graph_type = "application/ld+json" if fmt is DownloadFormat.JSON else "application/n-triples"
     job = {"query": query, "accept": f"application/sparql-results+json, {graph_type};q=0.9", "format": None,
            "default_graphs": [], "named_graphs": []}
-    reply = await run_in_threadpool(request.app.state.pool.run, job)
+    reply = await run_in_threadpool(request.app.state.sparql.run, job)
     body, media = reply["body"], reply["media_type"]
     headers = {"X-Policykg-Rows": str(reply["rows"])}
     if reply["truncated"]:

@@ -4,6 +4,13 @@ Read-only and safe to expose: requests are decoded strictly (UTF-8, size caps) h
 (updates, LOAD and SERVICE refused; FROM / FROM NAMED / default-graph-uri / named-graph-uri must
 name graphs already in the store), run and serialised in a worker process under a time limit
 (:mod:`api.web.sparql.pool`). ``GET /sparql`` without a query returns the service description.
+
+The endpoint is one object, configured by its constructor and mounted like any router (as
+rdflib-endpoint's SparqlRouter is)::
+
+    endpoint = SparqlEndpoint(workers=2, timeout=10.0, max_rows=10_000, max_query_bytes=100_000)
+    app.include_router(endpoint.router)
+    endpoint.start({"store": {"path": "build/store/g-0001"}})  # in the app's lifespan; close() after
 """
 
 from __future__ import annotations
@@ -15,14 +22,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from api.web.deps import SettingsDep
 from api.web.errors import UnsupportedMediaType
 from api.web.sparql.formats import GRAPH_FORMATS, RESULT_FORMATS, choose_format, parse_accept
 from api.web.sparql.guard import UPDATE_MESSAGE, QueryTooLarge, decode_query
-from kg.errors import QueryRefused, QuerySyntaxError
-from kg.settings import Settings
-
-router = APIRouter(tags=["SPARQL"])
+from api.web.sparql.pool import QueryPool
+from kg.errors import QueryRefused, QuerySyntaxError, StoreError
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -81,35 +85,16 @@ def _media_type(header: str | None) -> tuple[str, dict[str, str]]:
     return media.lower(), params
 
 
-def _one_query(params: dict[str, list[str]], settings: Settings) -> str:
+def _one_query(params: dict[str, list[str]], max_bytes: int) -> str:
     if "update" in params:
         raise QueryRefused(UPDATE_MESSAGE)
     queries = params.get("query", [])
     if len(queries) != 1:
         raise QuerySyntaxError("give exactly one 'query' parameter" if queries else "missing 'query' parameter")
     q = queries[0]
-    if len(q.encode("utf-8")) > settings.max_query_bytes:
-        raise QueryTooLarge(f"query is over the limit of {settings.max_query_bytes:,} bytes")
+    if len(q.encode("utf-8")) > max_bytes:
+        raise QueryTooLarge(f"query is over the limit of {max_bytes:,} bytes")
     return q
-
-
-async def _answer(request: Request, query: str, params: dict[str, list[str]]) -> Response:
-    one = [f for f in params.get("format", []) if f] or [None]
-    job: dict[str, Any] = {
-        "query": query,
-        "accept": request.headers.get("accept"),
-        "format": one[0],
-        "default_graphs": params.get("default-graph-uri", []),
-        "named_graphs": params.get("named-graph-uri", []),
-    }
-    reply = await run_in_threadpool(request.app.state.pool.run, job)
-    media = reply["media_type"]
-    if media.startswith("text/"):
-        media += "; charset=utf-8"
-    headers = {"Vary": "Accept", "X-Policykg-Rows": str(reply["rows"])}
-    if reply["truncated"]:
-        headers["X-Policykg-Truncated"] = "true"
-    return Response(content=reply["body"], media_type=media, headers=headers)
 
 
 _GET_PARAMS = {
@@ -120,78 +105,143 @@ _GET_PARAMS = {
 }
 
 
-@router.get("/sparql", **_GET_PARAMS)
-async def sparql_get(
-    request: Request,
-    settings: SettingsDep,
-    query: Annotated[str | None, Query(description="The SPARQL query (UTF-8).")] = None,
-    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri",
-                                                         description="Default graph(s) of the dataset.")] = None,
-    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri",
-                                                       description="Named graph(s) of the dataset.")] = None,
-    format: Annotated[str | None, Query(description="json, xml, csv, tsv, turtle, ntriples, jsonld, "
-                                                    "rdfxml (overrides Accept).")] = None,
-) -> Response:
-    # The declared parameters document the route; the raw query string is re-read strictly so
-    # that invalid UTF-8 is refused instead of silently replaced.
-    params = parse_params(request.scope.get("query_string", b""))
-    if "query" not in params and "update" not in params:
-        return _service_description(request, params)
-    return await _answer(request, _one_query(params, settings), params)
+def _job(query: str, params: dict[str, list[str]], accept: str | None) -> dict[str, Any]:
+    one = [f for f in params.get("format", []) if f] or [None]
+    return {
+        "query": query,
+        "accept": accept,
+        "format": one[0],
+        "default_graphs": params.get("default-graph-uri", []),
+        "named_graphs": params.get("named-graph-uri", []),
+    }
 
 
-@router.post(
-    "/sparql",
-    summary="Run a SPARQL query (POST form-encoded, or POST application/sparql-query)",
-    description=_DOC,
-    responses={200: {"content": {f.media_type: {} for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}}},
-    openapi_extra={"requestBody": {"content": {
-        FORM: {"schema": {"type": "object", "properties": {
-            "query": {"type": "string"}, "default-graph-uri": {"type": "array", "items": {"type": "string"}},
-            "named-graph-uri": {"type": "array", "items": {"type": "string"}}, "format": {"type": "string"}},
-            "required": ["query"]}},
-        DIRECT: {"schema": {"type": "string"}},
-    }}},
-)
-async def sparql_post(request: Request, settings: SettingsDep) -> Response:
-    media, ct_params = _media_type(request.headers.get("content-type"))
-    url_params = parse_params(request.scope.get("query_string", b""))
-    if media == UPDATE:
-        raise QueryRefused(UPDATE_MESSAGE)
-    if media == FORM:
-        # Form-encoding can triple a text's size, hence the larger cap on the body.
-        body = await _read_body(request, settings.max_query_bytes * 3 + 4096)
-        params = parse_params(body)
-        for k, v in url_params.items():
-            if k in (*_DATASET_PARAMS, "format"):
-                params.setdefault(k, v)
-        return await _answer(request, _one_query(params, settings), params)
-    if media == DIRECT:
-        charset = ct_params.get("charset", "utf-8")
-        if charset not in {"utf-8", "utf8"}:
-            raise UnsupportedMediaType(f"charset {charset!r} is not accepted: send the query as UTF-8")
-        body = await _read_body(request, settings.max_query_bytes)
-        query = decode_query(body, max_bytes=settings.max_query_bytes)
-        if "query" in url_params or "update" in url_params:
-            raise QuerySyntaxError("a POSTed query must not also have a 'query' URL parameter")
-        return await _answer(request, query, url_params)
-    shown = media or "no Content-Type"
-    raise UnsupportedMediaType(f"{shown}: POST a query as {FORM} (query=…) or as {DIRECT}")
+_RESPONSES = {200: {"content": {f.media_type: {} for f in (*RESULT_FORMATS, *GRAPH_FORMATS)}}}
+_POST_BODY = {"requestBody": {"content": {
+    FORM: {"schema": {"type": "object", "properties": {
+        "query": {"type": "string"}, "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "named-graph-uri": {"type": "array", "items": {"type": "string"}}, "format": {"type": "string"}},
+        "required": ["query"]}},
+    DIRECT: {"schema": {"type": "string"}},
+}}}
+
+
+class SparqlEndpoint:
+    """The read-only SPARQL 1.1 endpoint: its router, and the worker pool that answers it.
+
+    Args:
+        workers: worker processes, i.e. queries answered at the same time.
+        timeout: seconds a query may run; past it its worker is killed.
+        max_rows: rows an answer returns at most (the rest are left off, and the answer says so).
+        max_query_bytes: the longest query text accepted.
+        worker_memory_mb: each worker's address-space cap (0 = none; None = sized to the data).
+        path: where the endpoint answers.
+        query_page: where a browser asking for the service description is sent.
+    """
+
+    def __init__(self, *, workers: int, timeout: float, max_rows: int, max_query_bytes: int,
+                 worker_memory_mb: int | None = None, path: str = "/sparql", query_page: str = "/query") -> None:
+        self.workers, self.timeout = workers, timeout
+        self.max_rows, self.max_query_bytes = max_rows, max_query_bytes
+        self.worker_memory_mb = worker_memory_mb
+        self.query_page = query_page
+        self._pool: QueryPool | None = None
+        self.router = APIRouter(tags=["SPARQL"])
+        self.router.add_api_route(path, self.sparql_get, methods=["GET"], **_GET_PARAMS)
+        self.router.add_api_route(
+            path, self.sparql_post, methods=["POST"], responses=_RESPONSES,
+            summary="Run a SPARQL query (POST form-encoded, or POST application/sparql-query)",
+            description=_DOC, openapi_extra=_POST_BODY)
+
+    def start(self, data: dict[str, Any]) -> None:
+        """Start the workers on ``data`` (what each opens: ``{"store": …}``, ``{"sources": […]}`` or
+        ``{"endpoint": URL}``, see :class:`api.web.sparql.pool.QueryPool`) and wait until they are ready."""
+        init = {**data, "limits": {"max_rows": self.max_rows, "max_bytes": self.max_query_bytes},
+                "memory_mb": self.worker_memory_mb}
+        pool = QueryPool(init, size=self.workers, timeout=self.timeout)
+        pool.start()
+        self._pool = pool
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._pool is not None:
+            self._pool.close()
+
+    @property
+    def info(self) -> dict[str, Any]:
+        """What the workers serve: mode, triples, named graphs (empty before start)."""
+        return self._pool.info if self._pool is not None else {}
+
+    def run(self, job: dict[str, Any]) -> dict[str, Any]:
+        """Answer one checked query job in a worker (blocks; see :meth:`QueryPool.run`)."""
+        if self._pool is None:
+            raise StoreError("the SPARQL endpoint is not started")
+        return self._pool.run(job)
+
+    async def _answer(self, request: Request, query: str, params: dict[str, list[str]]) -> Response:
+        reply = await run_in_threadpool(self.run, _job(query, params, request.headers.get("accept")))
+        media = reply["media_type"]
+        if media.startswith("text/"):
+            media += "; charset=utf-8"
+        headers = {"Vary": "Accept", "X-Policykg-Rows": str(reply["rows"])}
+        if reply["truncated"]:
+            headers["X-Policykg-Truncated"] = "true"
+        return Response(content=reply["body"], media_type=media, headers=headers)
+
+    async def sparql_get(
+        self,
+        request: Request,
+        query: Annotated[str | None, Query(description="The SPARQL query (UTF-8).")] = None,
+        default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri",
+                                                             description="Default graph(s) of the dataset.")] = None,
+        named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri",
+                                                           description="Named graph(s) of the dataset.")] = None,
+        format: Annotated[str | None, Query(description="json, xml, csv, tsv, turtle, ntriples, jsonld, "
+                                                        "rdfxml (overrides Accept).")] = None,
+    ) -> Response:
+        # The declared parameters document the route; the raw query string is re-read strictly so
+        # that invalid UTF-8 is refused instead of silently replaced.
+        params = parse_params(request.scope.get("query_string", b""))
+        if "query" not in params and "update" not in params:
+            return self._service_description(request, params)
+        return await self._answer(request, _one_query(params, self.max_query_bytes), params)
+
+    async def sparql_post(self, request: Request) -> Response:
+        media, ct_params = _media_type(request.headers.get("content-type"))
+        url_params = parse_params(request.scope.get("query_string", b""))
+        if media == UPDATE:
+            raise QueryRefused(UPDATE_MESSAGE)
+        if media == FORM:
+            # Form-encoding can triple a text's size, hence the larger cap on the body.
+            params = parse_params(await _read_body(request, self.max_query_bytes * 3 + 4096))
+            for k, v in url_params.items():
+                if k in (*_DATASET_PARAMS, "format"):
+                    params.setdefault(k, v)
+            return await self._answer(request, _one_query(params, self.max_query_bytes), params)
+        if media == DIRECT:
+            charset = ct_params.get("charset", "utf-8")
+            if charset not in {"utf-8", "utf8"}:
+                raise UnsupportedMediaType(f"charset {charset!r} is not accepted: send the query as UTF-8")
+            body = await _read_body(request, self.max_query_bytes)
+            query = decode_query(body, max_bytes=self.max_query_bytes)
+            if "query" in url_params or "update" in url_params:
+                raise QuerySyntaxError("a POSTed query must not also have a 'query' URL parameter")
+            return await self._answer(request, query, url_params)
+        shown = media or "no Content-Type"
+        raise UnsupportedMediaType(f"{shown}: POST a query as {FORM} (query=…) or as {DIRECT}")
+
+    def _service_description(self, request: Request, params: dict[str, list[str]]) -> Response:
+        accept = request.headers.get("accept")
+        best = parse_accept(accept)
+        if not params.get("format") and best and best[0][0] in {"text/html", "application/xhtml+xml"}:
+            return RedirectResponse(self.query_page, status_code=303)
+        fmt = choose_format("DESCRIBE", accept, (params.get("format") or [None])[0])
+        body = service_description(str(request.url.replace(query="")), self.info, fmt.name)
+        media = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
+        return Response(content=body, media_type=media, headers={"Vary": "Accept"})
 
 
 # -- service description ---------------------------------------------------------------------------
-
-def _service_description(request: Request, params: dict[str, list[str]]) -> Response:
-    accept = request.headers.get("accept")
-    best = parse_accept(accept)
-    if not params.get("format") and best and best[0][0] in {"text/html", "application/xhtml+xml"}:
-        return RedirectResponse("/query", status_code=303)
-    fmt = choose_format("DESCRIBE", accept, (params.get("format") or [None])[0])
-    body = service_description(str(request.url.replace(query="")), request.app.state.dataset_info,
-                               fmt.name)
-    media = fmt.media_type + ("; charset=utf-8" if fmt.media_type.startswith("text/") else "")
-    return Response(content=body, media_type=media, headers={"Vary": "Accept"})
-
 
 def service_description(endpoint: str, info: dict[str, Any], fmt: str = "turtle") -> bytes:
     """Return the SPARQL 1.1 Service Description of this endpoint in ``fmt``."""
