@@ -188,8 +188,8 @@ def peak_rss_mb(pid: int) -> float | None:
 
 def app_from_env():  # pragma: no cover - run by uvicorn in the child process
     """uvicorn factory: the API app with settings read from the environment (like `policykg serve`)."""
+    from api.settings import get_settings
     from api.web.app import create_app
-    from kg.settings import get_settings
 
     return create_app(get_settings())
 

@@ -61,7 +61,7 @@ def bundled_graph(bundled_graph_path):
 @pytest.fixture(scope="session")
 def api_settings(bundled_graph_path):
     """Settings serving the bundled graph, with a 2 s query time limit so limit tests stay quick."""
-    from kg.settings import Settings
+    from api.settings import Settings
 
     return Settings(graph_paths=(bundled_graph_path,), query_timeout=2.0)
 

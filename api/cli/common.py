@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kg.settings import get_settings
+from api.settings import get_settings
 
 DEFAULT_GRAPH = Path("build/kg.ttl")
 

@@ -48,8 +48,8 @@ def link(
 ) -> None:
     """Link plans to the higher plans they implement, outside graphs to ours, and places to Wikidata."""
     from api.cli.common import fail, open_source
+    from api.settings import get_settings
     from kg.graph import new_graph, save_graph
-    from kg.settings import get_settings
     from queries.linking.align import DEFAULT_THRESHOLD, align_plans, alignment_triples, remove_alignments
     from queries.linking.endpoint import CachedEndpoint, default_cache_dir
     from queries.linking.imports import Translator

@@ -36,8 +36,8 @@ def serve(
     """Serve the store over HTTP: /sparql, /query, /queries, /tasks, /organizations, /docs."""
     import uvicorn
 
+    from api.settings import get_settings
     from api.web.app import create_app
-    from kg.settings import get_settings
     from kg.store import DEFAULT_STORE, is_store
 
     base = get_settings()

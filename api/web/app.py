@@ -23,12 +23,12 @@ from fastapi.staticfiles import StaticFiles
 from rdflib import Graph
 from starlette.concurrency import run_in_threadpool
 
+from api.settings import Settings, get_settings
 from api.web.errors import ERROR_RESPONSES, install_error_handlers
 from api.web.frontend import missing_assets
 from api.web.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, viz
 from api.web.sparql.router import SparqlEndpoint
 from kg.graph import load_graph, rdf_format_for
-from kg.settings import Settings, get_settings
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
 from queries.library import load_queries
 

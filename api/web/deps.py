@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from kg.settings import Settings
+from api.settings import Settings
 
 
 def get_source(request: Request) -> Any:

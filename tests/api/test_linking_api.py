@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from api.settings import Settings
 from api.web.app import create_app
 from api.web.routers import linking
 from kg.graph import save_graph
-from kg.settings import Settings
 from loaders.build import build_graph
 from loaders.data import BUNDLED_PLAN
 from queries.linking.align import align_plans, alignment_triples

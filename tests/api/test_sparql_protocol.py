@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 
+from api.settings import Settings
 from api.web.app import create_app
-from kg.settings import Settings
 
 JSON, XML = "application/sparql-results+json", "application/sparql-results+xml"
 FORM, DIRECT = "application/x-www-form-urlencoded", "application/sparql-query"

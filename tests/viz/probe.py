@@ -60,8 +60,8 @@ def probe_turtle() -> str:
 
 def project_app(graph):
     """The project's own application (api.web.app.create_app) serving ``graph``, one SPARQL worker."""
+    from api.settings import Settings
     from api.web.app import create_app
-    from kg.settings import Settings
 
     return create_app(Settings(extra={"query_workers": "1"}), graph=graph)
 
