@@ -2,8 +2,9 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-HOST   ?= 127.0.0.1
-PORT   ?= 8000
+# HOST=… PORT=… (make run) override api/settings.py's defaults.
+HOST   ?=
+PORT   ?=
 STORE  := build/store
 PLANS  ?=
 VENDOR := api/web/static/vendor/manifest.json
@@ -60,7 +61,7 @@ $(STORE)/current: $(VENV)/.installed $(wildcard loaders/*.py loaders/formats/*.p
 build: $(STORE)/current
 
 run: $(STORE)/current frontend
-	$(BIN)/policykg serve --store $(STORE) --host $(HOST) --port $(PORT)
+	$(BIN)/policykg serve --store $(STORE) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 test: lint system-deps frontend
 	$(BIN)/python -m pytest -q

@@ -9,14 +9,13 @@ from typing import Annotated
 
 import typer
 
-from api.settings import get_settings
-
-DEFAULT_GRAPH = Path("build/kg.ttl")
+from api.settings import DEFAULTS, get_settings
 
 GraphOpt = Annotated[
     list[Path] | None,
-    typer.Option("--graph", "-g", help="Graph file(s) to read (Turtle, N-Triples, TriG, JSON-LD…). "
-                 "Default: the store build/store, else build/kg.ttl, else the bundled plan built in memory."),
+    typer.Option("--graph", "-g", help="Graph file(s) to read (Turtle, N-Triples, TriG, JSON-LD…). Default: the "
+                 f"store {DEFAULTS.store_dir}, else {', '.join(map(str, DEFAULTS.graph_paths))}, else the bundled "
+                 "plan built in memory."),
 ]
 EndpointOpt = Annotated[
     str | None,
@@ -38,20 +37,20 @@ def open_source(graph: list[Path] | None, endpoint: str | None = None, *, store_
 
         return RemoteStore(endpoint)
     from kg.graph import load_graph
-    from kg.store import DEFAULT_STORE, is_store, open_store
+    from kg.store import is_store, open_store
 
     settings = get_settings()
-    if not graph and store_ok and (settings.store_path or is_store(DEFAULT_STORE)):
-        return open_store(settings.store_path or DEFAULT_STORE).graph()
+    if not graph and store_ok and (settings.store_path or is_store(settings.store_dir)):
+        return open_store(settings.store_path or settings.store_dir).graph()
     paths = graph or list(settings.graph_paths)
-    if not graph and paths == [DEFAULT_GRAPH] and not DEFAULT_GRAPH.exists():
-        typer.echo(f"note: no store at {DEFAULT_STORE} nor {DEFAULT_GRAPH}; building the bundled plan in memory "
-                   "(run `policykg build` to keep it)", err=True)
+    if not graph and paths == list(DEFAULTS.graph_paths) and not any(p.exists() for p in paths):
+        typer.echo(f"note: no store at {settings.store_dir} nor {', '.join(map(str, paths))}; building the "
+                   "bundled plan in memory (run `policykg build` to keep it)", err=True)
         from loaders.build import build_graph
         from loaders.data import BUNDLED_PLAN
 
         return build_graph([BUNDLED_PLAN]).graph
-    return load_graph(*paths, store=get_settings().store)
+    return load_graph(*paths, store=settings.store)
 
 
 def emit_rows(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | None = None) -> None:

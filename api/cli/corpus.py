@@ -13,6 +13,7 @@ import typer
 
 from api.cli.common import emit_rows, fail
 from kg.errors import LoadError
+from loaders.plan_diff import DEFAULT_THRESHOLD as DIFF_THRESHOLD
 
 PlaceOpt = Annotated[
     str | None,
@@ -65,7 +66,7 @@ def diff(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the table to this file.")] = None,
     rdf: Annotated[Path | None, typer.Option("--rdf", help="Also write the comparison as RDF "
                                              "(.ttl, .nt, .jsonld …).")] = None,
-    threshold: Annotated[float, typer.Option(help="Lowest similarity (0–1) at which two tasks match.")] = 0.35,
+    threshold: Annotated[float, typer.Option(help="Lowest similarity (0–1) at which two tasks match.")] = DIFF_THRESHOLD,
     all_rows: Annotated[bool, typer.Option("--all", help="List unchanged tasks too.")] = False,
 ) -> None:
     """Compare two plans: tasks added, removed and changed, matched by text similarity."""

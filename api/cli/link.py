@@ -19,13 +19,17 @@ from typing import Annotated
 
 import typer
 
+from api.settings import DEFAULTS
+from queries.linking.align import DEFAULT_THRESHOLD as ALIGN_THRESHOLD
+
 app = typer.Typer()  # its commands join the top level of `policykg` (api.cli.app)
 
 
 @app.command()
 def link(
     graph: Annotated[list[Path] | None, typer.Option(
-        "--graph", "-g", help="Graph file(s) holding the plans (default build/kg.ttl, or the bundled plan).")] = None,
+        "--graph", "-g", help="Graph file(s) holding the plans (default "
+        f"{', '.join(map(str, DEFAULTS.graph_paths))}, or the bundled plan).")] = None,
     endpoint: Annotated[str | None, typer.Option(
         "--endpoint", help="A SPARQL endpoint to fetch candidates from: Wikidata "
         "(https://query.wikidata.org/sparql) for division ids, or a province's KG with --mapping.")] = None,
@@ -37,8 +41,8 @@ def link(
         help="Never go on the network: answers come from the cache and the shipped snapshot.")] = False,
     cache_dir: Annotated[Path | None, typer.Option(
         help="Where remote answers are cached (default ~/.cache/policykg/sparql).")] = None,
-    threshold: Annotated[float | None, typer.Option(
-        help="Least score for a task to be linked as implementing a higher task (default 0.30).")] = None,
+    threshold: Annotated[float, typer.Option(
+        help="Least score for a task to be linked as implementing a higher task.")] = ALIGN_THRESHOLD,
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Write only the links to this file instead of adding them to the graph file.")] = None,
     sssom_out: Annotated[Path | None, typer.Option(
@@ -50,7 +54,7 @@ def link(
     from api.cli.common import fail, open_source
     from api.settings import get_settings
     from kg.graph import new_graph, save_graph
-    from queries.linking.align import DEFAULT_THRESHOLD, align_plans, alignment_triples, remove_alignments
+    from queries.linking.align import align_plans, alignment_triples, remove_alignments
     from queries.linking.endpoint import CachedEndpoint, default_cache_dir
     from queries.linking.imports import Translator
     from queries.linking.sssom import read_sssom
@@ -63,7 +67,6 @@ def link(
         raise fail("link needs a local graph file, not a remote store", 2)
     translator = Translator([read_sssom(p) for p in mapping or []])
     remote = CachedEndpoint(endpoint, cache_dir=cache_dir or default_cache_dir(), offline=offline) if endpoint else None
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
 
     removed = remove_alignments(g)  # a rerun replaces, never piles up, earlier alignments
     links = new_graph()

@@ -9,15 +9,17 @@ from typing import Annotated
 
 import typer
 
+from api.settings import DEFAULTS
+
 app = typer.Typer()  # its commands join the top level of `policykg` (api.cli.app)
 
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to listen on (default 8000).")] = None,
+    host: Annotated[str | None, typer.Option(help=f"Address to listen on (default {DEFAULTS.host}).")] = None,
+    port: Annotated[int | None, typer.Option(help=f"Port to listen on (default {DEFAULTS.port}).")] = None,
     store: Annotated[Path | None, typer.Option(
-        "--store", "-s", help="The store to serve (policykg build). Default: build/store if it exists, "
+        "--store", "-s", help=f"The store to serve (policykg build). Default: {DEFAULTS.store_dir} if it exists, "
                               "else the bundled plan built in memory.")] = None,
     graph: Annotated[list[Path] | None, typer.Option(
         "--graph", "-g", help="Serve graph file(s) instead, parsed into memory, any RDF syntax (TriG / "
@@ -25,10 +27,12 @@ def serve(
     endpoint: Annotated[str | None, typer.Option(
         help="Serve a remote SPARQL 1.1 server's data instead (e.g. http://127.0.0.1:7878/query).")] = None,
     timeout: Annotated[float | None, typer.Option(
-        help="Seconds a /sparql query may run before it is stopped (default 10).", min=0.1)] = None,
-    max_rows: Annotated[int | None, typer.Option(help="Rows a /sparql answer returns at most (default 10000).",
-                                                 min=1)] = None,
-    workers: Annotated[int, typer.Option(help="SPARQL worker processes, i.e. queries run at once.", min=1)] = 2,
+        help=f"Seconds a /sparql query may run before it is stopped (default {DEFAULTS.query_timeout:g}).",
+        min=0.1)] = None,
+    max_rows: Annotated[int | None, typer.Option(
+        help=f"Rows a /sparql answer returns at most (default {DEFAULTS.max_rows}).", min=1)] = None,
+    workers: Annotated[int | None, typer.Option(
+        help=f"SPARQL worker processes, i.e. queries run at once (default {DEFAULTS.query_workers}).", min=1)] = None,
     worker_memory_mb: Annotated[int | None, typer.Option(
         help="Memory cap of each SPARQL worker in MB (0: none). Default: twice the worker's size once "
              "its data is open, at least +1 GiB.", min=0)] = None,
@@ -38,23 +42,20 @@ def serve(
 
     from api.settings import get_settings
     from api.web.app import create_app
-    from kg.store import DEFAULT_STORE, is_store
+    from kg.store import is_store
 
     base = get_settings()
-    extra = {**base.extra, "query_workers": str(workers)}
-    if worker_memory_mb is not None:
-        extra["query_worker_memory_mb"] = str(worker_memory_mb)
-    changes: dict[str, object] = {"extra": extra}
+    changes: dict[str, object] = {}
     for name, value in (("host", host), ("port", port), ("endpoint", endpoint), ("query_timeout", timeout),
-                        ("max_rows", max_rows)):
+                        ("max_rows", max_rows), ("query_workers", workers), ("worker_memory_mb", worker_memory_mb)):
         if value is not None:
             changes[name] = value
     if graph:
         changes["graph_paths"], changes["store_path"] = tuple(graph), None
     elif store is not None:
         changes["store_path"] = store
-    elif base.store_path is None and is_store(DEFAULT_STORE):
-        changes["store_path"] = DEFAULT_STORE
+    elif base.store_path is None and is_store(base.store_dir):
+        changes["store_path"] = base.store_dir
     settings = dataclasses.replace(base, **changes)
 
     prebuilt = None
@@ -81,7 +82,7 @@ def serve(
         from loaders.build import build_graph
         from loaders.data import BUNDLED_PLAN
 
-        typer.echo(f"note: no store at {DEFAULT_STORE}; serving the bundled plan built in memory "
+        typer.echo(f"note: no store at {base.store_dir}; serving the bundled plan built in memory "
                    "(run `policykg build` to keep it)", err=True)
         prebuilt = build_graph([BUNDLED_PLAN]).graph
         where = "the bundled plan"

@@ -18,10 +18,10 @@ from typing import Annotated
 import typer
 
 from api.cli.corpus import CorrectionsOpt, PlaceOpt, given_place
-from kg.store import DEFAULT_STORE
+from api.settings import DEFAULTS, get_settings
 
 StoreOpt = Annotated[Path | None, typer.Option(
-    "--store", "-s", help=f"The store directory (default {DEFAULT_STORE}).")]
+    "--store", "-s", help=f"The store directory (default {DEFAULTS.store_dir}).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 StrictOpt = Annotated[bool, typer.Option(help="Fail on warnings too (e.g. an unregistered organisation).")]
 ValidateOpt = Annotated[bool, typer.Option("--validate/--no-validate", help="Check the plans against the SHACL "
@@ -61,7 +61,7 @@ def build(
     given = given_place(place)  # so does a --place that names no division
     paths = docs or [BUNDLED_PLAN]
     total = len(expand_inputs(paths))
-    root = store or (Path(tempfile.mkdtemp(prefix="policykg-build-")) if out is not None else DEFAULT_STORE)
+    root = store or (Path(tempfile.mkdtemp(prefix="policykg-build-")) if out is not None else get_settings().store_dir)
     try:
         result = build_store(paths, root, jobs=jobs, corrections=_corrections(corrections), strict=strict,
                              validate=validate, out=out, progress=Progress(total, quiet), place=given)
@@ -98,7 +98,7 @@ def add(
     """Add plans to the store (a plan already there, by 文号, is replaced); the rest stays as it is."""
     from loaders.store_build import add_to_store
 
-    root = store or DEFAULT_STORE
+    root = store or get_settings().store_dir
     given = given_place(place)
     result = add_to_store(docs, root, corrections=_corrections(corrections), strict=strict, validate=validate,
                           place=given)
@@ -115,7 +115,7 @@ def remove(
     """Remove one plan from the store, with the organisations and counts only it brought."""
     from loaders.store_build import remove_from_store
 
-    root = store or DEFAULT_STORE
+    root = store or get_settings().store_dir
     result = remove_from_store(document, root)
     _report(result, f"removed {result.documents[0]} from {root}", quiet=quiet, listing=None)
 

@@ -98,11 +98,9 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         graph: serve this in-memory graph instead of ``settings.graph_paths``.
     """
     settings = settings or get_settings()
-    memory = settings.extra.get("query_worker_memory_mb")  # MB; 0 = unlimited; unset = sized to the data
-    workers = int(settings.extra.get("query_workers", 2))
-    endpoint = SparqlEndpoint(workers=workers, timeout=settings.query_timeout, max_rows=settings.max_rows,
-                              max_query_bytes=settings.max_query_bytes,
-                              worker_memory_mb=int(memory) if memory not in (None, "") else None)
+    endpoint = SparqlEndpoint(workers=settings.query_workers, timeout=settings.query_timeout,
+                              max_rows=settings.max_rows, max_query_bytes=settings.max_query_bytes,
+                              worker_memory_mb=settings.worker_memory_mb)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -120,7 +118,8 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         app.state.analysis_cache = AnalysisCache()
         threading.Thread(target=_warm_analyses, args=(app.state.analysis_cache, source),
                          name="policykg-warm-analyses", daemon=True).start()
-        log.info("policykg ready: %s, %s SPARQL worker(s), time limit %g s", endpoint.info.get("mode"), workers,
+        log.info("policykg ready: %s, %s SPARQL worker(s), time limit %g s", endpoint.info.get("mode"),
+                 settings.query_workers,
                  settings.query_timeout)
         try:
             yield

@@ -26,7 +26,7 @@ def client(tmp_path_factory) -> Iterator[TestClient]:
     for t in alignment_triples(align_plans(g)):
         g.add(t)
     path = save_graph(g, tmp_path_factory.mktemp("linked") / "kg.ttl")
-    app = create_app(Settings(graph_paths=(path,), extra={"query_workers": "1"}))
+    app = create_app(Settings(graph_paths=(path,), query_workers=1))
     if not any(getattr(r, "path", "").startswith("/linking/") for r in app.routes):
         app.include_router(linking.router)  # until api/app.py includes it
     with TestClient(app) as c:

@@ -63,7 +63,7 @@ def project_app(graph):
     from api.settings import Settings
     from api.web.app import create_app
 
-    return create_app(Settings(extra={"query_workers": "1"}), graph=graph)
+    return create_app(Settings(query_workers=1), graph=graph)
 
 
 def viz_app(source):

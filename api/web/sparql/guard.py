@@ -22,11 +22,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from api.settings import DEFAULTS
 from kg.errors import QueryRefused, QuerySyntaxError
 from kg.graph import PREFIXES
 from queries.sparql_lexer import UnterminatedToken, nesting_depth, tokens
 
-DEFAULT_MAX_BYTES = 100_000
 DEFAULT_MAX_DEPTH = 64
 UPDATE_MESSAGE = ("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, ADD, MOVE, COPY) is not "
                   "accepted: this endpoint is read-only")
@@ -61,7 +61,7 @@ class CheckedQuery:
         return self.form in {"CONSTRUCT", "DESCRIBE"}
 
 
-def decode_query(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+def decode_query(raw: bytes, *, max_bytes: int = DEFAULTS.max_query_bytes) -> str:
     """Return ``raw`` as text, refusing oversized input and anything that is not UTF-8.
 
     Raises:
@@ -76,7 +76,7 @@ def decode_query(raw: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise QuerySyntaxError(f"query is not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r})") from None
 
 
-def check_query(text: str, *, max_bytes: int = DEFAULT_MAX_BYTES, max_depth: int = DEFAULT_MAX_DEPTH,
+def check_query(text: str, *, max_bytes: int = DEFAULTS.max_query_bytes, max_depth: int = DEFAULT_MAX_DEPTH,
                 prefixes: Mapping[str, Any] = PREFIXES) -> CheckedQuery:
     """Return ``text`` as a :class:`CheckedQuery` if the read-only endpoint may run it.
 

@@ -8,7 +8,8 @@ name graphs already in the store), run and serialised in a worker process under 
 The endpoint is one object, configured by its constructor and mounted like any router (as
 rdflib-endpoint's SparqlRouter is)::
 
-    endpoint = SparqlEndpoint(workers=2, timeout=10.0, max_rows=10_000, max_query_bytes=100_000)
+    endpoint = SparqlEndpoint(workers=s.query_workers, timeout=s.query_timeout, max_rows=s.max_rows,
+                              max_query_bytes=s.max_query_bytes)  # s: api.settings.Settings
     app.include_router(endpoint.router)
     endpoint.start({"store": {"path": "build/store/g-0001"}})  # in the app's lifespan; close() after
 """

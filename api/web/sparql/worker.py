@@ -24,7 +24,8 @@ from functools import lru_cache
 from multiprocessing.connection import Connection
 from typing import Any
 
-from api.web.sparql.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, CheckedQuery, UnknownGraph, check_query
+from api.settings import DEFAULTS
+from api.web.sparql.guard import DEFAULT_MAX_DEPTH, CheckedQuery, UnknownGraph, check_query
 from kg.errors import KGError, QuerySyntaxError
 from kg.graph import OX_FORMATS, PREFIXES
 
@@ -35,8 +36,8 @@ PREFIX_IRIS = {p: str(ns) for p, ns in PREFIXES.items()}
 
 @dataclass(frozen=True)
 class Limits:
-    max_rows: int = 10_000
-    max_bytes: int = DEFAULT_MAX_BYTES
+    max_rows: int = DEFAULTS.max_rows
+    max_bytes: int = DEFAULTS.max_query_bytes
     max_depth: int = DEFAULT_MAX_DEPTH
 
 
