@@ -45,13 +45,13 @@ def _flat(value: Any) -> Any:
 
 
 def _table(rows: list[dict[str, Any]], headers: dict[str, str]) -> str:
-    from queries.export import to_text_table
+    from api.render import to_text_table
 
     return to_text_table([{c: _flat(r.get(c)) for c in headers} for r in rows], list(headers), headers)
 
 
 def _csv(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
-    from queries.export import columns_of, to_csv
+    from api.render import columns_of, to_csv
 
     cols = columns_of(rows, columns)
     return to_csv([{c: _flat(r.get(c)) for c in cols} for r in rows], cols, bom=False)

@@ -54,7 +54,7 @@ def open_source(graph: list[Path] | None, endpoint: str | None = None, *, store_
 
 
 def emit_rows(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | None = None) -> None:
-    from queries.export import TableFormat, to_csv, to_json, to_text_table, to_xlsx
+    from api.render import TableFormat, to_csv, to_json, to_text_table, to_xlsx
 
     try:
         f = TableFormat(fmt)

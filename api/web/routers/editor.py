@@ -19,13 +19,13 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from api.render import to_csv, to_xlsx
 from api.settings import Settings
 from api.web.deps import SettingsDep, SourceDep
 from api.web.errors import ERROR_RESPONSES
 from api.web.frontend import VENDOR_URL, missing_assets
 from api.web.sparql.guard import QueryTooLarge
 from kg.graph import PREFIXES
-from queries.export import to_csv, to_xlsx
 from queries.library import load_queries, run_query
 from queries.vocabulary import class_labels, ontology_terms, parameter_classes
 

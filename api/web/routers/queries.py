@@ -15,12 +15,12 @@ from functools import lru_cache
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.render import to_csv, to_xlsx
 from api.web.deps import SourceDep
 from api.web.errors import ERROR_RESPONSES
 from api.web.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResultPublic
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
-from queries.export import to_csv, to_xlsx
 from queries.library import NamedQuery, get_query, load_queries, query_result, rows_from_result
 from queries.vocabulary import parameter_classes
 

@@ -290,7 +290,7 @@ def get_ledger(
     Without ``format``, a browser (Accept: text/html) gets the ledger page: filters, sort and
     traffic lights for ``as_of``; any other client gets JSON.
     """
-    from queries.export import to_csv, to_xlsx
+    from api.render import to_csv, to_xlsx
     from queries.ledger import LEDGER_COLUMNS, LEDGER_HEADERS, ledger_rows
 
     if format is None:
