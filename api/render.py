@@ -1,7 +1,9 @@
-"""Tables out: rows (list of dicts) as CSV, JSON, XLSX or a plain-text table for the terminal.
+"""One renderer per table format: rows (list of dicts) as a plain-text table for the terminal, CSV,
+JSON or XLSX, used alike by the ``policykg`` commands (:func:`render_rows`) and by every route that
+offers a download (:func:`rows_response`).
 
 CSV is written with a BOM (utf-8-sig) because Excel, where analysts open ledgers, otherwise
-misreads Chinese text as a legacy code page.
+misreads Chinese text as a legacy code page; on a terminal (no output file) it has none.
 """
 
 from __future__ import annotations
@@ -16,10 +18,20 @@ from typing import Any
 
 
 class TableFormat(StrEnum):
+    """The formats a table is rendered in."""
+
     TABLE = "table"
     CSV = "csv"
     JSON = "json"
     XLSX = "xlsx"
+
+
+MEDIA_TYPES = {
+    TableFormat.TABLE: "text/plain; charset=utf-8",
+    TableFormat.CSV: "text/csv; charset=utf-8",
+    TableFormat.JSON: "application/json",
+    TableFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _cell(value: Any) -> str:
@@ -49,7 +61,12 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
 
 def to_json(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
     cols = columns_of(rows, columns)
-    return json.dumps([{c: r.get(c) for c in cols} for r in rows], ensure_ascii=False, indent=2)
+    return dumps_json([{c: r.get(c) for c in cols} for r in rows])
+
+
+def dumps_json(data: Any) -> str:
+    """Return ``data`` as indented JSON with Chinese text kept readable (not \\u-escaped)."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def to_xlsx(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
@@ -112,3 +129,40 @@ def to_text_table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None 
     lines += [fmt(r) for r in table[1:]]
     lines.append(f"({len(rows)} rows)")
     return "\n".join(lines)
+
+
+def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
+                fmt: TableFormat | str = TableFormat.TABLE, *, headers: dict[str, str] | None = None,
+                sheet: str = "台账", bom: bool = True) -> str | bytes:
+    """Return ``rows`` rendered in ``fmt``: text for table, CSV and JSON, bytes for XLSX.
+
+    Args:
+        columns: the columns in order; default the first row's keys.
+        headers: column → the name shown in the table's, CSV's and XLSX's header row (JSON keeps keys).
+        sheet: the XLSX sheet's name.
+        bom: start CSV with a byte-order mark (for Excel).
+
+    Raises:
+        ValueError: ``fmt`` is no :class:`TableFormat`.
+    """
+    fmt = TableFormat(fmt)
+    if fmt is TableFormat.XLSX:
+        return to_xlsx(rows, columns, headers, sheet=sheet)
+    if fmt is TableFormat.CSV:
+        return to_csv(rows, columns, headers, bom=bom)
+    if fmt is TableFormat.JSON:
+        return to_json(rows, columns)
+    return to_text_table(rows, columns, headers)
+
+
+def rows_response(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None, fmt: TableFormat | str, *,
+                  filename: str, headers: dict[str, str] | None = None, sheet: str = "台账",
+                  http_headers: dict[str, str] | None = None):
+    """Return ``rows`` as an HTTP download ``filename.<format>`` (a starlette Response)."""
+    from starlette.responses import Response
+
+    fmt = TableFormat(fmt)
+    body = render_rows(rows, columns, fmt, headers=headers, sheet=sheet)
+    disposition = {"Content-Disposition": f'attachment; filename="{filename}.{fmt.value}"'}
+    return Response(body.encode("utf-8") if isinstance(body, str) else body, media_type=MEDIA_TYPES[fmt],
+                    headers={**(http_headers or {}), **disposition})

@@ -7,7 +7,6 @@ its main table. ``--write-back FILE`` also saves every result as RDF (pk:Network
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from api.cli.common import EndpointOpt, GraphOpt
+from api.render import columns_of, dumps_json, render_rows
 from kg.errors import QueryParameterError
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table (for people), json or csv")]
@@ -45,16 +45,13 @@ def _flat(value: Any) -> Any:
 
 
 def _table(rows: list[dict[str, Any]], headers: dict[str, str]) -> str:
-    from api.render import to_text_table
-
-    return to_text_table([{c: _flat(r.get(c)) for c in headers} for r in rows], list(headers), headers)
+    return str(render_rows([{c: _flat(r.get(c)) for c in headers} for r in rows], list(headers), "table",
+                           headers=headers))
 
 
 def _csv(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
-    from api.render import columns_of, to_csv
-
     cols = columns_of(rows, columns)
-    return to_csv([{c: _flat(r.get(c)) for c in cols} for r in rows], cols, bom=False)
+    return str(render_rows([{c: _flat(r.get(c)) for c in cols} for r in rows], cols, "csv", bom=False))
 
 
 def _output(text: str, out: Path | None) -> None:
@@ -75,10 +72,6 @@ def _check_format(fmt: str) -> str:
     if fmt not in ("table", "json", "csv"):
         raise _usage_error(f"--format: unknown format {fmt!r} (use table, json or csv)")
     return fmt
-
-
-def _as_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def _parse_date(text: str | None, analysis: str) -> date | None:
@@ -123,7 +116,7 @@ def workload_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocO
     _check_format(fmt)
     pa = _open(graph, endpoint, doc)
     rows = workload_report(pa)
-    _output(_as_json(rows) if fmt == "json" else _csv(rows) if fmt == "csv" else _table(rows, WORKLOAD_HEADERS), out)
+    _output(dumps_json(rows) if fmt == "json" else _csv(rows) if fmt == "csv" else _table(rows, WORKLOAD_HEADERS), out)
     _write_back(pa, write_back)
 
 
@@ -142,7 +135,7 @@ def crunch_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt
     grid = [{"organization": x["organization"] + ("（集合）" if x["collective"] else ""),
              **{m: x["months"].get(m, "") for m in months}, "total": x["total"]} for x in r["matrix"]]
     if fmt == "json":
-        text = _as_json(r)
+        text = dumps_json(r)
     elif fmt == "csv":
         text = _csv(grid, ["organization", *months, "total"])
     else:
@@ -176,7 +169,7 @@ def status_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt
     r = status_report(pa, as_of=day, days=days)
     rows, headers = (r["organizations"], STATUS_HEADERS) if by == "organization" else (r["tasks"], TASK_STATUS_HEADERS)
     if fmt == "json":
-        text = _as_json(r)
+        text = dumps_json(r)
     elif fmt == "csv":
         text = _csv(rows, list(headers))
     else:
@@ -199,7 +192,7 @@ def network_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOp
     pa = _open(graph, endpoint, doc)
     r = network_report(pa, ego=ego, hops=hops)
     if fmt == "json":
-        text = _as_json(r)
+        text = dumps_json(r)
     elif ego:
         rows = [{"organization": t["a"], "partner": t["b"], "weight": t["weight"], "tasks": t["tasks"]}
                 for t in r["ties"]]
@@ -233,7 +226,7 @@ def impact_cmd(org: Annotated[str, typer.Argument(help="Organisation: canonical 
     pa = _open(graph, endpoint, doc)
     r = impact_report(pa, org)
     if fmt == "json":
-        text = _as_json(r)
+        text = dumps_json(r)
     elif fmt == "csv":
         text = _csv(r["led_tasks"])
     else:
@@ -263,7 +256,7 @@ def bottlenecks_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: D
     pa = _open(graph, endpoint, doc)
     rows = bottlenecks_report(pa, top=top or None)
     if fmt == "json":
-        text = _as_json(rows)
+        text = dumps_json(rows)
     elif fmt == "csv":
         text = _csv(rows, [*BOTTLENECK_HEADERS, "reasons"])
     else:
@@ -290,7 +283,7 @@ def collaboration_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc:
         raise _usage_error(f"--out {out}: unknown graph format (use {', '.join(FORMATS)})")
     pa = _open(graph, endpoint, doc)
     if out is None:
-        typer.echo(_as_json(collaboration_report(pa)))
+        typer.echo(dumps_json(collaboration_report(pa)))
     else:
         write_collaboration(pa.G, out, pa.B)
         typer.echo(f"wrote {out} ({pa.G.number_of_nodes()} organisations, {pa.G.number_of_edges()} ties)", err=True)

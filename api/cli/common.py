@@ -54,22 +54,16 @@ def open_source(graph: list[Path] | None, endpoint: str | None = None, *, store_
 
 
 def emit_rows(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | None = None) -> None:
-    from api.render import TableFormat, to_csv, to_json, to_text_table, to_xlsx
+    """Print ``rows`` in ``fmt`` (table, csv, json) or write them to ``out`` (xlsx needs one)."""
+    from api.render import TableFormat, render_rows
 
     try:
         f = TableFormat(fmt)
     except ValueError:
         raise fail(f"unknown format {fmt!r} (use {', '.join(t.value for t in TableFormat)})", 2) from None
-    if f is TableFormat.XLSX:
-        if out is None:
-            raise fail("--format xlsx needs --out FILE.xlsx", 2)
-        data: bytes | str = to_xlsx(rows, columns, headers)
-    elif f is TableFormat.CSV:
-        data = to_csv(rows, columns, headers, bom=out is not None)
-    elif f is TableFormat.JSON:
-        data = to_json(rows, columns)
-    else:
-        data = to_text_table(rows, columns, headers)
+    if f is TableFormat.XLSX and out is None:
+        raise fail("--format xlsx needs --out FILE.xlsx", 2)
+    data = render_rows(rows, columns, f, headers=headers, bom=out is not None)
     if out is None:
         typer.echo(data)
         return

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from api.render import to_csv, to_xlsx
+from api.render import rows_response
 from api.settings import Settings
 from api.web.deps import SettingsDep, SourceDep
 from api.web.errors import ERROR_RESPONSES
@@ -221,11 +221,8 @@ async def _download(request: Request, settings: Settings, query: str, fmt: Downl
         headers["Content-Disposition"] = f'attachment; filename="query.{ext}"'
         return Response(body, media_type=media, headers=headers)
     columns, rows = (rows_of_results if media == "application/sparql-results+json" else rows_of_triples)(body)
-    headers["Content-Disposition"] = f'attachment; filename="query.{fmt.value}"'
-    if fmt is DownloadFormat.CSV:
-        return Response(to_csv(rows, columns).encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers)
-    return Response(await run_in_threadpool(to_xlsx, rows, columns, sheet="query"), headers=headers,
-                    media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return await run_in_threadpool(partial(rows_response, rows, columns, fmt.value, filename="query", sheet="query",
+                                           http_headers=headers))
 
 
 _DOWNLOAD = {

@@ -15,7 +15,7 @@ from functools import lru_cache
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.render import to_csv, to_xlsx
+from api.render import MEDIA_TYPES, TableFormat, rows_response
 from api.web.deps import SourceDep
 from api.web.errors import ERROR_RESPONSES
 from api.web.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResultPublic
@@ -28,7 +28,7 @@ router = APIRouter(tags=["Saved questions"])
 
 # Query-string keys that steer the answer rather than fill a parameter.
 RESERVED = {"format", "_format"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = MEDIA_TYPES[TableFormat.XLSX]
 FORMATS = {"json": "application/json", "csv": "text/csv", "xlsx": XLSX, "srj": "application/sparql-results+json"}
 
 
@@ -89,10 +89,6 @@ def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResu
         return Response(content=result.serialize(format="json"), media_type=FORMATS[fmt])
     rows = rows_from_result(result)
     columns = list(rows[0]) if rows else list(projected_columns(q.sparql))
-    attachment = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
-    if fmt == "csv":
-        return Response(content=to_csv(rows, columns).encode("utf-8"), media_type="text/csv; charset=utf-8",
-                        headers=attachment)
-    if fmt == "xlsx":
-        return Response(content=to_xlsx(rows, columns, sheet=name[:31]), media_type=XLSX, headers=attachment)
+    if fmt in ("csv", "xlsx"):
+        return rows_response(rows, columns, fmt, filename=name, sheet=name[:31])
     return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows), rows=rows)

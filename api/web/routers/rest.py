@@ -290,7 +290,7 @@ def get_ledger(
     Without ``format``, a browser (Accept: text/html) gets the ledger page: filters, sort and
     traffic lights for ``as_of``; any other client gets JSON.
     """
-    from api.render import to_csv, to_xlsx
+    from api.render import rows_response
     from queries.ledger import LEDGER_COLUMNS, LEDGER_HEADERS, ledger_rows
 
     if format is None:
@@ -302,12 +302,6 @@ def get_ledger(
             return HTMLResponse(ledger_page(source, as_of=as_of or date.today()), headers={"Vary": "Accept"})
         format = LedgerFormat.JSON
     rows = ledger_rows(source)
-    if format is LedgerFormat.CSV:
-        return Response(to_csv(rows, LEDGER_COLUMNS, LEDGER_HEADERS).encode("utf-8"),
-                        media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": 'attachment; filename="ledger.csv"'})
-    if format is LedgerFormat.XLSX:
-        return Response(to_xlsx(rows, LEDGER_COLUMNS, LEDGER_HEADERS),
-                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": 'attachment; filename="ledger.xlsx"'})
+    if format in (LedgerFormat.CSV, LedgerFormat.XLSX):
+        return rows_response(rows, LEDGER_COLUMNS, format.value, filename="ledger", headers=LEDGER_HEADERS)
     return JSONResponse([{c: r.get(c) for c in LEDGER_COLUMNS} for r in rows], headers={"Vary": "Accept"})
