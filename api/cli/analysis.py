@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from api.cli.common import EndpointOpt, GraphOpt
+from api.cli.common import EndpointOpt, GraphOpt, fail, write_output
 from api.render import columns_of, dumps_json, render_rows
 from kg.errors import QueryParameterError
 
@@ -57,20 +57,13 @@ def _csv(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
 def _output(text: str, out: Path | None) -> None:
     if out is None:
         typer.echo(text)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {out}", err=True)
-
-
-def _usage_error(message: str) -> typer.Exit:
-    typer.echo(f"policykg: error: {message}", err=True)
-    return typer.Exit(2)
+    else:
+        write_output(out, text)
 
 
 def _check_format(fmt: str) -> str:
     if fmt not in ("table", "json", "csv"):
-        raise _usage_error(f"--format: unknown format {fmt!r} (use table, json or csv)")
+        raise fail(f"--format: unknown format {fmt!r} (use table, json or csv)", 2)
     return fmt
 
 
@@ -163,7 +156,7 @@ def status_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt
 
     _check_format(fmt)
     if by not in ("organization", "task"):
-        raise _usage_error(f"--by: {by!r} (use organization or task)")
+        raise fail(f"--by: {by!r} (use organization or task)", 2)
     day = _parse_date(as_of, "status")
     pa = _open(graph, endpoint, doc)
     r = status_report(pa, as_of=day, days=days)
@@ -280,7 +273,7 @@ def collaboration_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc:
     from queries.analysis.reports import collaboration_report
 
     if out is not None and out.suffix.lower() not in FORMATS:  # fail before reading the graph
-        raise _usage_error(f"--out {out}: unknown graph format (use {', '.join(FORMATS)})")
+        raise fail(f"--out {out}: unknown graph format (use {', '.join(FORMATS)})", 2)
     pa = _open(graph, endpoint, doc)
     if out is None:
         typer.echo(dumps_json(collaboration_report(pa)))
