@@ -93,18 +93,28 @@ def find_place(doc: PolicyDocument, places: Places, *, given: Place | None = Non
     """
     if given is not None:
         return PlaceFinding(given, "given", f"--place {given.name}")
-    clues = [
-        ("header", *_header_clue(doc, places)),
-        ("doc_number", *_doc_number_clue(doc, places)),
-        ("title", *_names_clue(doc.title or "", places, min_len=2)),
-        ("text", *_text_clue(doc.text, places)),
-        ("file name", *_path_clue(Path(path or doc.source), places)),
+    # Each clue is read only when the stronger ones did not settle the place (reading the whole
+    # text for self-references is the costly one, and a plan with a header never needs it).
+    readers = [
+        ("header", lambda: _header_clue(doc, places)),
+        ("doc_number", lambda: _doc_number_clue(doc, places)),
+        ("title", lambda: _names_clue(doc.title or "", places, min_len=2)),
+        ("text", lambda: _text_clue(doc.text, places)),
+        ("file name", lambda: _path_clue(Path(path or doc.source), places)),
     ]
-    for k, (how, candidates, evidence) in enumerate(clues):
+    read: dict[int, tuple[list[Place], str]] = {}
+
+    def clue(k: int) -> tuple[list[Place], str]:
+        if k not in read:
+            read[k] = readers[k][1]()
+        return read[k]
+
+    for k, (how, _) in enumerate(readers):
+        candidates, evidence = clue(k)
         if len(candidates) == 1:
             return PlaceFinding(candidates[0], how, evidence)
         if candidates:
-            later = [c for _, cs, _ in clues[k + 1 :] for c in cs]
+            later = [c for j in range(k + 1, len(readers)) for c in clue(j)[0]]
             agreed = [c for c in candidates if any(places.within(o, c) or places.within(c, o) for o in later)]
             if len(agreed) == 1:
                 return PlaceFinding(agreed[0], how, f"{evidence}, narrowed by a later clue")

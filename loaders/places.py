@@ -98,6 +98,7 @@ class Places(dict[str, Place]):
         super().__init__()
         self._by_name: dict[str, list[Place]] = {}
         self._by_short: dict[str, list[Place]] = {}
+        self._heads: set[str] = set()  # the first two characters of every full name
         self._prefixes: dict[str, list[Place]] = {}
         self._longest = 0
         for p in places:
@@ -115,6 +116,7 @@ class Places(dict[str, Place]):
         self[place.code] = place
         if not place.unplaced and place.level != "national":
             self._by_name.setdefault(place.name, []).append(place)
+            self._heads.add(place.name[:2])
             self._by_short.setdefault(place.short, []).append(place)
             self._longest = max(self._longest, len(place.name))
         for prefix in place.doc_prefixes:
@@ -130,6 +132,8 @@ class Places(dict[str, Place]):
 
     def name_at(self, text: str, start: int = 0, *, min_len: int = 2) -> str | None:
         """Return the longest full division name that ``text`` has at ``start``, or None."""
+        if text[start : start + 2] not in self._heads:  # most characters begin no name: one set lookup
+            return None
         for n in range(min(self._longest, len(text) - start), min_len - 1, -1):
             if text[start : start + n] in self._by_name:
                 return text[start : start + n]

@@ -7,6 +7,7 @@ registered name or a collective expression (水、电、气、热各专营单位
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -135,14 +136,18 @@ def _protected(text: str, registry: Registry) -> list[bool]:
     (各县（市、区）政府: a 、 inside brackets never ends a unit), leftmost-longest first."""
     found = [(m.start(), m.end()) for rx in registry.collective_patterns() for m in rx.finditer(text)]
     found += [(m.start(), m.end()) for m in _BRACKETED.finditer(text)]
-    for name in registry.literal_names():
-        i = text.find(name)
-        while i >= 0:
-            found.append((i, i + len(name)))
-            i = text.find(name, i + 1)
+    # The longest registered name starting at each offset (the only one the choice below can take).
+    found += [(m.start(), m.start() + len(m.group(1))) for m in _names_pattern(registry.literal_names()).finditer(text)]
     keep, taken_to = [False] * len(text), 0
     for s, e in sorted(found, key=lambda se: (se[0], -se[1])):
         if s >= taken_to:
             keep[s:e] = [True] * (e - s)
             taken_to = e
     return keep
+
+
+@functools.lru_cache(maxsize=8)
+def _names_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """Return a pattern finding, at every offset, the longest of ``names`` that starts there."""
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(f"(?=({alternatives}))") if names else re.compile(r"(?!)")
