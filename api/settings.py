@@ -17,15 +17,13 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
-from kg.store import DEFAULT_STORE
-
 
 @dataclass(frozen=True)
 class Settings:
     """Where the data is, where the server listens, and the SPARQL endpoint's limits."""
 
     graph_paths: tuple[Path, ...] = (Path("build/kg.ttl"),)  # graph files read when there is no store
-    store_dir: Path = DEFAULT_STORE  # where build/add/remove write; read when it holds a store
+    store_dir: Path = Path("build/store")  # where build/add/remove write; read when it holds a store
     store_path: Path | None = None  # a store to serve or query instead of store_dir
     store: str = "oxigraph"  # rdflib store graph files are parsed into: oxigraph | memory
     endpoint: str | None = None  # a remote SPARQL 1.1 endpoint instead of a local graph

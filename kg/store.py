@@ -40,7 +40,6 @@ from rdflib import Dataset, URIRef
 from kg.errors import GraphNotFound, KGError
 from kg.graph import atomic_write, bind_prefixes
 
-DEFAULT_STORE = Path("build/store")
 CURRENT = "current"
 DATA = "oxigraph"
 REFS = "refs"

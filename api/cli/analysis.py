@@ -16,6 +16,7 @@ import typer
 from api.cli.common import EndpointOpt, GraphOpt, fail, write_output
 from api.render import columns_of, dumps_json, render_rows
 from kg.errors import QueryParameterError
+from queries.analysis import BUSY_TASKS, EARLY_DAYS, YELLOW_DAYS
 
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table (for people), json or csv")]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")]
@@ -83,7 +84,7 @@ def _open(graph: list[Path] | None, endpoint: str | None, doc: str | None):
     return PlanAnalysis.from_source(open_source(graph, endpoint), doc=doc)
 
 
-def _write_back(pa, path: Path | None, *, as_of: date | None = None, days: int = 30) -> None:
+def _write_back(pa, path: Path | None, *, as_of: date | None = None, days: int = YELLOW_DAYS) -> None:
     if path is None:
         return
     from kg.graph import rdf_format_for, save_graph
@@ -115,8 +116,8 @@ def workload_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocO
 
 @app.command("crunch")
 def crunch_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
-               days: Annotated[int, typer.Option(help="Flag deadlines within this many days of issue.")] = 45,
-               min_tasks: Annotated[int, typer.Option(help="An organisation-month with this many tasks due is busy.")] = 5,
+               days: Annotated[int, typer.Option(help="Flag deadlines within this many days of issue.")] = EARLY_DAYS,
+               min_tasks: Annotated[int, typer.Option(help="An organisation-month with this many tasks due is busy.")] = BUSY_TASKS,
                fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
     """The organisation × month deadline matrix, crunch months and too-early deadlines."""
     from queries.analysis.reports import crunch_report
@@ -148,7 +149,7 @@ def crunch_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt
 @app.command("status")
 def status_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc: DocOpt = None,
                as_of: Annotated[str | None, typer.Option("--as-of", help="YYYY-MM-DD (default: today).")] = None,
-               days: Annotated[int, typer.Option("--days", help="Yellow when the next deadline is this near.")] = 30,
+               days: Annotated[int, typer.Option("--days", help="Yellow when the next deadline is this near.")] = YELLOW_DAYS,
                by: Annotated[str, typer.Option(help="organization or task")] = "organization",
                fmt: FormatOpt = "table", out: OutOpt = None, write_back: WriteBackOpt = None) -> None:
     """Traffic lights (red/yellow/green/open) of every task on a date, by organisation or task."""

@@ -42,8 +42,8 @@ def workload(request: Request, source: SourceDep, doc: DocParam = None) -> list[
 
 @router.get("/crunch")
 def crunch(request: Request, source: SourceDep, doc: DocParam = None,
-           days: Annotated[int, Query(ge=0, description="Flag deadlines within this many days of issue.")] = 45,
-           min_tasks: Annotated[int, Query(ge=1, description="Tasks due in one month that make an organisation busy.")] = 5,
+           days: Annotated[int, Query(ge=0, description="Flag deadlines within this many days of issue.")] = reports.EARLY_DAYS,
+           min_tasks: Annotated[int, Query(ge=1, description="Tasks due in one month that make an organisation busy.")] = reports.BUSY_TASKS,
            ) -> dict[str, Any]:
     """The organisation × month deadline matrix, crunch months, busy organisation-months, early deadlines."""
     return reports.crunch_report(_analysis(request, source, doc), days=days, min_tasks=min_tasks)
@@ -52,7 +52,7 @@ def crunch(request: Request, source: SourceDep, doc: DocParam = None,
 @router.get("/status")
 def status(request: Request, source: SourceDep, doc: DocParam = None,
            as_of: Annotated[date | None, Query(description="YYYY-MM-DD; default today.")] = None,
-           days: Annotated[int, Query(ge=0, description="Yellow when the next deadline is this near.")] = 30,
+           days: Annotated[int, Query(ge=0, description="Yellow when the next deadline is this near.")] = reports.YELLOW_DAYS,
            ) -> dict[str, Any]:
     """Each task's traffic light (red/yellow/green/open) on a date, and the lights per organisation."""
     return reports.status_report(_analysis(request, source, doc), as_of=as_of, days=days)
