@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from api.render import TableFormat
 from api.settings import DEFAULTS, get_settings
 
 GraphOpt = Annotated[
@@ -17,6 +18,8 @@ GraphOpt = Annotated[
                  f"store {DEFAULTS.store_dir}, else {', '.join(map(str, DEFAULTS.graph_paths))}, else the bundled "
                  "plan built in memory."),
 ]
+_FORMATS = [f.value for f in TableFormat]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help=f"{', '.join(_FORMATS[:-1])} or {_FORMATS[-1]}")]
 EndpointOpt = Annotated[
     str | None,
     typer.Option("--endpoint", help="A remote SPARQL 1.1 endpoint URL to query instead of a local graph."),

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import emit_rows, fail
+from api.cli.common import FormatOpt, emit_rows, fail
 from kg.errors import LoadError
 from loaders.plan_diff import DEFAULT_THRESHOLD as DIFF_THRESHOLD
 
@@ -62,7 +62,7 @@ app = typer.Typer()  # its commands join the top level of `policykg` (api.cli.ap
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier (or higher-level) plan file.")],
     new: Annotated[Path, typer.Argument(help="The later (or lower-level) plan file.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or xlsx")] = "table",
+    fmt: FormatOpt = "table",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the table to this file.")] = None,
     rdf: Annotated[Path | None, typer.Option("--rdf", help="Also write the comparison as RDF "
                                              "(.ttl, .nt, .jsonld …).")] = None,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli.common import EndpointOpt, GraphOpt, emit_rows, fail, open_source
+from api.cli.common import EndpointOpt, FormatOpt, GraphOpt, emit_rows, fail, open_source
 
 app = typer.Typer()  # its commands join the top level of `policykg` (api.cli.app)
 
@@ -20,7 +20,7 @@ def query(
     param: Annotated[list[str] | None, typer.Option("--param", "-p", help="k=v for a saved question's parameter.")] = None,
     graph: GraphOpt = None,
     endpoint: EndpointOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or xlsx")] = "table",
+    fmt: FormatOpt = "table",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")] = None,
 ) -> None:
     """Ask the graph a question: a saved one by --name, or your own SPARQL text or .rq file."""
@@ -53,7 +53,7 @@ def list_queries() -> None:
 
 @app.command()
 def ledger(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or xlsx")] = "table",
+    fmt: FormatOpt = "table",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file (xlsx needs one).")] = None,
     graph: GraphOpt = None,
     endpoint: EndpointOpt = None,
