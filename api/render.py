@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -50,13 +50,24 @@ def columns_of(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = N
 
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None,
            headers: dict[str, str] | None = None, *, bom: bool = True) -> str:
-    cols = columns_of(rows, columns)
+    return "".join(csv_chunks(rows, columns_of(rows, columns), headers, bom=bom))
+
+
+def csv_chunks(rows: Iterable[dict[str, Any]], columns: Sequence[str], headers: dict[str, str] | None = None,
+               *, bom: bool = True, every: int = 500) -> Iterator[str]:
+    """Yield CSV text (BOM and header first) a few hundred rows at a time, for streamed downloads."""
+    if bom:
+        yield "\ufeff"
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([(headers or {}).get(c, c) for c in cols])
-    for r in rows:
-        w.writerow([_cell(r.get(c)) for c in cols])
-    return ("\ufeff" if bom else "") + buf.getvalue()
+    w.writerow([(headers or {}).get(c, c) for c in columns])
+    for i, r in enumerate(rows, 1):
+        w.writerow([_cell(r.get(c)) for c in columns])
+        if i % every == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
 
 
 def to_json(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
@@ -155,14 +166,27 @@ def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = 
     return to_text_table(rows, columns, headers)
 
 
-def rows_response(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None, fmt: TableFormat | str, *,
+def json_chunks(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> Iterator[bytes]:
+    """Yield a JSON array of ``rows`` (only ``columns``, compact) one row at a time, for streamed answers."""
+    yield b"["
+    for i, r in enumerate(rows):
+        yield (b"," if i else b"") + json.dumps({c: r.get(c) for c in columns}, ensure_ascii=False,
+                                               separators=(",", ":")).encode("utf-8")
+    yield b"]"
+
+
+def rows_response(rows: Iterable[dict[str, Any]], columns: Sequence[str], fmt: TableFormat | str, *,
                   filename: str, headers: dict[str, str] | None = None, sheet: str = "台账",
                   http_headers: dict[str, str] | None = None):
-    """Return ``rows`` as an HTTP download ``filename.<format>`` (a starlette Response)."""
-    from starlette.responses import Response
+    """Return ``rows`` as an HTTP download ``filename.<format>`` (a starlette Response); CSV is streamed
+    as the rows come, so ``rows`` may be an iterator over a whole corpus."""
+    from starlette.responses import Response, StreamingResponse
 
     fmt = TableFormat(fmt)
-    body = render_rows(rows, columns, fmt, headers=headers, sheet=sheet)
-    disposition = {"Content-Disposition": f'attachment; filename="{filename}.{fmt.value}"'}
+    all_headers = {**(http_headers or {}), "Content-Disposition": f'attachment; filename="{filename}.{fmt.value}"'}
+    if fmt is TableFormat.CSV:
+        chunks = (chunk.encode("utf-8") for chunk in csv_chunks(rows, columns, headers))
+        return StreamingResponse(chunks, media_type=MEDIA_TYPES[fmt], headers=all_headers)
+    body = render_rows(list(rows), columns, fmt, headers=headers, sheet=sheet)
     return Response(body.encode("utf-8") if isinstance(body, str) else body, media_type=MEDIA_TYPES[fmt],
-                    headers={**(http_headers or {}), **disposition})
+                    headers=all_headers)

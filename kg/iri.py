@@ -8,6 +8,8 @@ characters that would break an IRI or its path structure are percent-encoded.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import URIRef
 
 BASE = "https://w3id.org/policykg/id/"
@@ -17,6 +19,7 @@ _UNSAFE = set('<>"{}|^`\\ /?#%[]') | {chr(c) for c in range(0x21)} | {"\u3000"}
 _ESCAPES = str.maketrans({ch: "".join(f"%{b:02X}" for b in ch.encode("utf-8")) for ch in _UNSAFE})
 
 
+@lru_cache(maxsize=65536)  # a corpus repeats the same keys (文号, unit names) hundreds of thousands of times
 def escape_key(key: str) -> str:
     """Return ``key`` made safe as one IRI path segment.
 

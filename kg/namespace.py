@@ -24,9 +24,13 @@ class PK(DefinedNamespace):
     CrossDepartmentTask: URIRef
     Deadline: URIRef
     DeploymentWait: URIRef
+    DocumentTally: URIRef
     Domain: URIRef
+    DomainTally: URIRef
     FourthQuarterDeadline: URIRef
     FourthQuarterTask: URIRef
+    FunctionPairTally: URIRef
+    FunctionTally: URIRef
     GovernmentAgency: URIRef
     GovernmentFunction: URIRef
     HigherLevelDependentTask: URIRef
@@ -34,10 +38,12 @@ class PK(DefinedNamespace):
     InformationSystem: URIRef
     JointlyLedTask: URIRef
     MassOrganization: URIRef
+    MonthTally: URIRef
     MultiDomainLeadOrganization: URIRef
     NetworkAnalysis: URIRef
     OrderReference: URIRef
     OrganizationMeasurement: URIRef
+    OrganizationTally: URIRef
     PartyOrgan: URIRef
     PeopleGovernment: URIRef
     PlanComparison: URIRef
@@ -52,6 +58,7 @@ class PK(DefinedNamespace):
     SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
     StatusLight: URIRef
+    Tally: URIRef
     Target: URIRef
     Task: URIRef
     TaskChange: URIRef
@@ -97,11 +104,13 @@ class PK(DefinedNamespace):
     level: URIRef
     measuredOrganization: URIRef
     namesSystem: URIRef
+    partnerFunction: URIRef
     responsibleUnit: URIRef
     reviewOf: URIRef
     role: URIRef
     statusLight: URIRef
     statusOf: URIRef
+    tallyOf: URIRef
     toTask: URIRef
     withinDivision: URIRef
 
@@ -123,13 +132,18 @@ class PK(DefinedNamespace):
     deadlineMonth: URIRef
     degree: URIRef
     divisionCode: URIRef
+    domainCount: URIRef
+    domainLeadCount: URIRef
+    domainNames: URIRef
     domainNumber: URIRef
     domainSpread: URIRef
     eigenvectorCentrality: URIRef
     endOffset: URIRef
     followsHigherDeployment: URIRef
     leadTaskCount: URIRef
+    ledDomainCount: URIRef
     mentionText: URIRef
+    pairKind: URIRef
     planYear: URIRef
     quote: URIRef
     registered: URIRef
@@ -143,7 +157,10 @@ class PK(DefinedNamespace):
     sourceFile: URIRef
     sourceText: URIRef
     startOffset: URIRef
+    tallyMonth: URIRef
+    taskCount: URIRef
     taskNumber: URIRef
+    taskNumbers: URIRef
     text: URIRef
     unit: URIRef
     value: URIRef

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 
 from rdflib import Dataset, Graph, Literal
 
+from kg.aggregates import drop_plan_tallies, plan_tally_quads
 from kg.bulk import pair_quads, store_pairs
 from kg.errors import LoadError
 from kg.graph import Store, bind_prefixes, load_ontology, new_graph
@@ -108,6 +109,8 @@ def read_document(path: Path, *, registry: Registry, place: Place | None = None,
     # The plan alone in a small store: its co-assignment pairs (summed into the store's) and checks.
     alone = plan_store(quads.own.replace(f" <{name}> .\n".encode(), b" .\n") + quads.shared, with_ontology=validate)
     issues = validate_document(alone) if validate else None
+    # Its tallies (kg.aggregates), counted while the plan is alone, kept in its own graph.
+    quads.own += plan_tally_quads(alone, str(name))
     return DocumentBuild(path, str(name), quads, doc.doc_number, doc.title, len(doc.tasks),
                          [*doc.problems, *problems], _new_organizations(doc, registry, place),
                          time.perf_counter() - started, doc if keep_document else None, issues,
@@ -286,6 +289,10 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
     # Plans sharing an IRI share their tasks: then only counting the store itself is right.
     merged = len(seen_iris) < len(result.builds)
     load(pair_quads(store_pairs(store) if merged else pairs))
+    for iri in {b.iri for b in result.builds} if merged else ():
+        if sum(1 for b in result.builds if b.iri == iri) > 1:  # each file counted its own part
+            drop_plan_tallies(store, iri)
+            load(plan_tally_quads(store, iri))
     result.new_organizations = sorted(new.values(), key=lambda o: (o.place, o.name))
     return result
 

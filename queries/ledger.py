@@ -1,13 +1,14 @@
 """The task ledger (台账): one row per task, produced by the saved query ``ledger`` over the graph.
 
 Built from SPARQL rather than from the parser's objects, so the ledger proves what the graph holds.
+A corpus's ledger is read plan by plan (:func:`iter_ledger_rows`), so an export streams rows as
+they come and never asks the store to sort every task of the corpus at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
-
-from rdflib import Graph
 
 from queries.library import run_query
 
@@ -32,10 +33,17 @@ LEDGER_HEADERS = {
 }
 
 
-def ledger_rows(g: Graph, *, doc: str | None = None) -> list[dict[str, Any]]:
-    """Return the ledger rows of every task (or of one document's tasks), in document order."""
-    rows = run_query(g, "ledger", doc=doc)
-    for r in rows:
-        if r.get("domain_number") is not None and r.get("domain"):
-            r["domain"] = f"（{r['domain_number']}）{r['domain']}"
-    return rows
+def ledger_rows(source: Any, *, doc: str | None = None, place: str | None = None) -> list[dict[str, Any]]:
+    """Return the ledger rows of every task (or of one document's, or one place's), in document order."""
+    return list(iter_ledger_rows(source, doc=doc, place=place))
+
+
+def iter_ledger_rows(source: Any, *, doc: str | None = None, place: str | None = None) -> Iterator[dict[str, Any]]:
+    """Yield the ledger rows plan by plan (in 文号 order), each plan's tasks in number order."""
+    plans = [doc] if doc else [r["doc"] for r in sorted(run_query(source, "documents", place=place),
+                                                       key=lambda r: (r["identifier"] or "", r["doc"]))]
+    for plan in plans:
+        for r in run_query(source, "ledger", doc=plan):
+            if r.get("domain_number") is not None and r.get("domain"):
+                r["domain"] = f"（{r['domain_number']}）{r['domain']}"
+            yield r

@@ -42,12 +42,16 @@ def update_golden(request) -> bool:
 
 @pytest.fixture(scope="session")
 def bundled_graph_path(tmp_path_factory) -> Path:
-    """The bundled plan (巨政发〔2023〕5号) built with loaders.build.build_graph, saved as Turtle."""
+    """The bundled plan (巨政发〔2023〕5号) built with loaders.build.build_graph, with its tallies
+    (kg.aggregates, as `policykg build` writes them), saved as Turtle."""
+    from kg.aggregates import materialize_aggregates
     from kg.graph import save_graph
     from loaders.build import build_graph
     from loaders.data import BUNDLED_PLAN
 
-    return save_graph(build_graph([BUNDLED_PLAN]).graph, tmp_path_factory.mktemp("bundled") / "kg.ttl")
+    g = build_graph([BUNDLED_PLAN]).graph
+    materialize_aggregates(g)
+    return save_graph(g, tmp_path_factory.mktemp("bundled") / "kg.ttl")
 
 
 @pytest.fixture(scope="session")

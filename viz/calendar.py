@@ -27,12 +27,14 @@ class NoChineseFont(KGError):
     """No font with Chinese glyphs is installed, so a picture for a report cannot be drawn."""
 
 
-def calendar_page(source: Any, *, links: Mapping[str, str], doc: str | None = None, data: ViewData | None = None) -> str:
-    """Return the deadline calendar of ``source`` as a self-contained HTML page."""
+def calendar_page(source: Any, *, links: Mapping[str, str], doc: str | None = None, place: str | None = None,
+                  data: ViewData | None = None) -> str:
+    """Return the deadline calendar of ``source`` (one plan, one place, or every plan of a small
+    corpus) as a self-contained HTML page; a corpus of places has :func:`corpus_calendar_page`."""
     from queries.analysis.deadlines import crunch_months
     from viz.data import load_view_data
 
-    data = data or load_view_data(source, doc=doc)
+    data = data or load_view_data(source, doc=doc, place=place)
     payload = view_payload(data)
     payload["links"] = dict(links)
     payload["crunch"] = [{"month": m["month"], "crunch": m["crunch"]} for m in crunch_months(data.B)]
@@ -49,6 +51,61 @@ def calendar_page(source: Any, *, links: Mapping[str, str], doc: str | None = No
     )
     return page_html(title=("截止日历", "Deadline calendar"), current="calendar", links=links, body=body,
                      data={"view": "calendar", **payload}, scripts=("pk-calendar.js",))
+
+
+# A province's calendar shows places, not bodies: at most this many (the busiest), every month.
+MAX_PLACES = 60
+
+
+def corpus_calendar_page(source: Any, *, links: Mapping[str, str], scope: str | None = None,
+                         max_places: int = MAX_PLACES) -> str:
+    """Return the calendar of a corpus: tasks falling due per place and month, counted in SPARQL.
+
+    Each row is a place (its plans' tallies summed; the busiest ``max_places``), each cell links to
+    that place's own calendar of bodies and months. Nothing per task goes to the browser.
+    """
+    from urllib.parse import quote
+
+    from queries.library import run_query
+    from viz.pages import esc
+
+    rows = run_query(source, "deadline_months_by_place", place=scope)
+    names = {p["where"]: p["name"] or p["where"] for p in run_query(source, "plan_places", place=scope)}
+    cells: dict[str, dict[str, int]] = {}
+    for r in rows:
+        cells.setdefault(r["where"], {})[r["month"]] = int(r["tasks"] or 0)
+    months = sorted({m for c in cells.values() for m in c})
+    totals = {m: sum(c.get(m, 0) for c in cells.values()) for m in months}
+    places = sorted(cells, key=lambda w: (-sum(cells[w].values()), names.get(w, w)))[:max_places]
+    peak = max((v for w in places for v in cells[w].values()), default=1) or 1
+    head = "".join(f'<th scope="col" data-month="{esc(m)}">{esc(m)}</th>' for m in months)
+    body = []
+    base = str(links.get("calendar", ""))
+    for w in places:
+        tds = []
+        for m in months:
+            n = cells[w].get(m, 0)
+            shade = f' style="background: rgba(209,73,91,{0.08 + 0.8 * n / peak:.2f})"' if n else ""
+            tds.append(f'<td data-month="{esc(m)}"{shade}>{n or ""}</td>')
+        link = f'<a href="{esc(base)}?place={esc(quote(w, safe=""))}">{esc(names.get(w, w))}</a>' if base.startswith("/") else esc(names.get(w, w))
+        body.append(f'<tr data-place="{esc(w)}"><th scope="row">{link}</th>{"".join(tds)}'
+                    f'<td class="total">{sum(cells[w].values())}</td></tr>')
+    foot = "".join(f"<td>{totals[m]}</td>" for m in months)
+    more = len(cells) - len(places)
+    note = (bilingual(f"另有 {more} 个地方未列出（任务较少）。", f"{more} quieter places not listed.") if more > 0 else "")
+    table = (f'<div class="pk-panel main"><table class="pk-heat" id="pk-corpus-calendar">'
+             f'<thead><tr><th>{bilingual("地方", "Place")}</th>{head}<th>{bilingual("合计", "Total")}</th></tr></thead>'
+             f'<tbody>{"".join(body)}</tbody>'
+             f'<tfoot><tr><th>{bilingual("每月合计", "Per month")}</th>{foot}<td></td></tr></tfoot></table>'
+             f'<p class="pk-note">{note}</p></div>')
+    title = ("截止日历（各地）", "Deadline calendar by place")
+    sub = (f"{len(cells)} 个地方的计划每月有多少项任务到期；点击地方查看其各单位的日历。",
+           f"How many tasks of {len(cells)} places' plans fall due each month; click a place for its bodies' calendar.")
+    style = ("<style>table.pk-heat{border-collapse:collapse;font-size:12px}table.pk-heat td,table.pk-heat th"
+             "{border:1px solid #e4e7eb;padding:2px 6px;text-align:right}table.pk-heat th[scope=row]"
+             "{text-align:left;white-space:nowrap}table.pk-heat td.total{font-weight:600}</style>")
+    return page_html(title=title, current="calendar", links=links, body=title_html(title, sub) + table,
+                     data={"view": "calendar-corpus", "places": len(cells), "months": months}, head=style)
 
 
 def _chinese_font() -> str:

@@ -201,7 +201,8 @@ def _legend(G: nx.Graph, payload: Mapping[str, Any], communities: Mapping[str, i
 
 
 def collaboration_page(source: Any, *, links: Mapping[str, str], focus: str | None = None, hops: int = 1,
-                       doc: str | None = None, data: ViewData | None = None, max_nodes: int = 1000) -> str:
+                       doc: str | None = None, place: str | None = None, data: ViewData | None = None,
+                       max_nodes: int = 1000) -> str:
     """Return the collaboration view of ``source`` as a self-contained HTML page.
 
     Args:
@@ -210,6 +211,7 @@ def collaboration_page(source: Any, *, links: Mapping[str, str], focus: str | No
         focus: an organisation IRI or name: draw only its neighbourhood (the page can still widen it).
         hops: the focus's reach.
         doc: only this document.
+        place: only the plans of this division (one place's own network in a corpus).
         data: already-loaded view data (saves the queries when the caller has them).
         max_nodes: aggregate past this many organisations.
 
@@ -220,7 +222,7 @@ def collaboration_page(source: Any, *, links: Mapping[str, str], focus: str | No
     from viz.data import load_view_data
     from viz.network import render_network_html
 
-    data = data or load_view_data(source, doc=doc)
+    data = data or load_view_data(source, doc=doc, place=place)
     G = collaboration_graph(data.B)
     focus_iri = find_organization(data.B, focus) if focus else None
     payload = view_payload(data)
@@ -229,7 +231,14 @@ def collaboration_page(source: Any, *, links: Mapping[str, str], focus: str | No
                                      focus=focus_iri if G.number_of_nodes() > max_nodes else None, hops=hops)
     payload.update(extra, links=dict(links), defaultHops=hops, initial={"org": focus_iri} if focus_iri else {})
     banner = None
-    if extra["aggregated"]:
+    if data.documents:  # the scope holds more tasks than a picture of bodies can show: its first plan
+        from viz.data import documents_of
+
+        docs = documents_of(data)
+        payload["documents"], payload["document"] = docs, docs[0]["id"]
+        banner = (f"共 {len(docs)} 份文件，当前显示 {docs[0]['label']}；请在左侧选择文件。",
+                  f"{len(docs)} documents: showing {docs[0]['label']}; pick another on the left.")
+    elif extra["aggregated"]:
         banner = (f"单位超过 {max_nodes} 个：每个圆点代表一个协作社区。选择一个单位可查看其周边网络。",
                   f"More than {max_nodes} organisations: each dot is a community. Focus on one organisation to see its neighbourhood.")
     return render_network_html(

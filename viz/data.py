@@ -31,6 +31,8 @@ class ViewData:
         deadline_sentences: (task, deadline phrase) → the sentence the deadline was read from.
         names_en: organisation → English name, where the graph records one.
         functions: organisation → government function key (``market_regulation``).
+        documents: every plan of the scope (id, label, tasks) when ``B`` holds only the first of
+            them (see :func:`load_view_data`); empty when it holds them all.
     """
 
     B: nx.Graph
@@ -38,19 +40,37 @@ class ViewData:
     deadline_sentences: dict[tuple[str, str], str] = field(default_factory=dict)
     names_en: dict[str, str] = field(default_factory=dict)
     functions: dict[str, str] = field(default_factory=dict)
+    documents: tuple[dict[str, Any], ...] = ()
 
 
-def load_view_data(source: Any, *, doc: str | None = None) -> ViewData:
+# Past this many tasks a picture of single tasks and bodies is unreadable and slow to send: the
+# views draw the first plan and offer the others (a corpus has its own picture, viz.corpus).
+MAX_VIEW_TASKS = 3000
+
+
+def load_view_data(source: Any, *, doc: str | None = None, place: str | None = None,
+                   max_tasks: int = MAX_VIEW_TASKS) -> ViewData:
     """Return the task–organisation graph of ``source`` and the quotes the pictures need.
 
     Args:
         source: a graph or remote store that :func:`queries.library.run_query` accepts.
-        doc: only this document's tasks (an IRI), or every document.
+        doc: only this document's tasks (an IRI).
+        place: only the plans of this division and those below it (an IRI).
+        max_tasks: when no document is given and the scope holds more tasks than this (known from
+            the plans' tallies, before anything is read), read only its first plan and list the
+            others in ``documents``.
     """
     from queries.analysis.fetch import plan_graph
+    from queries.document_pages import plan_sizes
 
-    params = {"doc": doc} if doc else {}
-    B = plan_graph(source, doc=doc)
+    documents: tuple[dict[str, Any], ...] = ()
+    if doc is None:
+        sizes = plan_sizes(source, place=place)
+        if len(sizes) > 1 and sum(p.rows for p in sizes) > max_tasks:
+            documents = tuple({"id": p.doc, "label": p.identifier or p.doc, "tasks": p.rows} for p in sizes)
+            doc = sizes[0].doc
+    params = {"doc": doc, "place": place}
+    B = plan_graph(source, doc=doc, place=place)
     assignment = {}
     for r in run_query(source, "viz_assignment_sentences", **params):
         if r.get("sentence"):
@@ -69,11 +89,14 @@ def load_view_data(source: Any, *, doc: str | None = None) -> ViewData:
     from viz.names import english_names_of
 
     names_en = {**english_names_of(source), **names_en}
-    return ViewData(B, assignment, deadline, names_en, functions)
+    return ViewData(B, assignment, deadline, names_en, functions, documents)
 
 
 def documents_of(data: ViewData) -> list[dict[str, Any]]:
-    """Return the documents of the view data: IRI, 文号 and number of tasks, in 文号 order."""
+    """Return the documents of the view data: IRI, 文号 and number of tasks, in 文号 order (every
+    plan of the scope when the data holds only the first)."""
+    if data.documents:
+        return sorted(data.documents, key=lambda d: (d["label"], d["id"]))
     docs: dict[str, dict[str, Any]] = {}
     for _, a in data.B.nodes(data=True):
         if a.get("kind") == "task" and a.get("doc"):
@@ -87,7 +110,7 @@ def restrict_to_document(data: ViewData, doc: str) -> ViewData:
     B = data.B
     tasks = [t for t, a in B.nodes(data=True) if a.get("kind") == "task" and a.get("doc") == doc]
     keep = set(tasks) | {o for t in tasks for o in B[t]}
-    return replace(data, B=B.subgraph(keep).copy())
+    return replace(data, B=B.subgraph(keep).copy(), documents=())
 
 
 @lru_cache(maxsize=1)

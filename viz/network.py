@@ -115,6 +115,8 @@ def render_network_html(
     options: Mapping[str, Any] | None = None,
     seed: int = SEED,
     max_nodes: int = MAX_NODES,
+    scripts: tuple[str, ...] = ("pk-page.js", "pk-network.js"),
+    current: str | None = None,
 ) -> str:
     """Return a self-contained HTML page drawing ``G`` with pyvis, with controls and details panels.
 
@@ -131,6 +133,8 @@ def render_network_html(
         options: vis-network options; default :func:`default_options`.
         seed: the layout seed.
         max_nodes: refuse pictures larger than this.
+        scripts: the page's scripts from ``viz/static``, inlined in this order.
+        current: the header's current entry (default ``view``).
 
     Returns:
         The page as a string; the caller decides where it goes (pyvis's ``show()`` is never used).
@@ -176,13 +180,13 @@ def render_network_html(
         "vis_js": Markup(vis_js),
         "vis_css": Markup(vis_css),
         "css": Markup(asset("pk.css")),
-        "header": Markup(header_html(view, links)),
+        "header": Markup(header_html(current or view, links)),
         "title": Markup(title_html(title, subtitle)),
         "banner": Markup(f'<div class="pk-banner" id="pk-banner">{bilingual(*banner)}</div>' if banner else ""),
         "view": view,
         # A page served by the API can reload itself with other parameters; a written file cannot.
         "data": Markup(json_for_script({"view": view, "server": str(links.get("home", "")).startswith("/"), **payload})),
-        "scripts": Markup("".join(f"<script>{asset(s)}</script>" for s in ("pk-page.js", "pk-network.js"))),
+        "scripts": Markup("".join(f"<script>{asset(s)}</script>" for s in scripts)),
     }
     net.templateEnv = env
     net.path = "network.html"

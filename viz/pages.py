@@ -139,6 +139,26 @@ def page_html(*, title: tuple[str, str], current: str, links: Mapping[str, str],
         ready=not scripts, **context) + "\n"
 
 
+def _corpus_figures(source: Any, sizes: list, links: Mapping[str, str]) -> tuple[str, list[tuple[Any, str, str]], str]:
+    """Return a corpus's document list (its first plans), figures from the plans' tallies, and the
+    query-string suffix that scopes the example questions to the first plan."""
+    from queries.library import run_query
+
+    summary = (run_query(source, "corpus_summary") or [{}])[0]
+    shown = sizes[:MAX_LISTED_PLANS]
+    lines = "".join(f"<li><span class='pk-tag'>{esc(p.identifier or p.doc)}</span> ({p.rows})</li>" for p in shown)
+    if len(sizes) > len(shown):
+        lines += "<li>" + bilingual(f"另有 {len(sizes) - len(shown)} 份文件", f"and {len(sizes) - len(shown)} more") + "</li>"
+    figures = [(summary.get("documents") or len(sizes), "份文件", "documents"), (summary.get("places") or 0, "个地方", "places"),
+               (summary.get("domain_count") or 0, "个领域", "domains"), (summary.get("task_count") or 0, "项任务", "tasks"),
+               (summary.get("organizations") or 0, "个单位", "organisations")]
+    return lines, figures, f"&doc={_q(sizes[0].doc)}"
+
+
+# A corpus's landing page lists this many of its plans (the views and /documents have them all).
+MAX_LISTED_PLANS = 50
+
+
 def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str:
     """Return the landing page: what the graph holds, questions to start from, and every view.
 
@@ -148,8 +168,14 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
     from queries.analysis.deadlines import crunch_months
     from queries.analysis.fetch import fetch_plan_rows
     from queries.analysis.graphs import collaboration_graph, real_organizations, task_org_graph
+    from queries.document_pages import plan_sizes
+    from viz.data import MAX_VIEW_TASKS
 
-    rows = fetch_plan_rows(source)
+    sizes = plan_sizes(source)
+    # A corpus too big to read whole for a landing page: its figures from the plans' tallies, its
+    # example questions from its first plan (links scoped to it).
+    big = len(sizes) > 1 and sum(p.rows for p in sizes) > MAX_VIEW_TASKS
+    rows = fetch_plan_rows(source, doc=sizes[0].doc if big else None)
     B = task_org_graph(rows.tasks, rows.units, rows.organizations, rows.deadlines, rows.waits, rows.documents)
     G = collaboration_graph(B)
     real = real_organizations(G)
@@ -167,10 +193,12 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
 
     doc_lines = "".join(f"<li>{doc_title(d)} <span class='pk-tag'>{esc(d.get('document') or '')}</span></li>"
                         for d in docs) or "<li>" + bilingual("图中还没有文件", "The graph holds no document yet") + "</li>"
-    facts = "".join(
-        f"<div><b>{n}</b> {bilingual(zh, en)}</div>" for n, zh, en in (
-            (len(docs), "份文件", "documents"), (n_domains, "个领域", "domains"), (n_tasks, "项任务", "tasks"),
-            (G.number_of_nodes(), "个单位", "organisations"), (n_deadlines, "个完成时限", "deadlines")))
+    figures = [(len(docs), "份文件", "documents"), (n_domains, "个领域", "domains"), (n_tasks, "项任务", "tasks"),
+               (G.number_of_nodes(), "个单位", "organisations"), (n_deadlines, "个完成时限", "deadlines")]
+    scope = ""
+    if big:
+        doc_lines, figures, scope = _corpus_figures(source, sizes, links)
+    facts = "".join(f"<div><b>{n}</b> {bilingual(zh, en)}</div>" for n, zh, en in figures)
 
     questions = []
     if real.number_of_nodes():
@@ -178,7 +206,7 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
         name = G.nodes[hub].get("label") or hub
         href = links.get("collaboration")
         if href:
-            questions.append((f"{href}?org={_q(name)}",
+            questions.append((f"{href}?org={_q(name)}{scope}",
                               f"谁与{name}协作？共同承担哪些任务？", f"Who works with {name}, and on what?",
                               "在协作网络左侧“单位”框中输入或选择任一单位名称，点击其连线查看共同任务和原文。",
                               "Type or pick any organisation in the collaboration view; click a line for the shared tasks and their sentences."))
@@ -187,7 +215,7 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
         y, m = busiest["month"].split("-")
         href = links.get("calendar")
         if href:
-            questions.append((f"{href}?month={busiest['month']}",
+            questions.append((f"{href}?month={busiest['month']}{scope}",
                               f"哪些单位{int(m)}月截止的任务最多？", f"Which organisations have most deadlines in {_month_en(busiest['month'])}?",
                               "截止日历按单位×月份计数；点击月份列标题按该月排序，点击格子列出任务。",
                               "The calendar counts deadlines by organisation and month; click a month to sort by it, a cell to list its tasks."))
@@ -205,7 +233,8 @@ def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str
                f'<label for="pk-ask-org">{bilingual("查一个单位与谁协作、做什么：", "Look up who an organisation works with:")}</label> '
                f'<input id="pk-ask-org" name="org" list="pk-ask-names" placeholder="{esc(example)}" autocomplete="off" required>'
                f'<datalist id="pk-ask-names">{options}</datalist> '
-               f'<button type="submit" class="pk-btn primary">{bilingual("查看协作网络", "Show its network")}</button></form>')
+               + (f'<input type="hidden" name="doc" value="{esc(sizes[0].doc)}">' if big else "")
+               + f'<button type="submit" class="pk-btn primary">{bilingual("查看协作网络", "Show its network")}</button></form>')
     if links.get("calendar") and months:
         ask += (f'<div class="pk-ask">{bilingual("按月份看到期任务：", "Deadlines by month:")} '
                 + " · ".join(f'<a href="{esc(links["calendar"])}?month={esc(m["month"])}">{bilingual(_month_zh_short(m["month"]), _month_en(m["month"]))}'

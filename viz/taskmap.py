@@ -188,7 +188,7 @@ def tasks_page(source: Any, *, links: Mapping[str, str], doc: str | None = None,
     payload = view_payload(data)
     P, extra = tasks_picture(payload, max_nodes=max_nodes)
     banner = None
-    if P.number_of_nodes() > max_nodes:
+    if P.number_of_nodes() > max_nodes or data.documents:  # too big, or a corpus read one plan at a time
         data, payload, banner = _first_document(data, links)
         P, extra = tasks_picture(payload, max_nodes=max_nodes)
     payload.update(extra, links=dict(links), defaultHops=2, help=HELP["tasks"])
@@ -213,7 +213,7 @@ def dependencies_page(source: Any, *, links: Mapping[str, str], doc: str | None 
     systems = fetch_task_systems(source, doc=doc)
     P, extra = dependencies_picture(dependency_graph(data.B, systems=systems), payload)
     banner = None
-    if P.number_of_nodes() > max_nodes:
+    if P.number_of_nodes() > max_nodes or data.documents:
         data, payload, banner = _first_document(data, links)
         P, extra = dependencies_picture(dependency_graph(data.B, systems=systems), payload)
     payload.update(extra, links=dict(links), defaultHops=2, help=HELP["dependencies"])

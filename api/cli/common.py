@@ -39,6 +39,7 @@ def open_source(graph: list[Path] | None, endpoint: str | None = None, *, store_
         from queries.store import RemoteStore
 
         return RemoteStore(endpoint)
+    from kg.aggregates import ensure_aggregates
     from kg.graph import load_graph
     from kg.store import is_store, open_store
 
@@ -52,8 +53,11 @@ def open_source(graph: list[Path] | None, endpoint: str | None = None, *, store_
         from loaders.build import build_graph
         from loaders.data import BUNDLED_PLAN
 
-        return build_graph([BUNDLED_PLAN]).graph
-    return load_graph(*paths, store=settings.store)
+        source = build_graph([BUNDLED_PLAN]).graph
+    else:
+        source = load_graph(*paths, store=settings.store)
+    ensure_aggregates(source)  # a graph written without the plans' tallies still answers corpus questions
+    return source
 
 
 def emit_rows(rows, columns, fmt: str, out: Path | None, headers: dict[str, str] | None = None) -> None:

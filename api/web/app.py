@@ -28,6 +28,7 @@ from api.web.errors import ERROR_RESPONSES, install_error_handlers
 from api.web.frontend import missing_assets
 from api.web.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, viz
 from api.web.sparql.router import SparqlEndpoint
+from kg.aggregates import ensure_aggregates
 from kg.graph import load_graph, rdf_format_for
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
 from queries.library import load_queries
@@ -68,6 +69,7 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
         # The worker's own HTTP timeout is a little longer than the pool's, so the pool decides.
         return source, {"endpoint": settings.endpoint, "timeout": settings.query_timeout + 1}, None
     if graph is not None:
+        ensure_aggregates(graph)
         return graph, {"sources": [(graph.serialize(format="nt", encoding="utf-8"), "nt", None)]}, None
     if settings.store_path is not None:
         from kg.store import open_store
@@ -78,6 +80,8 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
         return opened.graph(), {"store": store_init}, opened
     paths = [Path(p) for p in settings.graph_paths]
     source = load_graph(*paths, store=settings.store)  # raises GraphNotFound / LoadError with the file named
+    if ensure_aggregates(source):  # a graph file written without tallies (kg.aggregates): count them here
+        log.info("%s: no tallies in the graph file; counted them in memory (rebuild to keep them)", paths[0])
     sources = [(p.read_bytes(), rdf_format_for(p), p.resolve().as_uri()) for p in paths]
     return source, {"sources": sources}, None
 

@@ -56,10 +56,16 @@ class TaskSummaryPublic(BaseModel):
     deadline_dates: list[dt.date] = Field(description="The dates those deadlines stand for.")
 
 
-class TasksPublic(BaseModel):
-    count: int = Field(description="How many tasks match, over all pages.")
-    offset: int
-    limit: int
+class PagePublic(BaseModel):
+    """The envelope of every list: one page of ``data`` and where it sits among all matches."""
+
+    count: int = Field(description="How many items match, over all pages.")
+    offset: int = Field(description="Position of the first item of this page (0-based).")
+    limit: int = Field(description="Page size asked for (capped).")
+    next: str | None = Field(None, description="Path and query of the next page; null on the last one.")
+
+
+class TasksPublic(PagePublic):
     data: list[TaskSummaryPublic]
 
 
@@ -139,8 +145,7 @@ class OrganizationPublic(OrganizationRef):
     domains_led: int = 0
 
 
-class OrganizationsPublic(BaseModel):
-    count: int
+class OrganizationsPublic(PagePublic):
     data: list[OrganizationPublic]
 
 
@@ -177,8 +182,7 @@ class DomainPublic(BaseModel):
     tasks: int
 
 
-class DomainsPublic(BaseModel):
-    count: int
+class DomainsPublic(PagePublic):
     data: list[DomainPublic]
 
 
@@ -189,14 +193,13 @@ class DocumentPublic(BaseModel):
     issuer: OrganizationRef | None = None
     issued: dt.date | None = None
     plan_year: int | None = None
-    place: str | None = None
+    place: str | None = Field(None, description="The plan's jurisdiction (an administrative division IRI).")
     place_name: str | None = None
     domains: int = 0
     tasks: int = 0
 
 
-class DocumentsPublic(BaseModel):
-    count: int
+class DocumentsPublic(PagePublic):
     data: list[DocumentPublic]
 
 
@@ -230,5 +233,9 @@ class QueryResultPublic(BaseModel):
     title: str
     params: dict[str, str]
     columns: list[str]
-    count: int
+    count: int = Field(description="Rows on this page.")
+    total: int = Field(description="Rows of the whole answer, over all pages.")
+    offset: int = 0
+    limit: int = Field(description="Page size asked for (capped).")
+    next: str | None = Field(None, description="Path and query of the next page; null on the last one.")
     rows: list[dict[str, Any]]

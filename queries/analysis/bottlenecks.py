@@ -21,8 +21,8 @@ from typing import Any
 import networkx as nx
 
 from queries.analysis.deadlines import crunch_matrix
-from queries.analysis.graphs import organization_nodes, tasks_of
-from queries.analysis.impact import slip_impact
+from queries.analysis.graphs import organization_nodes, participants, tasks_of
+from queries.analysis.impact import plan_ties, slip_reach
 
 RESPONSIBLE_SHARE = 0.5
 
@@ -67,12 +67,11 @@ def bottleneck_report(B: nx.Graph, D: nx.DiGraph, measures: dict[str, Any], *,
     plan_peak = max((r["peak"] for r in matrix.values()), default=0)
     max_bc = max((r["betweenness"] for r in by_iri.values()), default=0.0)
     entries = []
-    impacts = {}
-    for org in organization_nodes(B, include_collective=False):
-        impacts[org] = slip_impact(B, D, org)
-    held = {org: _held_up(B, org, imp) for org, imp in impacts.items()}
+    ties = plan_ties(B, D)
+    reach = {org: slip_reach(B, org, ties) for org in organization_nodes(B, include_collective=False)}
+    held = {org: _held_up(B, org, *r) for org, r in reach.items()}
     max_held = max((len(h) for h in held.values()), default=0)
-    for org, imp in impacts.items():
+    for org, (_, tied) in reach.items():
         lead, resp = tasks_of(B, org, "lead"), tasks_of(B, org, "responsible")
         load = len(lead) + RESPONSIBLE_SHARE * len(resp)
         if load == 0:
@@ -97,7 +96,7 @@ def bottleneck_report(B: nx.Graph, D: nx.DiGraph, measures: dict[str, Any], *,
             "articulation": bool(m.get("articulation")), "cuts_off": m.get("cuts_off", []),
             "held_up": len(held[org]), "max_held_up": max_held,
             "held_up_organizations": sorted(B.nodes[o]["label"] for o in held[org]),
-            "tied_tasks": [t["task"] for t in imp["tied_tasks"]],
+            "tied_tasks": [B.nodes[t]["ref"] for t in tied],
         }
         e["reasons"] = _reasons(e)
         entries.append(e)
@@ -107,9 +106,9 @@ def bottleneck_report(B: nx.Graph, D: nx.DiGraph, measures: dict[str, Any], *,
     return entries[:top] if top else entries
 
 
-def _held_up(B: nx.Graph, org: str, imp: dict[str, Any]) -> set[str]:
+def _held_up(B: nx.Graph, org: str, partners: set[str], tied: list[str]) -> set[str]:
     """Real organisations that wait if ``org`` slips: partners on its led tasks, leads of tied tasks."""
-    nodes = {p["iri"] for p in imp["partners"]} | {o for t in imp["tied_tasks"] for o in t["lead_iris"]}
+    nodes = partners | {o for t in tied for o, role in participants(B, t).items() if role == "lead"}
     return {o for o in nodes if o != org and not B.nodes[o].get("collective")}
 
 

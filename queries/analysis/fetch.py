@@ -60,39 +60,38 @@ def unpack_task_rows(rows: list[dict[str, Any]]) -> tuple[list[dict], list[dict]
     return tasks, units, deadlines, waits
 
 
-def fetch_plan_rows(source: Any, *, doc: str | None = None) -> PlanRows:
-    """Run the analysis queries on ``source`` (a graph or a remote store), for one document or all.
+def fetch_plan_rows(source: Any, *, doc: str | None = None, place: str | None = None) -> PlanRows:
+    """Run the analysis queries on ``source`` (a graph or a remote store), for one document, the
+    plans of one place (a division and those below it), or all.
 
     Raises:
-        QueryParameterError: ``doc`` is not an absolute IRI.
+        QueryParameterError: ``doc`` or ``place`` is not an absolute IRI.
     """
-    params = {"doc": doc} if doc else {}
+    params = {"doc": doc, "place": place}
     tasks, units, deadlines, waits = unpack_task_rows(run_query(source, "analysis_task_table", **params))
     return PlanRows(tasks=tasks, units=units, deadlines=deadlines, waits=waits,
                     organizations=run_query(source, "analysis_organizations", **params),
-                    documents=run_query(source, "analysis_documents", **params))
+                    documents=run_query(source, "analysis_documents", doc=doc, within=place))
 
 
-def fetch_task_texts(source: Any, *, doc: str | None = None) -> dict[str, str]:
+def fetch_task_texts(source: Any, *, doc: str | None = None, place: str | None = None) -> dict[str, str]:
     """Return each task's body text by task IRI (read only for the dependency graph's text order)."""
-    params = {"doc": doc} if doc else {}
-    return {r["task"]: r["text"] or "" for r in run_query(source, "analysis_task_texts", **params)}
+    return {r["task"]: r["text"] or "" for r in run_query(source, "analysis_task_texts", doc=doc, place=place)}
 
 
-def fetch_task_systems(source: Any, *, doc: str | None = None) -> list[dict[str, Any]]:
+def fetch_task_systems(source: Any, *, doc: str | None = None, place: str | None = None) -> list[dict[str, Any]]:
     """Return one row per task and system it names (``task``, ``doc``, ``system``, ``name``), for the dependency graph."""
-    params = {"doc": doc} if doc else {}
-    return run_query(source, "analysis_task_systems", **params)
+    return run_query(source, "analysis_task_systems", doc=doc, place=place)
 
 
-def plan_graph(source: Any, *, doc: str | None = None, texts: bool = False) -> nx.Graph:
+def plan_graph(source: Any, *, doc: str | None = None, place: str | None = None, texts: bool = False) -> nx.Graph:
     """Return the task–organisation graph of the plans in ``source`` (see :func:`task_org_graph`).
 
     With ``texts``, task nodes also get their body ``text`` (needed by the dependency graph).
     """
-    rows = fetch_plan_rows(source, doc=doc)
+    rows = fetch_plan_rows(source, doc=doc, place=place)
     task_rows = rows.tasks
     if texts:
-        body = fetch_task_texts(source, doc=doc)
+        body = fetch_task_texts(source, doc=doc, place=place)
         task_rows = [{**t, "text": body.get(t["task"], "")} for t in task_rows]
     return task_org_graph(task_rows, rows.units, rows.organizations, rows.deadlines, rows.waits, rows.documents)

@@ -12,18 +12,77 @@ from queries.analysis.graphs import participants, task_order, tasks_of
 from queries.analysis.workload import deadline_months, domain_name
 
 
-def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any) -> dict[str, Any]:
+def plan_ties(B: nx.Graph, D: nx.DiGraph) -> dict[Any, dict[Any, list[str]]]:
+    """Return, for every task, the tasks of the same plan tied to it and why (as
+    :func:`queries.analysis.dependencies.linked_tasks` says it), computed once for all tasks.
+
+    A platform such as 爱山东 is named by tasks of every plan of a province: asking each task for
+    its ties one at a time walks all of them, once per task. Here each system's tasks are grouped
+    by plan first.
+
+    Example:
+        >>> D = nx.DiGraph()
+        >>> D.add_edge("t1", "s", relation="uses_system"); D.add_edge("t2", "s", relation="uses_system")
+        >>> D.add_edge("t3", "s", relation="uses_system"); D.add_edge("t1", "t2", relation="precedes")
+        >>> B = nx.Graph(); B.add_nodes_from([("t1", {"doc": "a"}), ("t2", {"doc": "a"}), ("t3", {"doc": "b"})])
+        >>> plan_ties(B, D)["t1"]
+        {'t2': ['shares s', 'follows it']}
+    """
+    ties: dict[Any, dict[Any, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for node, kind in D.nodes(data="kind"):
+        if kind == "task" or node in B:
+            continue
+        by_plan: dict[Any, list[Any]] = defaultdict(list)
+        for t in D.predecessors(node):
+            if D.edges[t, node].get("relation") == "uses_system":
+                by_plan[B.nodes[t].get("doc") if t in B else None].append(t)
+        why = f"shares {D.nodes[node].get('label', node)}"
+        for tasks in by_plan.values():
+            for t in tasks:
+                for other in tasks:
+                    if other != t:
+                        ties[t][other].append(why)
+    for t, other, rel in D.edges(data="relation"):
+        if rel == "precedes" and (t not in B or other not in B or B.nodes[t].get("doc") == B.nodes[other].get("doc")):
+            ties[t][other].append("follows it")
+    return {t: dict(sorted(others.items())) for t, others in ties.items()}
+
+
+def slip_reach(B: nx.Graph, org: Any, ties: dict[Any, dict[Any, list[str]]]) -> tuple[set[Any], list[Any]]:
+    """Return (partners on the tasks ``org`` leads, the same-plan tasks tied to them in task order):
+    what :func:`slip_impact` counts, without its sentences, for ranking every organisation.
+
+    Example:
+        >>> from queries.analysis.graphs import task_org_graph
+        >>> B = task_org_graph([{"task": "t1", "number": 1, "doc": "d"}, {"task": "t2", "number": 2, "doc": "d"}],
+        ...     [{"task": "t1", "org": "A", "role": "lead"}, {"task": "t1", "org": "B", "role": "responsible"},
+        ...      {"task": "t2", "org": "C", "role": "lead"}])
+        >>> slip_reach(B, "A", {"t1": {"t2": ["shares 爱山东"]}})
+        ({'B'}, ['t2'])
+    """
+    led = tasks_of(B, org, "lead")
+    led_set = set(led)
+    partners = {o for t in led for o in participants(B, t) if o != org}
+    tied = {other for t in led for other in ties.get(t, {})
+            if other not in led_set and B.nodes[other].get("doc") == B.nodes[t].get("doc")}
+    return partners, sorted(tied, key=lambda t: task_order(B, t))
+
+
+def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any, *, ties: dict[Any, dict[Any, list[str]]] | None = None,
+                ) -> dict[str, Any]:
     """Return what a delay of ``org`` would hold up.
 
     A lead unit (牵头单位) drives its tasks: if it slips, every task it leads slips, every partner
-    on those tasks waits, and every task tied to them (sharing a system or platform, or ordered
-    after them by the text) loses what it builds on. Tasks it only supports are listed apart: a
+    on those tasks waits, and every task of the same plan tied to them (sharing a system or
+    platform, or ordered after them by the text) loses what it builds on. Plans of other places
+    that use the same provincial platform do not wait on this one's tasks, so ties stop at the plan. Tasks it only supports are listed apart: a
     responsible unit's delay hurts them, but the lead can work around it.
 
     Args:
         B: the task–organisation graph (not modified).
         D: its dependency graph from :func:`queries.analysis.dependencies.dependency_graph`.
         org: an organisation node of ``B``.
+        ties: :func:`plan_ties` of ``B`` and ``D``, when asking for many organisations.
 
     Returns:
         ``organization``; ``led_tasks`` (ref, title, deadlines, partners); ``supported_tasks``;
@@ -58,9 +117,12 @@ def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any) -> dict[str, Any]:
                          "deadlines": [lbl or d for d, lbl, _ in a.get("deadlines", ())],
                          "partners": [f"{label(o)}（{'牵头' if r == 'lead' else '责任'}）" for o, r in parts.items()]})
     tied: dict[str, list[str]] = defaultdict(list)
+    led_set = set(led)
     for t in led:
-        for other, whys in linked_tasks(D, t).items():
-            if other not in led:
+        plan = B.nodes[t].get("doc")
+        linked = ties.get(t, {}) if ties is not None else linked_tasks(D, t)
+        for other, whys in linked.items():
+            if other not in led_set and B.nodes[other].get("doc") == plan:
                 tied[other].extend(f"{w} with task {B.nodes[t]['ref']}" if w.startswith("shares") else
                                    f"follows task {B.nodes[t]['ref']}" for w in whys)
     tied_rows = []

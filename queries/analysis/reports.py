@@ -37,12 +37,14 @@ class PlanAnalysis:
     seed: int = network.SEED
     source: Any = None  # where task texts are read from, when the dependency graph needs them
     doc: str | None = None
+    place: str | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_source(cls, source: Any, *, doc: str | None = None, seed: int = network.SEED) -> PlanAnalysis:
-        """Read the plans in ``source`` (a graph or a remote store), or one document of them."""
-        return cls(plan_graph(source, doc=doc), seed=seed, source=source, doc=doc)
+    def from_source(cls, source: Any, *, doc: str | None = None, place: str | None = None,
+                    seed: int = network.SEED) -> PlanAnalysis:
+        """Read the plans in ``source`` (a graph or a remote store): all, one document, or one place's."""
+        return cls(plan_graph(source, doc=doc, place=place), seed=seed, source=source, doc=doc, place=place)
 
     def _get(self, key: str, make: Any) -> Any:
         """Return the cached answer ``key``, making it once (answers are shared: do not modify them)."""
@@ -61,8 +63,8 @@ class PlanAnalysis:
         def make() -> nx.DiGraph:
             if self.source is None:
                 return dependency_graph(self.B)
-            return dependency_graph(self.B, systems=fetch_task_systems(self.source, doc=self.doc),
-                                    texts=fetch_task_texts(self.source, doc=self.doc))
+            return dependency_graph(self.B, systems=fetch_task_systems(self.source, doc=self.doc, place=self.place),
+                                    texts=fetch_task_texts(self.source, doc=self.doc, place=self.place))
 
         return self._get("D", make)
 
@@ -93,17 +95,17 @@ class AnalysisCache:
 
     def __init__(self, *, ttl: float = 300.0, size: int = 8) -> None:
         self.ttl, self.size = ttl, size
-        self._entries: dict[tuple[int, str | None], tuple[Any, float, PlanAnalysis]] = {}
+        self._entries: dict[tuple[int, str | None, str | None], tuple[Any, float, PlanAnalysis]] = {}
         self._lock = threading.Lock()
 
-    def get(self, source: Any, *, doc: str | None = None) -> PlanAnalysis:
-        """Return the analysis of ``source`` (and ``doc``), reading it again when missing or stale."""
-        key, now = (id(source), doc), time.monotonic()
+    def get(self, source: Any, *, doc: str | None = None, place: str | None = None) -> PlanAnalysis:
+        """Return the analysis of ``source`` (and ``doc`` or ``place``), reading it again when missing or stale."""
+        key, now = (id(source), doc, place), time.monotonic()
         with self._lock:
             hit = self._entries.get(key)
             if hit is not None and hit[0] is source and now - hit[1] < self.ttl:
                 return hit[2]
-        pa = PlanAnalysis.from_source(source, doc=doc)  # outside the lock: other scopes need not wait
+        pa = PlanAnalysis.from_source(source, doc=doc, place=place)  # outside the lock: other scopes need not wait
         with self._lock:
             self._entries[key] = (source, now, pa)
             while len(self._entries) > self.size:

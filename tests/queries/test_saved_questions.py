@@ -14,6 +14,7 @@ from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
 from kg.iri import BASE
 from queries.library import load_queries, run_query
+from queries.paging import find_page_clause
 
 DOC = "巨政发〔2023〕5号"
 ORG = BASE + "org/371724/"
@@ -44,12 +45,19 @@ def rows_of(g, name, **params):
 def test_every_saved_question_has_a_header_and_projects_its_parameters(name):
     q = QUERIES[name]
     assert " / " in q.title, "titles are '中文 / English'"
-    projected = {str(v) for v in prepareQuery(q.sparql, initNs=PREFIXES).algebra["PV"]}
+    text = q.text_for({p.name for p in q.params})
+    if q.page is None:
+        where, projected = f"the SELECT list of {name}.rq", prepareQuery(text, initNs=PREFIXES).algebra["PV"]
+    else:
+        # A paged question gets its parameters inside its page (queries/paging.py).
+        clause = find_page_clause(text)
+        where = f"the page sub-select of {name}.rq"
+        projected = prepareQuery(text[clause.open + 1:clause.close], initNs=PREFIXES).algebra["PV"]
     # Oxigraph binds a parameter only if the query projects it (SEP-0007): an unprojected one
     # would be silently ignored there, or refused.
-    unprojected = {p.name for p in q.params} - projected
-    assert not unprojected, f"add {', '.join('?' + n for n in sorted(unprojected))} to the SELECT list of {name}.rq"
-    assert not {"format", "_format"} & {p.name for p in q.params}, "reserved by GET /queries/{name}"
+    unprojected = {p.name for p in q.params} - {str(v) for v in projected}
+    assert not unprojected, f"add {', '.join('?' + n for n in sorted(unprojected))} to {where}"
+    assert not {"format", "_format", "limit", "offset"} & {p.name for p in q.params}, "reserved by GET /queries/{name}"
 
 
 def test_at_least_fifteen_analyst_questions_are_saved():

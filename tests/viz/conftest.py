@@ -1,5 +1,6 @@
-"""Fixtures for the picture tests: a probe plan with hostile text, the bundled plan, an HTTP server
-on 127.0.0.1 serving the pages, and headless Chromium (Debian's, driven by Playwright)."""
+"""Fixtures for the picture tests: a probe plan with hostile text, the bundled plan, a small
+corpus of several counties' plans (benchmarks.synth), an HTTP server on 127.0.0.1 serving the
+pages, and headless Chromium (Debian's, driven by Playwright)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,26 @@ def probe_graph():
     g = new_graph()
     g.parse(data=probe_turtle(), format="turtle")
     return g
+
+
+@pytest.fixture(scope="session")
+def synth_corpus(tmp_path_factory):
+    """Five synthetic county plans (benchmarks.synth), built as `policykg build` builds a corpus
+    (one named graph per plan, each plan's place and tallies), served from Oxigraph."""
+    from benchmarks.synth import write_corpus
+    from kg.graph import load_graph, save_graph
+    from loaders.corpus import build_corpus
+
+    folder = tmp_path_factory.mktemp("synth")
+    write_corpus(5, folder / "plans", seed=11)
+    g = build_corpus([folder / "plans"]).merged()
+    return load_graph(save_graph(g, folder / "corpus.ttl"))
+
+
+@pytest.fixture(scope="session")
+def corpus_server(synth_corpus) -> Iterator[LocalServer]:
+    with LocalServer(project_app(synth_corpus)) as s:
+        yield s
 
 
 @pytest.fixture(scope="session")

@@ -46,9 +46,11 @@
 
   function params() { return new URLSearchParams(window.location.search); }
 
-  /* Keep the page's state in its address so a view can be bookmarked or sent to a colleague. */
+  /* Keep the page's state in its address so a view can be bookmarked or sent to a colleague; the
+     scope the server drew the page for (?place=) stays, the page's own state is rewritten. */
   function saveParams(state) {
-    var p = new URLSearchParams();
+    var p = new URLSearchParams(), place = params().get("place");
+    if (place && !("place" in state)) p.set("place", place);
     Object.keys(state).forEach(function (k) { if (state[k] !== "" && state[k] !== null && state[k] !== undefined) p.set(k, state[k]); });
     var q = p.toString();
     try { history.replaceState(null, "", q ? "?" + q : window.location.pathname); } catch (e) { /* file:// */ }

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.datastructures import URL
 
 from api.render import MEDIA_TYPES, TableFormat, rows_response
 from api.web.deps import SourceDep
@@ -21,15 +22,19 @@ from api.web.errors import ERROR_RESPONSES
 from api.web.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResultPublic
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
-from queries.library import NamedQuery, get_query, load_queries, query_result, rows_from_result
+from queries.library import NamedQuery, get_query, load_queries, query_result, rows_from_result, run_page
 from queries.vocabulary import parameter_classes
 
 router = APIRouter(tags=["Saved questions"])
 
 # Query-string keys that steer the answer rather than fill a parameter.
-RESERVED = {"format", "_format"}
+RESERVED = {"format", "_format", "limit", "offset"}
 XLSX = MEDIA_TYPES[TableFormat.XLSX]
 FORMATS = {"json": "application/json", "csv": "text/csv", "xlsx": XLSX, "srj": "application/sparql-results+json"}
+# Rows per page: a paged question's own page size (its LIMIT), else this; never more than MAX_LIMIT,
+# so no JSON answer is the whole corpus (downloads are: a file is read at leisure).
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 5000
 
 
 @lru_cache(maxsize=256)
@@ -71,7 +76,9 @@ def list_queries() -> QueriesPublic:
 def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResultPublic | Response:
     """Run the saved question ``name``; its parameters are query-string values (``?org=…``).
 
-    Add ``format=csv`` or ``format=xlsx`` for a download, ``format=srj`` for SPARQL results JSON.
+    One page at a time: ``limit`` (default the question's page size, at most 5,000) rows from
+    ``offset``; ``total`` counts every row and ``next`` links the next page. Add ``format=csv`` or
+    ``format=xlsx`` for a download of the whole answer, ``format=srj`` for it as SPARQL results JSON.
     """
     q = get_query(name)
     params: dict[str, str] = {}
@@ -84,11 +91,35 @@ def run_saved_query(name: str, request: Request, source: SourceDep) -> QueryResu
     fmt = request.query_params.get("format") or request.query_params.get("_format") or "json"
     if fmt not in FORMATS:
         raise QueryParameterError(name, "format", f"{fmt!r}: use {', '.join(FORMATS)}")
-    result = query_result(source, name, **params)
+    if fmt != "json":
+        return _download(q, fmt, query_result(source, name, **params))
+    limit = _whole(name, "limit", request.query_params.get("limit"), q.page.size if q.page else DEFAULT_LIMIT, 1)
+    offset = _whole(name, "offset", request.query_params.get("offset"), 0, 0)
+    if limit > MAX_LIMIT:
+        raise QueryParameterError(name, "limit", f"at most {MAX_LIMIT:,} rows a page (use offset for the next)")
+    page = run_page(source, name, limit=limit, offset=offset, **params)
+    rows = page.rows
+    columns = list(rows[0]) if rows else list(projected_columns(q.text_for(params)))
+    following = None
+    if page.next_offset is not None:
+        url = URL(str(request.url)).include_query_params(offset=page.next_offset, limit=limit)
+        following = f"{url.path}?{url.query}"
+    return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows),
+                             total=page.total, offset=offset, limit=limit, next=following, rows=rows)
+
+
+def _download(q: NamedQuery, fmt: str, result) -> Response:
+    """The whole answer as a file: CSV, a spreadsheet, or SPARQL results JSON (terms kept)."""
     if fmt == "srj":
         return Response(content=result.serialize(format="json"), media_type=FORMATS[fmt])
     rows = rows_from_result(result)
-    columns = list(rows[0]) if rows else list(projected_columns(q.sparql))
-    if fmt in ("csv", "xlsx"):
-        return rows_response(rows, columns, fmt, filename=name, sheet=name[:31])
-    return QueryResultPublic(name=q.name, title=q.title, params=params, columns=columns, count=len(rows), rows=rows)
+    columns = [str(v) for v in result.vars]
+    return rows_response(rows, columns, fmt, filename=q.name, sheet=q.name[:31])
+
+
+def _whole(name: str, key: str, raw: str | None, default: int, least: int) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < least:
+        raise QueryParameterError(name, key, f"{raw!r}: give a whole number ≥ {least}")
+    return int(raw)

@@ -9,17 +9,34 @@ thread pool.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from api.web.deps import SourceDep
 from api.web.errors import NotFound
+from queries.library import run_query
 
 router = APIRouter(tags=["pictures"])
 
 DocParam = Annotated[str | None, Query(description="Only this document (its IRI).")]
+PlaceParam = Annotated[str | None, Query(description="Only the plans of this division or one below it "
+                                                     "(IRI or six-digit code: 371724 巨野县).")]
+
+
+def _place(place: str | None) -> str | None:
+    """The division an IRI or a six-digit code names (the REST routes' rule); None when not given."""
+    from api.web.routers.rest import _place_iri
+
+    return _place_iri(place) if place else None
+
+
+def _many_places(source: Any) -> bool:
+    """True when the loaded plans belong to more than one place: the corpus pictures apply."""
+    return len(run_query(source, "plan_places")) > 1
+
+
 HTML = {"content": {"text/html": {}}, "description": "A self-contained HTML page."}
 
 
@@ -35,15 +52,24 @@ def landing(source: SourceDep) -> HTMLResponse:
 def collaboration(
     source: SourceDep,
     doc: DocParam = None,
+    place: PlaceParam = None,
+    compare: Annotated[str | None, Query(description="With plans of several places: set this place (IRI or code) "
+                                                     "against the others.")] = None,
     focus: Annotated[str | None, Query(description="An organisation (name, alias or IRI) to start focused on.")] = None,
     hops: Annotated[int, Query(ge=1, le=2, description="How far the focus reaches.")] = 1,
 ) -> HTMLResponse:
-    """Organisations joined by shared tasks: size = load, colour = community or kind, width = shared tasks."""
+    """Who works with whom. With plans of several places (and no doc, place or focus): government
+    functions working together across places, one place set against the rest with ``compare``;
+    otherwise organisations joined by shared tasks (one place's own network with ``place``)."""
     from viz.collaboration import collaboration_page
+    from viz.corpus import corpus_page
     from viz.pages import SERVER_LINKS
 
+    if not (doc or place or focus) and (compare or _many_places(source)):
+        return HTMLResponse(corpus_page(source, links=SERVER_LINKS, compare=_place(compare)))
     try:
-        return HTMLResponse(collaboration_page(source, links=SERVER_LINKS, focus=focus, hops=hops, doc=doc))
+        return HTMLResponse(collaboration_page(source, links=SERVER_LINKS, focus=focus, hops=hops, doc=doc,
+                                               place=_place(place)))
     except LookupError as e:
         raise NotFound(str(e).strip("'\"")) from None
 
@@ -67,12 +93,15 @@ def dependencies(source: SourceDep, doc: DocParam = None) -> HTMLResponse:
 
 
 @router.get("/viz/calendar", response_class=HTMLResponse, responses={200: HTML})
-def calendar(source: SourceDep, doc: DocParam = None) -> HTMLResponse:
-    """The organisation × month deadline heat map, a timeline of tasks by deadline, and each cell's tasks."""
-    from viz.calendar import calendar_page
+def calendar(source: SourceDep, doc: DocParam = None, place: PlaceParam = None) -> HTMLResponse:
+    """The organisation × month deadline heat map, a timeline of tasks by deadline, and each cell's tasks;
+    with plans of several places (and no doc or place), tasks due per place and month."""
+    from viz.calendar import calendar_page, corpus_calendar_page
     from viz.pages import SERVER_LINKS
 
-    return HTMLResponse(calendar_page(source, links=SERVER_LINKS, doc=doc))
+    if not (doc or place) and _many_places(source):
+        return HTMLResponse(corpus_calendar_page(source, links=SERVER_LINKS))
+    return HTMLResponse(calendar_page(source, links=SERVER_LINKS, doc=doc, place=_place(place)))
 
 
 @router.get("/viz/calendar.{fmt}", responses={200: {"content": {"image/png": {}, "image/svg+xml": {}},
