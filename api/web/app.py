@@ -63,7 +63,7 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
         LoadError: a graph file is not valid RDF.
     """
     if settings.endpoint:
-        from queries.store import RemoteStore
+        from kg.remote_store import RemoteStore
 
         source = RemoteStore(settings.endpoint, update_url=settings.update_endpoint, timeout=settings.query_timeout)
         # The worker's own HTTP timeout is a little longer than the pool's, so the pool decides.
