@@ -76,7 +76,8 @@ def measure(reps: int, endpoint: bool) -> tuple[list[dict[str, Any]], dict[str, 
     from kg.remote_store import RemoteStore, bind_values
     from loaders.build import build_graph
     from loaders.data import BUNDLED_PLAN
-    from queries.library import load_queries, run_query
+    from queries.library import run_query
+    from queries.query_files import load_queries
 
     tmp = Path(tempfile.mkdtemp(prefix="policykg-latency-"))
     graph_path = save_graph(build_graph([BUNDLED_PLAN]).graph, tmp / "kg.ttl")

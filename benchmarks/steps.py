@@ -115,7 +115,8 @@ def median_of(fn, reps: int, cap_s: float) -> tuple[float, int]:
 
 def step_queries(rec: Recorder, graph: Path, store: str, reps: int, cap_s: float) -> None:
     from kg.graph import PREFIXES, load_graph
-    from queries.library import load_queries, run_query
+    from queries.library import run_query
+    from queries.query_files import load_queries
 
     if store == "oxigraph":  # kg.graph.load_graph parses natively on the Oxigraph store
         g, dt = timed(load_graph, graph)
@@ -184,7 +185,7 @@ def step_api(rec: Recorder, store_dir: Path, seconds: float, clients: int, reps:
     from benchmarks.loadgen import Call, peak_rss_mb, run_load, serve_graph
     from kg.graph import PREFIXES
     from kg.store import open_store
-    from queries.library import load_queries
+    from queries.query_files import load_queries
 
     sparql = "SELECT ?org (COUNT(?t) AS ?n) WHERE { ?t pk:leadUnit ?org } GROUP BY ?org ORDER BY DESC(?n) LIMIT 20"
     accept = {"Accept": "application/sparql-results+json"}

@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.paths import AlternativePath, InvPath, SequencePath
 
 from kg.graph import PREFIXES, load_ontology
-from queries.library import NamedQuery
+from queries.query_files import NamedQuery
 
 _PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 _ANY = "*"
@@ -166,7 +166,7 @@ def parameter_classes(query: NamedQuery) -> dict[str, str]:
     left out, so a picker offers anything.
 
     Example:
-        >>> from queries.library import get_query
+        >>> from queries.query_files import get_query
         >>> parameter_classes(get_query("organization_partners"))
         {'org': 'http://www.w3.org/ns/org#Organization'}
     """

@@ -54,10 +54,10 @@ def link(
     from api.cli.common import fail, open_source
     from api.settings import get_settings
     from kg.graph import new_graph, save_graph
+    from loaders.outside_graphs import Translator
+    from loaders.sssom import read_sssom
     from queries.linking.align import align_plans, alignment_triples, remove_alignments
     from queries.linking.endpoint import CachedEndpoint, default_cache_dir
-    from queries.linking.imports import Translator
-    from queries.linking.sssom import read_sssom
 
     paths = graph or list(get_settings().graph_paths)
     if out is None and len(paths) != 1:
@@ -109,8 +109,9 @@ def _import_outside(g, links, files: list[Path], translator, endpoint: str | Non
     """Return the import reports of each outside graph (files, then the endpoint when mapped), their
     triples translated onto our vocabulary and their organisations matched to ours, added to ``g``."""
     from kg.graph import load_graph
+    from loaders.outside_graphs import fetch_outside_graph, unmapped_class_census
     from queries.linking.align import link_triples
-    from queries.linking.imports import fetch_outside_graph, match_organizations, unmapped_class_census
+    from queries.linking.organizations import match_organizations
 
     outside = [(str(p), load_graph(p)) for p in files]
     if remote is not None and translator.table:
@@ -156,7 +157,7 @@ def _place_names(g) -> list[str]:
 
 def _write_sssom(path: Path, alignments) -> None:
     from kg.graph import PREFIXES
-    from queries.linking.sssom import SSSOMMapping, write_sssom
+    from loaders.sssom import SSSOMMapping, write_sssom
 
     rows = [SSSOMMapping(a.subject, _curie(a.predicate), a.object,
                          "semapv:ManualMappingCuration" if "mapping_file" in a.methods

@@ -44,7 +44,7 @@ def query(
 @app.command("queries")
 def list_queries() -> None:
     """List the saved questions with their parameters."""
-    from queries.library import load_queries
+    from queries.query_files import load_queries
 
     for q in load_queries().values():
         ps = ", ".join(f"{p.name}:{p.type}{'' if p.required else '?'}" for p in q.params)

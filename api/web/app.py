@@ -29,9 +29,10 @@ from api.web.frontend import missing_assets
 from api.web.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, viz
 from api.web.sparql.router import SparqlEndpoint
 from kg.aggregates import ensure_aggregates
-from kg.graph import load_graph, rdf_format_for
+from kg.graph import load_graph
+from kg.vocab import rdf_format_for
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
-from queries.library import load_queries
+from queries.query_files import load_queries
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("policykg.api")
@@ -82,7 +83,7 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
     source = load_graph(*paths, store=settings.store)  # raises GraphNotFound / LoadError with the file named
     if ensure_aggregates(source):  # a graph file written without tallies (kg.aggregates): count them here
         log.info("%s: no tallies in the graph file; counted them in memory (rebuild to keep them)", paths[0])
-    sources = [(p.read_bytes(), rdf_format_for(p), p.resolve().as_uri()) for p in paths]
+    sources = [(p.read_bytes(), rdf_format_for(p).name, p.resolve().as_uri()) for p in paths]
     return source, {"sources": sources}, None
 
 

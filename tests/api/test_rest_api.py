@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from api.settings import Settings
 from api.web.app import create_app
-from queries.library import load_queries
+from queries.query_files import load_queries
 
 ORG = "https://w3id.org/policykg/id/org/371724/"
 

@@ -12,7 +12,8 @@ from kg.iri import BASE
 from kg.remote_load import OWN_GRAPHS, load_into_server, triple_batches
 from kg.remote_store import RemoteStore
 from kg.store import open_store
-from queries.library import load_queries, run_query
+from queries.library import run_query
+from queries.query_files import load_queries
 from tests.queries.test_saved_questions import COMMERCE, DOC, SAMPLE_PARAMS
 from tests.support import running_oxigraph
 

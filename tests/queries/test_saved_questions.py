@@ -13,8 +13,9 @@ from rdflib.plugins.sparql import prepareQuery
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
 from kg.iri import BASE
-from queries.library import load_queries, run_query
+from queries.library import run_query
 from queries.paging import find_page_clause
+from queries.query_files import load_queries
 
 DOC = "巨政发〔2023〕5号"
 ORG = BASE + "org/371724/"

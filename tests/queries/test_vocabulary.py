@@ -9,7 +9,7 @@ import pytest
 
 import api.web.frontend
 import queries.vocabulary
-from queries.library import NamedQuery, QueryParam
+from queries.query_files import NamedQuery, QueryParam
 from queries.vocabulary import curie, ontology_terms, parameter_classes
 
 ORG = "http://www.w3.org/ns/org#Organization"

@@ -55,7 +55,7 @@ def rest_calls(base: str) -> list[Call]:
     paths = spec["paths"]
     calls = [Call(p, label=p) for p in REST_LISTS if p in paths]
     if "/queries/{name}" in paths:
-        from queries.library import load_queries
+        from queries.query_files import load_queries
 
         calls += [Call(f"/queries/{q.name}", label="/queries/{name}")
                   for q in load_queries().values() if not any(p.required for p in q.params)]

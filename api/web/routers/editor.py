@@ -26,7 +26,8 @@ from api.web.errors import ERROR_RESPONSES
 from api.web.frontend import VENDOR_URL, missing_assets
 from api.web.sparql.guard import QueryTooLarge
 from kg.graph import PREFIXES
-from queries.library import load_queries, run_query
+from queries.library import run_query
+from queries.query_files import load_queries
 from queries.vocabulary import class_labels, ontology_terms, parameter_classes
 
 router = APIRouter(tags=["Query page"])

@@ -22,7 +22,8 @@ from api.web.errors import ERROR_RESPONSES
 from api.web.models import QueriesPublic, QueryParamPublic, QueryPublic, QueryResultPublic
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
-from queries.library import NamedQuery, get_query, load_queries, query_result, rows_from_result, run_page
+from queries.library import query_result, rows_from_result, run_page
+from queries.query_files import NamedQuery, get_query, load_queries
 from queries.vocabulary import parameter_classes
 
 router = APIRouter(tags=["Saved questions"])

@@ -27,7 +27,8 @@ from typing import Any
 from api.settings import DEFAULTS
 from api.web.sparql.guard import DEFAULT_MAX_DEPTH, CheckedQuery, UnknownGraph, check_query
 from kg.errors import KGError, QuerySyntaxError
-from kg.graph import OX_FORMATS, PREFIXES
+from kg.graph import PREFIXES
+from kg.vocab import rdf_format_named
 
 log = logging.getLogger("policykg.sparql.worker")
 
@@ -60,7 +61,7 @@ class EmbeddedExecutor:
         else:
             self.store = ox.Store()
             for data, fmt, base_iri in sources or []:  # base_iri resolves relative IRIs, as rdflib does for files
-                self.store.load(data, format=getattr(ox.RdfFormat, OX_FORMATS[fmt]), base_iri=base_iri)
+                self.store.load(data, format=rdf_format_named(fmt).ox, base_iri=base_iri)
             self.triples = len(self.store)
         self.graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
 
