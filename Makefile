@@ -2,11 +2,12 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-HOST   ?= 127.0.0.1
-PORT   ?= 8000
+# HOST=… PORT=… (make run) override api/settings.py's defaults.
+HOST   ?=
+PORT   ?=
 STORE  := build/store
 PLANS  ?=
-VENDOR := api/static/vendor/manifest.json
+VENDOR := api/web/static/vendor/manifest.json
 
 .PHONY: run test build serve lint bench clean system-deps frontend node-deps
 
@@ -20,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python $(VENDOR)
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-# The browser assets (the /query editor, /docs, /redoc) from npm, bundled into api/static/vendor/
+# The browser assets (the /query editor, /docs, /redoc) from npm, bundled into api/web/static/vendor/
 # (git-ignored); nothing is fetched when the server runs. --ignore-scripts: no package needs an
 # install script here (esbuild finds its binary without one), and it keeps install-time analytics
 # (swagger-ui-dist's scarf) off the network. node_modules/.package-lock.json is npm ci's own stamp.
@@ -63,13 +64,15 @@ $(STORE)/current: $(VENV)/.installed $(wildcard loaders/*.py loaders/formats/*.p
 build: $(STORE)/current
 
 run: $(STORE)/current frontend
-	$(BIN)/policykg serve --store $(STORE) --host $(HOST) --port $(PORT)
+	$(BIN)/policykg serve --store $(STORE) $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
-test: $(VENV)/.installed system-deps frontend
+test: lint system-deps frontend
 	$(BIN)/python -m pytest -q
 
+# ruff, then the layer contracts (pyproject.toml [tool.importlinter]): a wrong-way import fails the build.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run

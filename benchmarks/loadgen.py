@@ -127,7 +127,7 @@ def serve_graph(graph: Path, *, store: str = "oxigraph", env: dict[str, str] | N
     """Run ``uvicorn`` on 127.0.0.1 serving ``graph`` in a child process; yield (base URL, pid).
 
     ``graph`` is a graph file, or a policykg store directory (policykg build). The app comes from
-    api.app.create_app with settings from the environment (POLICYKG_*), as ``policykg serve``
+    api.web.app.create_app with settings from the environment (POLICYKG_*), as ``policykg serve``
     builds it. The child is stopped (SIGTERM, then SIGKILL) on exit.
     """
     from kg.store import is_store
@@ -188,8 +188,8 @@ def peak_rss_mb(pid: int) -> float | None:
 
 def app_from_env():  # pragma: no cover - run by uvicorn in the child process
     """uvicorn factory: the API app with settings read from the environment (like `policykg serve`)."""
-    from api.app import create_app
-    from kg.settings import get_settings
+    from api.settings import get_settings
+    from api.web.app import create_app
 
     return create_app(get_settings())
 

@@ -89,8 +89,8 @@ def measure(reps: int, endpoint: bool) -> tuple[list[dict[str, Any]], dict[str, 
         if endpoint:
             from fastapi.testclient import TestClient
 
-            from api.app import create_app
-            from kg.settings import Settings
+            from api.settings import Settings
+            from api.web.app import create_app
 
             client = TestClient(create_app(Settings(graph_paths=(graph_path,), query_timeout=60.0)))
             client.__enter__()

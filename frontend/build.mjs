@@ -1,4 +1,4 @@
-// Build the browser assets policykg serves itself into api/static/vendor/ (git-ignored, package data).
+// Build the browser assets policykg serves itself into api/web/static/vendor/ (git-ignored, package data).
 //
 //   query.js, query.css      the /query editor: Yasqe + Yasr, our completers, chart and network views
 //   swagger-ui/, redoc/      the files /docs and /redoc load, copied from their npm packages (plus our
@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "..", "api", "static", "vendor");
+const out = join(here, "..", "api", "web", "static", "vendor");
 const tmp = out + ".building";
 const modules = join(here, "node_modules");
 
@@ -70,7 +70,7 @@ async function main() {
   await writeFile(join(tmp, "manifest.json"), JSON.stringify({ packages, files }, null, 2) + "\n");
   await rm(out, { recursive: true, force: true });
   await rename(tmp, out);
-  console.log(`frontend: built ${files.length} files into api/static/vendor/`);
+  console.log(`frontend: built ${files.length} files into api/web/static/vendor/`);
 }
 
 main().catch((e) => {

@@ -41,7 +41,6 @@ from kg.errors import GraphNotFound, KGError
 from kg.graph import atomic_write, bind_prefixes
 from kg.vocab import rdf_format_for
 
-DEFAULT_STORE = Path("build/store")
 CURRENT = "current"
 DATA = "oxigraph"
 REFS = "refs"

@@ -68,7 +68,7 @@ def bundled_graph(bundled_graph_path):
 @pytest.fixture(scope="session")
 def api_settings(bundled_graph_path):
     """Settings serving the bundled graph, with a 2 s query time limit so limit tests stay quick."""
-    from kg.settings import Settings
+    from api.settings import Settings
 
     return Settings(graph_paths=(bundled_graph_path,), query_timeout=2.0)
 
@@ -78,7 +78,7 @@ def client(api_settings) -> Iterator:
     """A TestClient of the whole application over the bundled graph (embedded store)."""
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
+    from api.web.app import create_app
 
     with TestClient(create_app(api_settings)) as c:
         yield c

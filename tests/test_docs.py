@@ -7,9 +7,9 @@ from pathlib import Path
 
 import typer.main
 
-from api.app import create_app
 from api.cli import app as cli_app
-from kg.settings import Settings
+from api.settings import Settings
+from api.web.app import create_app
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 

@@ -17,8 +17,8 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.errors import QueryParameterError
+from queries.analysis import BUSY_TASKS, EARLY_DAYS, YELLOW_DAYS, deadlines, network, workload
 from queries.analysis import bottlenecks as _bottlenecks
-from queries.analysis import deadlines, network, workload
 from queries.analysis.dependencies import dependency_graph
 from queries.analysis.export import node_link
 from queries.analysis.fetch import fetch_task_systems, fetch_task_texts, plan_graph
@@ -118,7 +118,7 @@ def workload_report(pa: PlanAnalysis) -> list[dict[str, Any]]:
     return pa._get("workload", lambda: workload.organization_workload(pa.B))
 
 
-def crunch_report(pa: PlanAnalysis, *, days: int = 45, min_tasks: int = 5) -> dict[str, Any]:
+def crunch_report(pa: PlanAnalysis, *, days: int = EARLY_DAYS, min_tasks: int = BUSY_TASKS) -> dict[str, Any]:
     """The organisation × month matrix, crunch months, busy organisation-months and early deadlines."""
     matrix = pa._get("crunch_matrix", lambda: deadlines.crunch_matrix(pa.B))
     return {
@@ -130,7 +130,7 @@ def crunch_report(pa: PlanAnalysis, *, days: int = 45, min_tasks: int = 5) -> di
     }
 
 
-def status_report(pa: PlanAnalysis, *, as_of: date | None = None, days: int = 30) -> dict[str, Any]:
+def status_report(pa: PlanAnalysis, *, as_of: date | None = None, days: int = YELLOW_DAYS) -> dict[str, Any]:
     """Each task's traffic light on ``as_of`` (default today) and the lights per organisation."""
     as_of = as_of or date.today()
     rows = deadlines.task_status(pa.B, as_of=as_of, days=days)
@@ -165,7 +165,7 @@ def collaboration_report(pa: PlanAnalysis) -> dict[str, Any]:
     return node_link(pa.G, pa.B)
 
 
-def writeback_report(pa: PlanAnalysis, *, as_of: date | None = None, days: int = 30) -> Graph:
+def writeback_report(pa: PlanAnalysis, *, as_of: date | None = None, days: int = YELLOW_DAYS) -> Graph:
     """Every result as RDF (see :mod:`queries.analysis.writeback`), as of ``as_of`` (default today)."""
     as_of = as_of or date.today()
     return results_graph(pa.B, as_of=as_of, workload=workload_report(pa), measures=pa.measures,

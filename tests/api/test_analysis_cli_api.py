@@ -91,8 +91,8 @@ def test_write_back_rdf(capsys, tmp_path):
 
 @pytest.fixture(scope="module")
 def client():
-    from api.errors import install_error_handlers
-    from api.routers.analysis import router
+    from api.web.errors import install_error_handlers
+    from api.web.routers.analysis import router
 
     app = FastAPI()
     install_error_handlers(app)

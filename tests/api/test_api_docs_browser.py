@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
+from api.web.app import create_app
 from tests.support import LocalServer, axe_violations
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, SKOS, XSD
 
-from api.routers.pages import iri_from_path
+from api.web.routers.pages import iri_from_path
 from kg.iri import BASE
 from queries.runner import run_text
 from viz.links import href_for

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.routers import linking
+from api.settings import Settings
+from api.web.app import create_app
+from api.web.routers import linking
 from kg.graph import save_graph
-from kg.settings import Settings
 from loaders.build import build_graph
 from loaders.data import BUNDLED_PLAN
 from queries.linking.align import align_plans, alignment_triples
@@ -26,7 +26,7 @@ def client(tmp_path_factory) -> Iterator[TestClient]:
     for t in alignment_triples(align_plans(g)):
         g.add(t)
     path = save_graph(g, tmp_path_factory.mktemp("linked") / "kg.ttl")
-    app = create_app(Settings(graph_paths=(path,), extra={"query_workers": "1"}))
+    app = create_app(Settings(graph_paths=(path,), query_workers=1))
     if not any(getattr(r, "path", "").startswith("/linking/") for r in app.routes):
         app.include_router(linking.router)  # until api/app.py includes it
     with TestClient(app) as c:

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, Literal, URIRef
 from rdflib import namespace as ns
 
-from api.routers import ontology_docs
-from api.routers.ontology_docs import negotiate
+from api.web.routers import ontology_docs
+from api.web.routers.ontology_docs import negotiate
 from kg.graph import load_ontology
 from kg.namespace import PK
 from viz.ontology import ontology_page

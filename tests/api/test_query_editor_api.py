@@ -124,10 +124,10 @@ def test_saved_questions_answer_sparql_json_and_excel(client, bundled_iris):
 
 
 def test_without_built_assets_the_pages_say_so_in_one_line(client, monkeypatch, tmp_path):
-    import api.frontend
-    from api.routers.editor import query_page_html
+    import api.web.frontend
+    from api.web.routers.editor import query_page_html
 
-    monkeypatch.setattr(api.frontend, "VENDOR_DIR", tmp_path)
+    monkeypatch.setattr(api.web.frontend, "VENDOR_DIR", tmp_path)
     query_page_html.cache_clear()
     try:
         page = client.get("/query")

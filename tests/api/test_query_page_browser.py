@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from api.app import create_app
+from api.web.app import create_app
 from tests.support import LocalServer, axe_violations
 from tests.viz.probe import PROBE_ORG, PROBE_TITLE
 

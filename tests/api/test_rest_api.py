@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from api.app import create_app
-from kg.settings import Settings
-from queries.library import load_queries
+from api.settings import Settings
+from api.web.app import create_app
+from queries.query_files import load_queries
 
 ORG = "https://w3id.org/policykg/id/org/371724/"
 

@@ -18,7 +18,7 @@ import urllib.parse
 import httpx
 import pytest
 
-from api.app import create_app
+from api.web.app import create_app
 from tests.support import free_port
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

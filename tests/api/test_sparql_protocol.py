@@ -16,8 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 
-from api.app import create_app
-from kg.settings import Settings
+from api.settings import Settings
+from api.web.app import create_app
 
 JSON, XML = "application/sparql-results+json", "application/sparql-results+xml"
 FORM, DIRECT = "application/x-www-form-urlencoded", "application/sparql-query"
@@ -264,7 +264,7 @@ def test_updates_are_refused_by_the_query_endpoint(client, how):
 
 
 def test_an_unexpected_failure_is_a_logged_500_in_the_same_shape(api_settings, monkeypatch, caplog):
-    from api.sparql_pool import QueryPool
+    from api.web.sparql.pool import QueryPool
 
     def explode(self, request):
         raise RuntimeError("worker exploded")

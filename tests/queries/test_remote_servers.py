@@ -12,7 +12,8 @@ from kg.iri import BASE
 from kg.remote_load import OWN_GRAPHS, load_into_server, triple_batches
 from kg.remote_store import RemoteStore
 from kg.store import open_store
-from queries.library import load_queries, run_query
+from queries.library import run_query
+from queries.query_files import load_queries
 from tests.queries.test_saved_questions import COMMERCE, DOC, SAMPLE_PARAMS
 from tests.support import running_oxigraph
 
@@ -90,8 +91,8 @@ def test_every_saved_question_answers_identically_on_the_server(served_builds, l
 def local_app(served_builds):
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
-    from kg.settings import Settings
+    from api.settings import Settings
+    from api.web.app import create_app
 
     with TestClient(create_app(Settings(store_path=served_builds["store"], query_timeout=10.0))) as c:
         yield c
@@ -101,14 +102,14 @@ def local_app(served_builds):
 def test_rest_routes_answer_the_same_from_the_server(served_builds, local_app, server):
     from fastapi.testclient import TestClient
 
-    from api.app import create_app
-    from kg.settings import Settings
+    from api.settings import Settings
+    from api.web.app import create_app
 
     org = "https://w3id.org/policykg/id/org/371724/"
     urls = ["/tasks?limit=500", "/tasks/1", "/tasks/38", "/organizations", "/organizations/371724/县商务局", "/domains",
             "/documents", "/ledger", "/queries/deadline_calendar", f"/queries/shared_tasks?org_a={org}县商务局&org_b={org}县财政局",
             "/tasks?month=2023-09&limit=500", "/tasks?cites=条例", "/tasks?q=负面清单"]
-    settings = Settings(endpoint=served_builds[server], query_timeout=10.0, extra={"query_workers": "1"})
+    settings = Settings(endpoint=served_builds[server], query_timeout=10.0, query_workers=1)
     with TestClient(create_app(settings)) as remote:
         differ = []
         for url in urls:

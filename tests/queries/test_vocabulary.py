@@ -7,7 +7,7 @@ import doctest
 
 import pytest
 
-import api.frontend
+import api.web.frontend
 import queries.vocabulary
 from queries.library import NamedQuery, QueryParam
 from queries.vocabulary import curie, ontology_terms, parameter_classes
@@ -49,6 +49,6 @@ def test_ontology_terms_carry_both_labels_and_ranges():
     assert curie("urn:x") == "urn:x"
 
 
-@pytest.mark.parametrize("module", [queries.vocabulary, api.frontend])
+@pytest.mark.parametrize("module", [queries.vocabulary, api.web.frontend])
 def test_docstring_examples(module):
     assert doctest.testmod(module, optionflags=doctest.ELLIPSIS).failed == 0

@@ -38,8 +38,8 @@ def fuzz_graph(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def api_schema(fuzz_graph):
-    from api.app import create_app
-    from kg.settings import Settings
+    from api.settings import Settings
+    from api.web.app import create_app
 
     app = create_app(Settings(graph_paths=(fuzz_graph,), query_timeout=3.0))
     with TestClient(app):  # runs the lifespan: graph loaded, SPARQL workers started, until the module ends
@@ -48,8 +48,8 @@ def api_schema(fuzz_graph):
 
 def _operations() -> list[tuple[str, str]]:
     """(path, method) of every documented operation: the OpenAPI description needs no graph."""
-    from api.app import create_app
-    from kg.settings import Settings
+    from api.settings import Settings
+    from api.web.app import create_app
 
     spec = create_app(Settings()).openapi()
     return [(path, method.upper()) for path, ops in spec["paths"].items() for method in ops

@@ -110,8 +110,8 @@ def bundled_graph(tmp_path_factory) -> Path:
 def test_million_row_query_over_http_is_capped_and_marked(bundled_graph):
     from starlette.testclient import TestClient
 
-    from api.app import create_app
-    from kg.settings import Settings
+    from api.settings import Settings
+    from api.web.app import create_app
 
     app = create_app(Settings(graph_paths=(bundled_graph,), max_rows=10_000, query_timeout=20.0))
     with TestClient(app) as client:

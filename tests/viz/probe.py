@@ -59,19 +59,19 @@ def probe_turtle() -> str:
 
 
 def project_app(graph):
-    """The project's own application (api.app.create_app) serving ``graph``, one SPARQL worker."""
-    from api.app import create_app
-    from kg.settings import Settings
+    """The project's own application (api.web.app.create_app) serving ``graph``, one SPARQL worker."""
+    from api.settings import Settings
+    from api.web.app import create_app
 
-    return create_app(Settings(extra={"query_workers": "1"}), graph=graph)
+    return create_app(Settings(query_workers=1), graph=graph)
 
 
 def viz_app(source):
     """An app with only the pictures' router over ``source`` (no lifespan): for quick in-process tests."""
     from fastapi import FastAPI
 
-    from api.errors import install_error_handlers
-    from api.routers.viz import router
+    from api.web.errors import install_error_handlers
+    from api.web.routers.viz import router
 
     app = FastAPI()
     install_error_handlers(app)
