@@ -73,6 +73,7 @@ test: lint system-deps frontend
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/python tools/check_sizes.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run
