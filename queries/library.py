@@ -46,6 +46,7 @@ from kg.graph import PREFIXES
 from queries.paging import (
     PageClause,
     all_rows_query,
+    bound_text,
     count_query,
     find_page_clause,
     page_keys_query,
@@ -350,16 +351,6 @@ def _oxigraph(g: Any) -> Any:
     return store._inner if type(store).__name__ == "OxigraphStore" else None
 
 
-def _ox_term(term: URIRef | Literal) -> Any:
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
-
-
 def select(g: Graph | RemoteStore, sparql: str, bindings: Mapping[str, URIRef | Literal] | None = None,
            ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run a SELECT on ``g``; return (column names, rows of RDF terms, unbound → None).
@@ -370,17 +361,14 @@ def select(g: Graph | RemoteStore, sparql: str, bindings: Mapping[str, URIRef | 
     store = _oxigraph(g)
     if store is not None:
         # kg.graph gives every graph a store of its own: the union of its graphs is that graph.
-        result = store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
-                             substitutions={ox_var(k): _ox_term(v) for k, v in (bindings or {}).items()})
+        # Parameters go in as VALUES blocks opening the query and each sub-select that projects
+        # them: Oxigraph (0.5) plans joins from a VALUES block, not from ``substitutions``
+        # (document_marks for one plan of 100: 0.5 s with substitutions, 0.12 s with VALUES).
+        result = store.query(bound_text(sparql, bindings) if bindings else sparql, prefixes=PREFIXES,
+                             use_default_graph_as_union=True)
         return [v.value for v in result.variables], [tuple(row) for row in result]
     result = _query(g, sparql, dict(bindings or {}))
     return [str(v) for v in result.vars], [tuple(row) for row in result]
-
-
-def ox_var(name: str) -> Any:
-    import pyoxigraph as ox
-
-    return ox.Variable(name)
 
 
 def _plain(names: list[str], rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

@@ -221,6 +221,18 @@ def count_query(text: str, clause: PageClause, *, bindings: Mapping[str, Term] |
     return "SELECT (COUNT(*) AS ?total) WHERE { {" + _bound(inner, bindings) + "} }"
 
 
+def bound_text(sparql: str, bindings: Mapping[str, Term] | None) -> str:
+    """Return ``sparql`` with each parameter as a VALUES block opening its WHERE group and every
+    sub-select that projects it: what a store's own parameter binding does, written in the text.
+
+    Example:
+        >>> q = "SELECT ?o WHERE { { SELECT ?o (COUNT(?t) AS ?n) WHERE { ?t ?p ?o } GROUP BY ?o } }"
+        >>> bound_text(q, {"o": URIRef("urn:o")})
+        'SELECT ?o WHERE { VALUES (?o) { (<urn:o>) } { SELECT ?o (COUNT(?t) AS ?n) WHERE { VALUES ?o { <urn:o> } ?t ?p ?o } GROUP BY ?o } }'
+    """
+    return _bound(sparql, bindings)
+
+
 def _bound(subselect: str, bindings: Mapping[str, Term] | None) -> str:
     """The page sub-select with the parameters opening its WHERE group, and opening every sub-select
     nested in it that projects one (where a filter line on that parameter may sit)."""
