@@ -23,14 +23,16 @@ sub-select ending in ``LIMIT 50`` (see :mod:`queries.paging`): :func:`run_page` 
 and the total, :func:`run_query` every row. Other questions are paged after they run. A question
 with one row per task in plan order says ``# page: 50 by plan``: asked for a document, a place or
 everything, it is paged plan by plan from the plans' sizes (:mod:`queries.document_pages`), which
-spares the store sorting every task of the corpus for one page.
+spares the store sorting every task of the corpus for one page. A question whose rows come in plan
+order but are not one per task says ``# page: 50 by plan (rows counted)``: each plan's rows are
+counted by one unsorted query (which also gives the total), then paged the same way.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -47,10 +49,12 @@ from queries.paging import (
     PageClause,
     all_rows_query,
     bound_text,
+    count_by_plan_query,
     count_query,
     find_page_clause,
     page_keys_query,
     page_rows_query,
+    plans_only,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +66,7 @@ SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
 ALL_ROWS_BY_KEYS = 2000
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PAGE_HOW = {"": "", "by plan": "tasks", "by plan (rows counted)": "counted"}
 _WHEN_GIVEN = re.compile(r"^(\s*)#\[(!?)([a-z_][a-z0-9_]*)\] ?(.*)$", re.M)
 
 
@@ -86,7 +91,9 @@ class NamedQuery:
     path: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
     page: PageClause | None = None
-    by_plan: bool = False  # "# page: N by plan": one row per task, in plan (文号) and task order
+    # "# page: N by plan": one row per task, in plan (文号) and task order ("tasks"); "# page: N by
+    # plan (rows counted)": rows in plan (文号) order first, each plan's counted ("counted").
+    by_plan: str = ""
 
     def text_for(self, given: Iterable[str]) -> str:
         """Return the SPARQL text with the ``#[name]`` lines of the ``given`` parameters made active."""
@@ -211,13 +218,14 @@ def parse_query_file(path: Path) -> NamedQuery:
             raise QuerySyntaxError(f"{path.name}: '#[{m.group(2)}{m.group(3)}]' names no declared parameter")
     _check_syntax(path, activate_lines(text, ()))
     _check_syntax(path, activate_lines(text, declared))  # every filter line in place
-    page, by_plan = None, False
+    page, by_plan = None, ""
     if "page" in header:
         page = find_page_clause(activate_lines(text, declared), name=path.name)
         size, _, how = header.pop("page").strip().partition(" ")
-        by_plan = how.strip() == "by plan"
-        if size != str(page.size) or how.strip() not in ("", "by plan"):
-            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan]' must repeat the paged sub-select's LIMIT ({page.size})")
+        by_plan = _PAGE_HOW.get(how.strip(), "?")
+        if size != str(page.size) or by_plan == "?":
+            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted)]]' must repeat the paged "
+                                   f"sub-select's LIMIT ({page.size})")
         if by_plan and not {"doc", "place"} <= declared:
             raise QuerySyntaxError(f"{path.name}: a question paged by plan takes doc and place parameters")
     return NamedQuery(
@@ -490,12 +498,17 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
         from queries.document_pages import plan_sizes, windows
 
         sizes = plan_sizes(g, place=params.get("place"), doc=params.get("doc"))
-        if sizes:  # the plans' tallies know their sizes: page plan by plan, nothing sorted corpus-wide
+        if sizes and q.by_plan == "counted":  # rows are not tasks: count each plan's, one unsorted query
+            counts = {str(r["doc"]): int(r["rows"]) for r in
+                      _plain(*select(g, count_by_plan_query(text, clause, bindings=bindings)))}
+            sizes = [replace(p, rows=counts.get(p.doc, 0)) for p in sizes]
+        if sizes:  # the plans' sizes are known: page plan by plan, nothing sorted corpus-wide
+            spans = list(windows(sizes, limit=limit, offset=offset))
             names, found = [], []
-            for plan, start, take in windows(sizes, limit=limit, offset=offset):
-                names, keys = select(g, page_keys_query(text, clause, limit=take, offset=start,
-                                                        bindings={**bindings, "doc": URIRef(plan.doc)}))
-                found += keys
+            if spans:  # one query for the page's plans, from where the page starts in the first
+                keys_text = page_keys_query(text, clause, limit=sum(t for _, _, t in spans), offset=spans[0][1],
+                                            bindings=bindings)
+                names, found = select(g, plans_only(keys_text, [URIRef(p.doc) for p, _, _ in spans]))
             rows = _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bindings))) if found else []
             return Page(rows, sum(p.rows for p in sizes), limit, offset)
     names, found = select(g, page_keys_query(text, clause, limit=limit, offset=offset, bindings=bindings))
