@@ -44,11 +44,14 @@ node-deps:
 # Debian packages the page tests and the reasoner use (Chromium, Java). Installed only when
 # missing and only where apt-get can run (root); elsewhere the tests that need them say so.
 # A font with Chinese glyphs (fonts-wqy-microhei) draws the calendar's PNG/SVG and makes screenshots legible.
+# virtuoso-opensource: the tests start Virtuoso (virtuoso-t, isql-vt) on 127.0.0.1 as a remote store.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1 || ! fc-list :lang=zh 2>/dev/null | grep -q . \
+	    || ! command -v virtuoso-t >/dev/null 2>&1 || ! command -v isql-vt >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless fonts-wqy-microhei >/dev/null; \
-	  else echo "note: chromium/java/a Chinese font missing and cannot be installed here; browser, reasoner and report-image tests will be skipped"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium default-jre-headless fonts-wqy-microhei \
+	      virtuoso-opensource >/dev/null; \
+	  else echo "note: chromium/java/a Chinese font/Virtuoso missing and cannot be installed here; browser, reasoner, report-image and Virtuoso tests will be skipped"; fi; \
 	fi
 
 # The store is rebuilt when it is missing or older than the code and data it is built with.

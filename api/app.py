@@ -66,7 +66,7 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
     memory = settings.extra.get("query_worker_memory_mb")  # MB; 0 = unlimited; unset = sized to the data
     common: dict[str, Any] = {"limits": limits, "memory_mb": int(memory) if memory not in (None, "") else None}
     if settings.endpoint:
-        from queries.store import RemoteStore
+        from kg.remote_store import RemoteStore
 
         source = RemoteStore(settings.endpoint, update_url=settings.update_endpoint, timeout=settings.query_timeout)
         # The worker's own HTTP timeout is a little longer than the pool's, so the pool decides.

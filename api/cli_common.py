@@ -34,7 +34,7 @@ def open_source(graph: list[Path] | None, endpoint: str | None = None, *, store_
     given, else the store (``store_ok``: read-only; its view stays open for the command's life),
     else build/kg.ttl, else the bundled plan built in memory."""
     if endpoint:
-        from queries.store import RemoteStore
+        from kg.remote_store import RemoteStore
 
         return RemoteStore(endpoint)
     from kg.aggregates import ensure_aggregates

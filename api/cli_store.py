@@ -48,7 +48,11 @@ def build(
     corrections: CorrectionsOpt = None,
     strict: StrictOpt = False,
     endpoint: Annotated[str | None, typer.Option(
-        "--endpoint", help="Also load the graph into this SPARQL server (Graph Store Protocol).")] = None,
+        "--endpoint", help="Also load the store into this SPARQL server's query URL (e.g. Virtuoso "
+                           "http://host:8890/sparql), one named graph per plan, in batches of SPARQL Update.")] = None,
+    update_endpoint: Annotated[str | None, typer.Option(
+        "--update-endpoint", help="The server's SPARQL Update URL, if not the query URL's …/update beside "
+                                  "…/query, nor the query URL itself.")] = None,
     quiet: QuietOpt = False,
     validate: ValidateOpt = True,
     place: PlaceOpt = None,
@@ -69,11 +73,7 @@ def build(
         result = build_store(paths, root, jobs=jobs, corrections=_corrections(corrections), strict=strict,
                              validate=validate, out=out, progress=Progress(total, quiet), place=given)
         if endpoint:
-            from kg.store import open_store
-            from queries.store import RemoteStore
-
-            with open_store(root) as opened:
-                RemoteStore(endpoint).replace_graph(opened.graph())
+            _load_into_server(root, endpoint, update_endpoint, quiet=quiet)
     finally:
         if store is None and out is not None:
             shutil.rmtree(root, ignore_errors=True)
@@ -144,6 +144,24 @@ class Progress:
         if k == n:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+def _load_into_server(root: Path, endpoint: str, update_endpoint: str | None, *, quiet: bool) -> None:
+    """Copy the store's current generation into a SPARQL server, one line of progress per graph."""
+    from kg.remote_load import load_into_server
+    from kg.remote_store import RemoteStore
+    from kg.store import open_store
+
+    def progress(k: int, n: int, graph: str | None, triples: int, seconds: float) -> None:
+        if not quiet:
+            typer.echo(f"endpoint [{k}/{n}] {graph or 'default graph'}: {triples} triples ({seconds:.2f} s)", err=True)
+
+    remote = RemoteStore(endpoint, update_url=update_endpoint)
+    with open_store(root) as opened:
+        done = load_into_server(remote, opened.store, progress=progress)
+    dropped = f", {len(done.dropped)} graph(s) of plans no longer built dropped" if done.dropped else ""
+    typer.echo(f"loaded {done.triples} triples in {done.graphs} graph(s) into {endpoint} "
+               f"({done.requests} update requests, {done.seconds:.1f} s{dropped})", err=True)
 
 
 def _corrections(paths: list[Path] | None):

@@ -116,7 +116,7 @@ class RemoteExecutor:
     def __init__(self, url: str, timeout: float) -> None:
         import pyoxigraph as ox
 
-        from queries.store import RemoteStore
+        from kg.remote_store import RemoteStore
 
         self.ox = ox
         self.store = RemoteStore(url, timeout=timeout)
@@ -139,7 +139,7 @@ class RemoteExecutor:
         self.graphs = set(self.store.named_graphs())
 
     def execute(self, q: CheckedQuery, default_graphs: list[str], named_graphs: list[str]) -> Any:
-        from queries.store import GRAPH_MEDIA_TYPE, RESULTS_MEDIA_TYPE, prefix_lines
+        from kg.remote_store import GRAPH_MEDIA_TYPE, RESULTS_MEDIA_TYPE, prefix_lines
 
         ox = self.ox
         text = prefix_lines() + q.text

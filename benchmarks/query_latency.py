@@ -72,10 +72,11 @@ def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
 
 def measure(reps: int, endpoint: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     from kg.graph import load_graph, save_graph
+    from kg.remote_load import load_file_into_server
+    from kg.remote_store import RemoteStore, bind_values
     from loaders.build import build_graph
     from loaders.data import BUNDLED_PLAN
     from queries.library import load_queries, run_query
-    from queries.store import RemoteStore, bind_values
 
     tmp = Path(tempfile.mkdtemp(prefix="policykg-latency-"))
     graph_path = save_graph(build_graph([BUNDLED_PLAN]).graph, tmp / "kg.ttl")
@@ -84,7 +85,7 @@ def measure(reps: int, endpoint: bool) -> tuple[list[dict[str, Any]], dict[str, 
     client = None
     try:
         remote = RemoteStore(url)
-        remote.replace_graph(g)
+        load_file_into_server(remote, graph_path)
         if endpoint:
             from fastapi.testclient import TestClient
 

@@ -130,7 +130,7 @@ def aggregate_ntriples(source: Any, *, doc: str | None = None) -> tuple[bytes, i
     how many tally nodes they describe.
 
     ``source`` is anything with rdflib's ``query(text, initNs=…)``: a Graph, a Dataset whose
-    default graph is the union of its graphs, or a :class:`queries.store.RemoteStore`.
+    default graph is the union of its graphs, or a :class:`kg.remote_store.RemoteStore`.
     """
     tasks = {task: (d, int(float(n)), domain) for d, task, n, domain in _rows(source, _TASKS, doc)}
     units: dict[str, dict[str, str]] = defaultdict(dict)  # task → org → role (lead wins)

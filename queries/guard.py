@@ -1,7 +1,7 @@
 """Decide whether a SPARQL text from the outside may run, before anything runs.
 
 The public endpoint is read-only and must never make a request on a user's behalf. This module
-checks a query text lexically (:mod:`queries.sparql_lexer`, outside literals, IRIs and comments,
+checks a query text lexically (:mod:`kg.sparql_lexer`, outside literals, IRIs and comments,
 after SPARQL's ``\\u`` escapes are expanded): its size, its nesting (so a hostile text cannot
 exhaust a parser), update keywords (INSERT, DELETE, LOAD, CLEAR, DROP…) and ``SERVICE`` are
 refused, and the dataset it names (``FROM`` / ``FROM NAMED``) is returned so the caller can check
@@ -24,7 +24,7 @@ from typing import Any
 
 from kg.errors import QueryRefused, QuerySyntaxError
 from kg.graph import PREFIXES
-from queries.sparql_lexer import UnterminatedToken, nesting_depth, tokens
+from kg.sparql_lexer import UnterminatedToken, nesting_depth, tokens
 
 DEFAULT_MAX_BYTES = 100_000
 DEFAULT_MAX_DEPTH = 64

@@ -58,7 +58,7 @@ from queries.paging import (
 )
 
 if TYPE_CHECKING:
-    from queries.store import RemoteStore
+    from kg.remote_store import RemoteStore
 
 SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
 # A paged question asked for every row with a filter answers in two steps (rows, then what they
@@ -410,7 +410,7 @@ def run_query(g: Graph | RemoteStore, name: str, *, directory: Path = SPARQL_DIR
               **params: Any) -> list[dict[str, Any]]:
     """Run the saved query ``name`` on ``g`` and return every row as a plain dict.
 
-    ``g`` is an rdflib Graph (in-process) or a :class:`queries.store.RemoteStore` (any SPARQL 1.1
+    ``g`` is an rdflib Graph (in-process) or a :class:`kg.remote_store.RemoteStore` (any SPARQL 1.1
     server); both take the same ``query(text, initNs=…, initBindings=…)`` call, so a saved
     question gives the same rows either way. Parameters must be projected by the query: Oxigraph
     binds them only if they are (SEP-0007), and a remote server gets them as a VALUES block.
@@ -446,7 +446,7 @@ def _query(g: Graph | RemoteStore, sparql: str, bindings: Mapping[str, URIRef | 
     if bindings and isinstance(g, Graph) and not type(g.store).__module__.startswith("oxrdflib"):
         # rdflib's own engine (the "memory" store) does not carry initBindings into sub-selects,
         # so there the parameters go in as a VALUES block, as they do for a remote store.
-        from queries.store import bind_values
+        from kg.remote_store import bind_values
 
         return g.query(bind_values(sparql, bindings), initNs=PREFIXES)
     return g.query(sparql, initNs=PREFIXES, initBindings=bindings)

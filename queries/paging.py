@@ -35,7 +35,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from kg.errors import QuerySyntaxError
-from queries.sparql_lexer import Token, tokens
+from kg.sparql_lexer import Token, tokens
 
 Term = URIRef | Literal
 
@@ -163,7 +163,7 @@ def page_rows_query(text: str, clause: PageClause, names: Sequence[str], rows: S
         >>> print(page_rows_query(q, find_page_clause(q), ["t"], [[URIRef("urn:a")]]))
         SELECT ?t ?n WHERE { { VALUES (?t) { (<urn:a>) } } OPTIONAL { SELECT ?t (COUNT(?x) AS ?n) WHERE { VALUES ?t { <urn:a> } ?t ?p ?x } GROUP BY ?t } }
     """
-    from queries.store import sparql_term
+    from kg.remote_store import sparql_term
 
     def cell(v: Any) -> str:
         # rdflib terms are written by sparql_term; Oxigraph's own print as N-Triples, valid SPARQL.
@@ -179,7 +179,7 @@ def page_rows_query(text: str, clause: PageClause, names: Sequence[str], rows: S
 
 
 def _param_blocks(bindings: Mapping[str, Term] | None) -> dict[str, str]:
-    from queries.store import sparql_term
+    from kg.remote_store import sparql_term
 
     return {name: f"VALUES ?{name} {{ {sparql_term(value)} }}" for name, value in (bindings or {}).items()}
 
@@ -267,6 +267,6 @@ def _bound(subselect: str, bindings: Mapping[str, Term] | None) -> str:
     nested in it that projects one (where a filter line on that parameter may sit)."""
     if not bindings:
         return subselect
-    from queries.store import bind_values
+    from kg.remote_store import bind_values
 
     return bind_values(_restrict_subselects(subselect, _param_blocks(bindings)), dict(bindings))

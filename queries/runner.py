@@ -15,7 +15,7 @@ from kg.graph import PREFIXES
 from queries.library import rows_from_result, term_to_python
 
 if TYPE_CHECKING:
-    from queries.store import RemoteStore
+    from kg.remote_store import RemoteStore
 
 
 def run_text(g: Graph | RemoteStore, sparql: str) -> tuple[list[dict[str, Any]], list[str]]:

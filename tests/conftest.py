@@ -3,6 +3,8 @@
 * ``bundled_graph_path`` / ``bundled_graph``: the bundled plan built once per session.
 * ``client``: a TestClient of ``create_app`` serving that graph (lifespan run, SPARQL workers up).
 * ``oxigraph_server``: a real Oxigraph server (PyPI ``oxigraph``) holding the same graph.
+* ``served_builds``: the bundled plan built by ``policykg build --store … --endpoint …`` into a
+  local store, Virtuoso and an Oxigraph server (one server each per session, one load each).
 * ``require_system_dependency(what)``: skip, or fail under POLICYKG_REQUIRE_SYSTEM_DEPS=1.
 """
 
@@ -21,6 +23,7 @@ from tests.support import (  # noqa: F401 (shared with test modules)
     free_port,
     require_system_dependency,
     running_oxigraph,
+    running_virtuoso,
 )
 
 # CI runs every property test with a fixed seed, so a red build is reproducible; developers get
@@ -82,17 +85,53 @@ def client(api_settings) -> Iterator:
 
 
 @pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory, bundled_graph) -> Iterator[str]:
+def oxigraph_server(tmp_path_factory, bundled_graph_path) -> Iterator[str]:
     """The query URL (``http://127.0.0.1:PORT/query``) of an Oxigraph server holding the bundled graph.
 
-    The graph is loaded through RemoteStore.replace_graph (Graph Store Protocol), as
-    ``policykg build --endpoint`` does.
+    The graph file is loaded into the server's default graph in batches of SPARQL Update, as
+    ``policykg build --endpoint`` loads a store's graphs.
     """
     with running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
-        from queries.store import RemoteStore
+        from kg.remote_load import load_file_into_server
+        from kg.remote_store import RemoteStore
 
-        RemoteStore(url).replace_graph(bundled_graph)
+        load_file_into_server(RemoteStore(url), bundled_graph_path)
         yield url
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory) -> Iterator[str]:
+    """The SPARQL URL of an empty Virtuoso (Debian virtuoso-opensource) that accepts updates."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def union_oxigraph_server(tmp_path_factory) -> Iterator[str]:
+    """The query URL of an empty Oxigraph server whose default graph is the union of its named graphs."""
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph-union"), union_default_graph=True) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def served_builds(tmp_path_factory, virtuoso_server, union_oxigraph_server) -> dict[str, object]:
+    """The bundled plan built as a user would, ``policykg build --store DIR --endpoint URL``, once into
+    Virtuoso and once into the Oxigraph server: ``{"store": DIR, "virtuoso": URL, "oxigraph": URL,
+    "stderr": {server: what build printed}}``."""
+    import subprocess
+    import sys
+
+    store = tmp_path_factory.mktemp("served") / "store"
+    cli = [sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())"]
+    built: dict[str, object] = {"store": store, "virtuoso": virtuoso_server, "oxigraph": union_oxigraph_server,
+                                "stderr": {}}
+    for server in ("virtuoso", "oxigraph"):
+        run = subprocess.run([*cli, "build", "--store", str(store), "--endpoint", str(built[server]), "--no-validate"],
+                             capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+        assert run.returncode == 0, run.stderr[-2000:]
+        built["stderr"][server] = run.stderr  # type: ignore[index]
+    return built
 
 
 @pytest.fixture(scope="session")

@@ -49,28 +49,104 @@ def oxigraph_binary() -> str:
 
 
 @contextmanager
-def running_oxigraph(location: Path, *, read_only: bool = False) -> Iterator[str]:
-    """Run a real Oxigraph server on 127.0.0.1 over ``location``; yield its query URL, then stop it."""
+def running_oxigraph(location: Path, *, read_only: bool = False, union_default_graph: bool = False) -> Iterator[str]:
+    """Run a real Oxigraph server on 127.0.0.1 over ``location``; yield its query URL, then stop it.
+
+    ``union_default_graph``: queries read the union of the named graphs, as policykg's own store
+    does (how a store loaded by ``policykg build --endpoint`` is served).
+    """
     port = free_port()
     command = "serve-read-only" if read_only else "serve"
-    proc = subprocess.Popen([oxigraph_binary(), command, "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+    args = [oxigraph_binary(), command, "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    proc = subprocess.Popen(args + (["--union-default-graph"] if union_default_graph else []),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                    pytest.fail(f"oxigraph server did not start: {err[-500:]}")
-                time.sleep(0.1)
+        _wait_for_sparql(url, proc, "oxigraph server")
         yield url
     finally:
         proc.kill()
         proc.wait(timeout=10)
+
+
+def _wait_for_sparql(url: str, proc: subprocess.Popen, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                err = proc.stderr.read().decode(errors="replace") if proc.stderr and proc.poll() is not None else ""
+                pytest.fail(f"{what} did not start: {err[-500:]}")
+            time.sleep(0.1)
+
+
+VIRTUOSO = "virtuoso-t"  # Debian's virtuoso-opensource (make system-deps installs it)
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+DirsAllowed = ., {dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+CheckpointInterval = 0
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+"""
+
+
+@contextmanager
+def running_virtuoso(directory: Path) -> Iterator[str]:
+    """Run Virtuoso (Debian's virtuoso-opensource) on free 127.0.0.1 ports with its database in
+    ``directory``; yield its SPARQL URL (``http://127.0.0.1:PORT/sparql``), updates allowed there.
+
+    What a deployment needs for ``policykg build --endpoint`` is done here as its admin would do
+    it: the SPARQL user may update (``GRANT SPARQL_UPDATE TO "SPARQL"``). The server is killed
+    when the block ends, however it ends.
+    """
+    binary, isql = shutil.which(VIRTUOSO), shutil.which("isql-vt")
+    if binary is None or isql is None:
+        require_system_dependency("Virtuoso (Debian package virtuoso-opensource: virtuoso-t, isql-vt)")
+    sql_port, http_port = free_port(), free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(_VIRTUOSO_INI.format(dir=directory, sql_port=sql_port, http_port=http_port), encoding="utf-8")
+    # Its log goes to a file: in the foreground Virtuoso writes it to stderr, and a pipe nobody reads
+    # would stop the server once full.
+    log = open(directory / "virtuoso.out", "wb")  # noqa: SIM115 - closed below, with the server
+    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=directory,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    try:
+        _wait_for_sparql(url, proc, f"Virtuoso (its log: {directory / 'virtuoso.out'})")
+        grant = subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+                               capture_output=True, text=True, timeout=60)
+        if grant.returncode != 0 or "Error" in grant.stdout + grant.stderr:
+            pytest.fail(f"cannot allow SPARQL updates on Virtuoso: {grant.stdout[-300:]} {grant.stderr[-300:]}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
 
 
 CHROMIUM = Path("/usr/bin/chromium")

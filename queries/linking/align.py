@@ -143,7 +143,7 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
     """Return the alignments between every lower plan in ``source`` and the higher plans above it.
 
     Args:
-        source: an rdflib Graph or a queries.store.RemoteStore holding both plans.
+        source: an rdflib Graph or a kg.remote_store.RemoteStore holding both plans.
         threshold: the least score at which a task pair becomes pk:implements.
         domain_threshold: the least label similarity at which two domains are aligned.
 

@@ -274,8 +274,8 @@ def test_sparqlwrapper_as_a_client(server):
 
 
 def test_our_endpoint_serves_the_saved_questions_through_a_remote_store(server, bundled_graph):
+    from kg.remote_store import RemoteStore
     from queries.library import run_query
-    from queries.store import RemoteStore
 
     remote = RemoteStore(server + "/sparql")
     org = "https://w3id.org/policykg/id/org/371724/县商务局"

@@ -123,7 +123,7 @@ def test_the_api_serves_the_same_answers(client, pa):
 
 
 def test_a_remote_store_gives_the_same_answers(oxigraph_server, pa):
-    from queries.store import RemoteStore
+    from kg.remote_store import RemoteStore
 
     remote = PlanAnalysis.from_source(RemoteStore(oxigraph_server))
     assert workload_report(remote) == workload_report(pa)

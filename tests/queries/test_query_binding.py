@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from queries.sparql_lexer import nesting_depth, where_group_start
-from queries.store import bind_values, sparql_term
+from kg.remote_store import bind_values, sparql_term
+from kg.sparql_lexer import nesting_depth, where_group_start
 
 EX = "http://example.org/"
 
 
-@pytest.mark.parametrize("module", ["queries.sparql_lexer", "queries.guard", "queries.store", "api.sparql_formats",
-                                    "api.errors", "api.routers.rest"])
+@pytest.mark.parametrize("module", ["kg.sparql_lexer", "queries.guard", "kg.remote_store", "kg.sparql_dialects",
+                                    "kg.remote_terms", "api.sparql_formats", "api.errors", "api.routers.rest"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

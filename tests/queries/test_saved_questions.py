@@ -69,7 +69,7 @@ def test_at_least_fifteen_analyst_questions_are_saved():
 @pytest.mark.parametrize("name", sorted(QUERIES))
 def test_every_saved_question_answers_the_same_on_the_embedded_store_and_an_oxigraph_server(
         name, bundled_graph, oxigraph_server):
-    from queries.store import RemoteStore
+    from kg.remote_store import RemoteStore
 
     params = sample_params(name)
     local = rows_of(bundled_graph, name, **params)

@@ -4,7 +4,7 @@ Two callers need to look at a query before (or instead of) parsing it:
 
 * the endpoint's guard measures how deeply a query nests, because the SPARQL parser recurses once
   per level and 10,000 nested braces would exhaust it long before any useful answer;
-* :mod:`queries.store` injects a ``VALUES`` block at the start of the outermost ``WHERE`` group,
+* :mod:`kg.remote_store` injects a ``VALUES`` block at the start of the outermost ``WHERE`` group,
   so a remote server sees parameters as data, never as pasted text.
 
 Both must skip string literals, IRIs and comments, where a ``{`` or a ``WHERE`` means nothing.

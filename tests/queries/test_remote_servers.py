@@ -1,0 +1,222 @@
+"""Outgrowing one machine: the bundled plan built into Virtuoso (Debian virtuoso-opensource) and
+into an Oxigraph server with ``policykg build --endpoint``, answering every saved question exactly
+as the local store does — same rows, same order, same values."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import StoreError
+from kg.iri import BASE
+from kg.remote_load import OWN_GRAPHS, load_into_server, triple_batches
+from kg.remote_store import RemoteStore
+from kg.store import open_store
+from queries.library import load_queries, run_query
+from tests.queries.test_saved_questions import COMMERCE, DOC, SAMPLE_PARAMS
+from tests.support import running_oxigraph
+
+SERVERS = ("virtuoso", "oxigraph")
+QUERIES = load_queries()
+# Bundled-plan values for optional parameters: each such question runs without and with one.
+OPTIONAL_SAMPLES = {"ref": "条例", "q": "财政", "number": "1", "role": "lead", "month": "2023-08", "org": COMMERCE,
+                    "doc": BASE + f"document/371724/{DOC}"}
+
+
+# Where Virtuoso 7.2.5 (Debian's) still answers otherwise, and why: each is a Virtuoso evaluation
+# fault, found by reducing the question until it went away. Strict: a case that starts to agree fails
+# here, so the list only ever shrinks. (A reason is keyed by question and the parameters given.)
+_SIBLINGS = ("Virtuoso joins sibling OPTIONAL sub-selects that each aggregate an ordered sub-select (the lists "
+             "of lead units, responsible units, deadlines) to the wrong rows: every task gets one task's lead units")
+KNOWN_ON_VIRTUOSO = {
+    ("tasks", ""): _SIBLINGS,
+    ("ledger", ""): _SIBLINGS,
+    ("ledger", "doc"): _SIBLINGS,
+    ("tasks_by_organization", "org"): "Virtuoso leaves ?deadlines and ?other_lead_units unbound for some tasks: "
+                                      "both come from sibling OPTIONAL sub-selects grouped by ?task ?org",
+    ("tasks_by_organization", "org+doc"): "as above",
+    ("analysis_task_table", ""): "its lists (units, deadlines, waits) are in no order the question states; "
+                                 "ordering them meets the sibling fault above",
+    ("analysis_task_table", "doc"): "as above",
+    ("thing_links", "node"): "Virtuoso answers the literal values of ?other as unbound once the question groups "
+                             "by ?other, ?is_iri and ?lang and samples both label OPTIONALs; with either OPTIONAL "
+                             "left out, or without ?is_iri and ?lang, it agrees",
+}
+
+
+def cases() -> list[tuple[str, dict[str, str]]]:
+    out = []
+    for name, q in sorted(QUERIES.items()):
+        required = {p.name: SAMPLE_PARAMS[p.name] for p in q.params if p.required}
+        out.append((name, required))
+        optional = {p.name: OPTIONAL_SAMPLES[p.name] for p in q.params
+                    if not p.required and p.name in OPTIONAL_SAMPLES}
+        if optional:
+            out.append((name, {**required, **optional}))
+    return out
+
+
+@pytest.fixture(scope="module")
+def local(served_builds):
+    with open_store(served_builds["store"]) as opened:
+        yield opened.graph()
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_build_endpoint_loads_every_graph_in_batches_with_progress(served_builds, server):
+    err = served_builds["stderr"][server]
+    graphs = [line for line in err.splitlines() if line.startswith("endpoint [")]
+    # One line per graph: the plan, the shared nodes, the derived counts, the ontology.
+    assert len(graphs) == 4 and graphs[-1].startswith("endpoint [4/4]"), err
+    assert "loaded " in err and " triples in 4 graph(s)" in err
+    remote = RemoteStore(served_builds[server])
+    [(tasks,)] = remote.query("SELECT (COUNT(?t) AS ?n) WHERE { ?t a pk:Task }")
+    assert int(tasks) == 170
+
+
+@pytest.mark.parametrize("server", SERVERS)
+@pytest.mark.parametrize(("name", "params"), cases(), ids=lambda v: v if isinstance(v, str) else
+                         "+".join(v) or "-")
+def test_every_saved_question_answers_identically_on_the_server(served_builds, local, server, name, params, request):
+    known = KNOWN_ON_VIRTUOSO.get((name, "+".join(params))) if server == "virtuoso" else None
+    if known:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=known))
+    expected = run_query(local, name, **params)
+    answered = run_query(RemoteStore(served_builds[server]), name, **params)
+    assert answered == expected
+
+
+@pytest.fixture(scope="module")
+def local_app(served_builds):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from kg.settings import Settings
+
+    with TestClient(create_app(Settings(store_path=served_builds["store"], query_timeout=10.0))) as c:
+        yield c
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_rest_routes_answer_the_same_from_the_server(served_builds, local_app, server):
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from kg.settings import Settings
+
+    org = "https://w3id.org/policykg/id/org/371724/"
+    urls = ["/tasks?limit=500", "/tasks/1", "/tasks/38", "/organizations", "/organizations/371724/县商务局", "/domains",
+            "/documents", "/ledger", "/queries/deadline_calendar", f"/queries/shared_tasks?org_a={org}县商务局&org_b={org}县财政局",
+            "/tasks?month=2023-09&limit=500", "/tasks?cites=条例", "/tasks?q=负面清单"]
+    settings = Settings(endpoint=served_builds[server], query_timeout=10.0, extra={"query_workers": "1"})
+    with TestClient(create_app(settings)) as remote:
+        differ = []
+        for url in urls:
+            local, answered = local_app.get(url), remote.get(url)
+            assert local.status_code == answered.status_code == 200, (url, answered.text[:300])
+            if local.json() != answered.json():
+                differ.append(url)
+    # On Virtuoso: /tasks lists, /ledger and /organizations/… answer from the `tasks`, `ledger` and
+    # `tasks_by_organization` questions, with their known faults (KNOWN_ON_VIRTUOSO); the paged
+    # /queries/deadline_calendar leaves ?task_numbers unbound where the whole answer has them.
+    # /tasks?cites=条例 agrees (its two tasks have one lead unit each).
+    known = ["/tasks?limit=500", "/organizations/371724/县商务局", "/ledger", "/queries/deadline_calendar",
+             "/tasks?month=2023-09&limit=500", "/tasks?q=负面清单"]
+    known = known if server == "virtuoso" else []
+    assert differ == known, differ
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_analysis_reads_the_same_plans_from_the_server(served_builds, local, server):
+    from queries.analysis.reports import PlanAnalysis, bottlenecks_report, network_report, workload_report
+
+    here, there = PlanAnalysis.from_source(local), PlanAnalysis.from_source(RemoteStore(served_builds[server]))
+    assert workload_report(there) == workload_report(here)
+    assert bottlenecks_report(there) == bottlenecks_report(here)
+    assert network_report(there) == network_report(here)
+
+
+@pytest.mark.parametrize("server", SERVERS)
+def test_loading_again_replaces_the_graphs_and_drops_plans_no_longer_built(served_builds, server):
+    remote = RemoteStore(served_builds[server])
+    gone, other = OWN_GRAPHS + "id/document/removed-plan", "urn:someone-else"
+    remote.update(f"INSERT DATA {{ GRAPH <{gone}> {{ <{gone}> a <urn:x> }} GRAPH <{other}> {{ <{other}> a <urn:x> }} }}")
+    before = remote.triple_count()
+    with open_store(served_builds["store"]) as opened:
+        done = load_into_server(remote, opened.store)
+    assert done.dropped == [gone]
+    assert remote.triple_count() == before - 1  # the same triples again, less the removed plan's
+    assert other in remote.named_graphs()  # another's graph is left alone
+    remote.update(f"DROP SILENT GRAPH <{other}>")
+
+
+def test_a_server_whose_default_graph_hides_named_graphs_is_refused_in_one_line(served_builds, tmp_path):
+    with running_oxigraph(tmp_path / "plain") as url, open_store(served_builds["store"]) as opened:
+        with pytest.raises(StoreError, match="--union-default-graph"):
+            load_into_server(RemoteStore(url), opened.store)
+
+
+def test_a_read_only_endpoint_is_refused_with_the_servers_reason(served_builds, tmp_path):
+    ox.Store(str(tmp_path / "ro")).flush()  # an empty database for the read-only server to open
+    with running_oxigraph(tmp_path / "ro", read_only=True) as url, open_store(served_builds["store"]) as opened:
+        with pytest.raises(StoreError, match="HTTP"):
+            load_into_server(RemoteStore(url), opened.store)
+
+
+def test_batches_keep_each_blank_node_with_all_its_triples():
+    p, g = ox.NamedNode("urn:p"), [ox.BlankNode(f"b{i}") for i in range(6)]
+    named = [ox.Triple(ox.NamedNode(f"urn:s{i}"), p, ox.Literal(str(i))) for i in range(7)]
+    # Two blank-node units: b0-b1-b2 chained (4 triples), b3 alone (2 triples); b4, b5 unused.
+    blank = [ox.Triple(g[0], p, g[1]), ox.Triple(g[1], p, g[2]), ox.Triple(ox.NamedNode("urn:s"), p, g[0]),
+             ox.Triple(g[2], p, ox.Literal("x")), ox.Triple(g[3], p, ox.Literal("y")), ox.Triple(g[3], p, g[3])]
+    batches = list(triple_batches(named + blank, 3))
+    assert [len(b) for b, _ in batches if not _] == [3, 3, 1]
+    units = [set(b) for b, has_blank in batches if has_blank]
+    assert units == [set(blank[:4]), set(blank[4:])]
+    assert sum(len(b) for b, _ in batches) == len(named + blank)
+
+
+def test_a_server_out_of_reach_fails_in_one_line_after_the_store_is_built(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.support import free_port
+
+    store = tmp_path / "store"
+    run = subprocess.run([sys.executable, "-c", "import sys; from api.cli import main; sys.exit(main())", "build",
+                          "--store", str(store), "--no-validate", "-q", "--endpoint", f"http://127.0.0.1:{free_port()}/sparql"],
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": os.getcwd()})
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1].startswith("policykg: error: cannot reach SPARQL server http://127.0.0.1:")
+    assert "Traceback" not in run.stderr
+    with open_store(store) as opened:  # the local build stands
+        assert opened.meta["documents"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('SELECT (GROUP_CONCAT(?n ; separator = "、") AS ?x) {}', 'SELECT (GROUP_CONCAT(?n ; separator = "、"@und) AS ?x) {}'),
+    ('SELECT (GROUP_CONCAT(?n; SEPARATOR="；") AS ?x) {}', 'SELECT (GROUP_CONCAT(?n; SEPARATOR="；"@und) AS ?x) {}'),
+    ('SELECT ?x { ?x ?p "separator=\\"、\\"" }', 'SELECT ?x { ?x ?p "separator=\\"、\\"" }'),  # inside a literal
+    ('SELECT ?x { ?x ?p "、" }', 'SELECT ?x { ?x ?p "、" }'),  # not a separator
+    ('# separator="、"\nSELECT ?x {}', '# separator="、"\nSELECT ?x {}'),  # in a comment
+])
+def test_virtuoso_dialect_tags_only_separators_outside_ascii(text, expected):
+    from kg.sparql_dialects import for_dialect
+
+    assert for_dialect(text, "virtuoso") == expected
+    assert for_dialect(text, "standard") == text
+
+
+def test_virtuoso_dialect_leaves_variables_nothing_binds_out_of_sub_selects_only():
+    from kg.sparql_dialects import for_dialect
+
+    text = ("SELECT ?t ?place ?n { { SELECT ?t ?place (COUNT(?x) AS ?n) { ?t ?p ?x } GROUP BY ?t ?place } "
+            "OPTIONAL { SELECT ?t ?place ?w { ?t ?q ?w } } }")
+    sent = for_dialect(text, "virtuoso")
+    assert sent.startswith("SELECT ?t ?place ?n {")  # the answer's columns stay
+    assert sent.count("?place") == 1 and "GROUP BY ?t  }" in sent
+    bound = "SELECT ?t ?place { { SELECT ?t ?place { ?t ?p ?place } GROUP BY ?t ?place } }"
+    assert for_dialect(bound, "virtuoso") == bound  # ?place is bound by a pattern: kept
+    alone = "SELECT ?t { { SELECT ?place (COUNT(*) AS ?n) { ?t ?p ?o } GROUP BY ?place } }"
+    assert for_dialect(alone, "virtuoso") == alone  # a GROUP BY is never left empty
