@@ -240,8 +240,8 @@ def plans_only(keys: str, plans: Sequence[URIRef]) -> str:
         >>> plans_only(" SELECT ?t ?doc WHERE { ?t <urn:in> ?doc } LIMIT 5 OFFSET 0 ", [URIRef("urn:p")])
         ' SELECT ?t ?doc WHERE { VALUES ?doc { <urn:p> } ?t <urn:in> ?doc } LIMIT 5 OFFSET 0 '
     """
-    from queries.sparql_lexer import where_group_start
-    from queries.store import sparql_term
+    from kg.remote_store import sparql_term
+    from kg.sparql_lexer import where_group_start
 
     at = where_group_start(keys)
     if at is None:
