@@ -28,8 +28,9 @@ from api.frontend import missing_assets
 from api.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, sparql, viz
 from api.sparql_pool import QueryPool
 from kg.aggregates import ensure_aggregates
-from kg.graph import load_graph, rdf_format_for
+from kg.graph import load_graph
 from kg.settings import Settings, get_settings
+from kg.vocab import rdf_format_for
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
 from queries.library import load_queries
 
@@ -85,7 +86,7 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
     source = load_graph(*paths, store=settings.store)  # raises GraphNotFound / LoadError with the file named
     if ensure_aggregates(source):  # a graph file written without tallies (kg.aggregates): count them here
         log.info("%s: no tallies in the graph file; counted them in memory (rebuild to keep them)", paths[0])
-    sources = [(p.read_bytes(), rdf_format_for(p), p.resolve().as_uri()) for p in paths]
+    sources = [(p.read_bytes(), rdf_format_for(p).name, p.resolve().as_uri()) for p in paths]
     return source, {**common, "sources": sources}, None
 
 

@@ -100,7 +100,8 @@ def _open(graph: list[Path] | None, endpoint: str | None, doc: str | None):
 def _write_back(pa, path: Path | None, *, as_of: date | None = None, days: int = 30) -> None:
     if path is None:
         return
-    from kg.graph import rdf_format_for, save_graph
+    from kg.graph import save_graph
+    from kg.vocab import rdf_format_for
     from queries.analysis.reports import writeback_report
 
     rdf_format_for(path)

@@ -52,6 +52,8 @@ def link(
     from api.cli_common import fail, open_source
     from kg.graph import load_graph, new_graph, save_graph
     from kg.settings import get_settings
+    from loaders.outside_graphs import Translator, fetch_outside_graph, unmapped_class_census
+    from loaders.sssom import read_sssom
     from queries.linking.align import (
         DEFAULT_THRESHOLD,
         align_plans,
@@ -60,14 +62,8 @@ def link(
         remove_alignments,
     )
     from queries.linking.endpoint import CachedEndpoint, LinkError, default_cache_dir
-    from queries.linking.imports import (
-        Translator,
-        fetch_outside_graph,
-        match_organizations,
-        unmapped_class_census,
-    )
+    from queries.linking.organizations import match_organizations
     from queries.linking.places import place_triples, resolve_places
-    from queries.linking.sssom import read_sssom
 
     paths = graph or list(get_settings().graph_paths)
     if out is None and len(paths) != 1:
@@ -149,7 +145,7 @@ def _place_names(g) -> list[str]:
 
 def _write_sssom(path: Path, alignments) -> None:
     from kg.graph import PREFIXES
-    from queries.linking.sssom import SSSOMMapping, write_sssom
+    from loaders.sssom import SSSOMMapping, write_sssom
 
     rows = [SSSOMMapping(a.subject, _curie(a.predicate), a.object,
                          "semapv:ManualMappingCuration" if "mapping_file" in a.methods

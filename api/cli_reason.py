@@ -34,8 +34,8 @@ def register(app: typer.Typer) -> None:
         """Check the graph is consistent with the ontology and classify it (HermiT via owlready2):
         cross-department, jointly led, higher-level dependent and Q4 tasks, multi-domain lead units."""
         from api.cli_common import open_source
-        from kg.graph import rdf_format_for
         from kg.reasoner import reason_graph, write_inferred
+        from kg.vocab import rdf_format_for
 
         rdf_format_for(out)  # a bad extension fails before the reasoner runs
         data = open_source(graph)
@@ -58,8 +58,8 @@ def register(app: typer.Typer) -> None:
         """Check the graph against the SHACL shapes; print each problem with its task number and
         sentence. Exits with status 1 if there is any violation (warnings do not fail)."""
         from api.cli_common import open_source
-        from kg.graph import rdf_format_for
         from kg.validation import load_shapes, validate_graph
+        from kg.vocab import rdf_format_for
 
         if report is not None:
             rdf_format_for(report)

@@ -72,7 +72,7 @@ def serve(
         where = str(settings.store_path)
     elif graph:
         from kg.errors import GraphNotFound
-        from kg.graph import rdf_format_for
+        from kg.vocab import rdf_format_for
 
         for p in graph:
             rdf_format_for(p)

@@ -58,9 +58,9 @@ def build(
     place: PlaceOpt = None,
 ) -> None:
     """Read plan texts into the store (build/store/), with a summary and any warnings."""
-    from kg.graph import rdf_format_for
-    from loaders.build import expand_inputs
+    from kg.vocab import rdf_format_for
     from loaders.data import BUNDLED_PLAN
+    from loaders.formats import expand_inputs
     from loaders.store_build import build_store
 
     if out is not None:
@@ -104,7 +104,7 @@ def add(
     given = given_place(place)
     result = add_to_store(docs, root, corrections=_corrections(corrections), strict=strict, validate=validate,
                           place=given)
-    _report(result, f"added {len(result.documents)} plan(s) to {root}", quiet=quiet,
+    _report(result, f"added {len(result.iris)} plan(s) to {root}", quiet=quiet,
             listing=_in_current(root, result.listing))
 
 
@@ -118,7 +118,7 @@ def remove(
 
     root = store or DEFAULT_STORE
     result = remove_from_store(document, root)
-    _report(result, f"removed {result.documents[0]} from {root}", quiet=quiet, listing=None)
+    _report(result, f"removed {result.iris[0]} from {root}", quiet=quiet, listing=None)
 
 
 class Progress:

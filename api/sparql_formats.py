@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from kg.errors import KGError
 from kg.graph import PREFIXES
+from kg.vocab import RDF_FORMATS, RdfFormat
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -30,28 +31,24 @@ class NotAcceptable(KGError):
 
 @dataclass(frozen=True)
 class Format:
-    """One serialisation: ``name`` (the ``format`` parameter's value) and its media type."""
+    """One results serialisation: ``name`` (the ``format`` parameter's value), media type, W3C format name."""
 
     name: str
     media_type: str
+    w3c: str
     aliases: tuple[str, ...] = ()  # further media types that ask for it
 
 
 # In order of preference: the first is the default when the client does not say.
 RESULT_FORMATS = (
-    Format("json", "application/sparql-results+json", ("application/json",)),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
-    Format("csv", "text/csv"),
-    Format("tsv", "text/tab-separated-values"),
+    Format("json", "application/sparql-results+json", "SPARQL_Results_JSON", ("application/json",)),
+    Format("xml", "application/sparql-results+xml", "SPARQL_Results_XML", ("application/xml", "text/xml")),
+    Format("csv", "text/csv", "SPARQL_Results_CSV"),
+    Format("tsv", "text/tab-separated-values", "SPARQL_Results_TSV"),
 )
-GRAPH_FORMATS = (
-    Format("turtle", "text/turtle", ("application/x-turtle",)),
-    Format("ntriples", "application/n-triples", ("text/plain",)),
-    Format("jsonld", "application/ld+json", ("application/json",)),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),
-)
-FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "n-triples": "ntriples", "json-ld": "jsonld",
-                  "rdf": "rdfxml", "rdf+xml": "rdfxml", "srj": "json", "srx": "xml"}
+# CONSTRUCT and DESCRIBE answers: the triple syntaxes of the one RDF format table, Turtle first.
+GRAPH_FORMATS: tuple[RdfFormat, ...] = tuple(f for f in RDF_FORMATS if not f.quads)
+FORMAT_ALIASES = {"srj": "json", "srx": "xml", **{n: f.name for f in GRAPH_FORMATS for n in f.names}}
 
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
@@ -83,7 +80,7 @@ def _specificity(media: str) -> int:
     return 0 if media == "*/*" else 1 if media.endswith("/*") else 2
 
 
-def choose_format(form: str, accept: str | None = None, format_param: str | None = None) -> Format:
+def choose_format(form: str, accept: str | None = None, format_param: str | None = None) -> Format | RdfFormat:
     """Return the serialisation for a query of ``form`` (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
     An explicit ``format`` (a short name or a media type) wins over the Accept header, so a
@@ -223,15 +220,14 @@ def serialize_boolean(value: bool, fmt: Format) -> bytes:
 
 # -- CONSTRUCT and DESCRIBE -------------------------------------------------------------------------
 
-def serialize_triples(triples: Iterable[Any], fmt: Format, max_rows: int) -> tuple[bytes, int, bool]:
+def serialize_triples(triples: Iterable[Any], fmt: RdfFormat, max_rows: int) -> tuple[bytes, int, bool]:
     """Write at most ``max_rows`` triples with pyoxigraph; return (body, triples, truncated)."""
     import pyoxigraph as ox
 
     it = iter(triples)
     kept = list(islice(it, max_rows))
     truncated = next(it, None) is not None
-    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                  "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt.name]
+    rdf_format = fmt.ox
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt.name in {"turtle", "rdfxml"} else None
     body = ox.serialize(kept, format=rdf_format, prefixes=prefixes) if prefixes else ox.serialize(kept, format=rdf_format)
     return body or b"", len(kept), truncated

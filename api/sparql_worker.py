@@ -25,7 +25,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from kg.errors import KGError, QuerySyntaxError
-from kg.graph import OX_FORMATS, PREFIXES
+from kg.graph import PREFIXES
+from kg.vocab import rdf_format_named
 from queries.guard import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, CheckedQuery, UnknownGraph, check_query
 
 log = logging.getLogger("policykg.sparql.worker")
@@ -59,7 +60,7 @@ class EmbeddedExecutor:
         else:
             self.store = ox.Store()
             for data, fmt, base_iri in sources or []:  # base_iri resolves relative IRIs, as rdflib does for files
-                self.store.load(data, format=getattr(ox.RdfFormat, OX_FORMATS[fmt]), base_iri=base_iri)
+                self.store.load(data, format=rdf_format_named(fmt).ox, base_iri=base_iri)
             self.triples = len(self.store)
         self.graphs = {g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode)}
 

@@ -164,13 +164,10 @@ def goal_rows(results: dict[str, Any]) -> list[list[Any]]:
     return rows + report_store.goal_rows(results)
 
 
-def write_report(results: dict[str, Any], out: Path) -> Path:
-    # Sizes in ascending order, whatever order runs merged them in.
-    results = {**results, "sizes": dict(sorted(results["sizes"].items(), key=lambda kv: int(kv[0])))}
+def _intro_lines(results: dict[str, Any]) -> list[str]:
     m = results["machine"]
-    cols = _columns(results)
     pk = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
-    lines = [
+    return [
         "# Benchmark results",
         "",
         "Written by `python -m benchmarks.run` (see benchmarks/run.py); every number below was measured",
@@ -185,6 +182,11 @@ def write_report(results: dict[str, Any], out: Path) -> Path:
         "Corpus sizes: " + ", ".join(
             f"N={int(n):,}: {s.get('corpus_mb')} MB of text" for n, s in results["sizes"].items()) + ".",
         "",
+    ]
+
+
+def _store_lines(results: dict[str, Any]) -> list[str]:
+    return [
         "## Build (`policykg build`: parallel reading, bulk load into the store, validation)",
         "",
         *_table(["N", "build s", "read + load s", "shared checks s", "export .ttl s", "triples", "store MB",
@@ -223,6 +225,11 @@ def write_report(results: dict[str, Any], out: Path) -> Path:
         "the same store; `/sparql` is GET /sparql through HTTP, the guard and a worker, measured once the",
         "server is idle (and, for comparison, while it warms). The load is 16 clients on the three queries.",
         "",
+    ]
+
+
+def _query_lines(results: dict[str, Any], cols: list[tuple[str, str, str]]) -> list[str]:
+    return [
         "## Load and saved questions (median ms, rows returned)",
         "",
         *_table(["question", *[c[2] for c in cols]], query_rows(results, cols)),
@@ -257,6 +264,13 @@ def write_report(results: dict[str, Any], out: Path) -> Path:
         *_table(["size", "goal", "measured", "met"], goal_rows(results)),
         "",
     ]
+
+
+def write_report(results: dict[str, Any], out: Path) -> Path:
+    """Write benchmarks/RESULTS.md from the merged ``results``; return its path."""
+    # Sizes in ascending order, whatever order runs merged them in.
+    results = {**results, "sizes": dict(sorted(results["sizes"].items(), key=lambda kv: int(kv[0])))}
+    lines = [*_intro_lines(results), *_store_lines(results), *_query_lines(results, _columns(results))]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines), encoding="utf-8")
     return out

@@ -2,9 +2,9 @@
 
     python -m benchmarks.run [--sizes 1,100,1000] [--stores oxigraph,memory] [--out benchmarks/RESULTS.md]
 
-For each size N it writes a synthetic corpus of N plans (benchmarks.synth), builds it twice for
-each store (the standard ``policykg build`` path and the parallel bulk path of
-benchmarks.fastbuild), then — on the graph file the bulk path wrote — loads it, times every saved
+For each size N it writes a synthetic corpus of N plans (benchmarks.synth), builds it into a store
+(``policykg build``: parallel reading, bulk load), adds and removes one plan, serves the store, builds
+it in memory for each of the --stores, then — on the graph file the store build exported — loads it, times every saved
 question (queries/sparql/*.rq via queries.library.run_query), the co-assignment pairs live and
 materialised, the collaboration analysis, and the API under a bounded 16-client load. Every step
 runs in its own process (benchmarks.steps) so its peak memory is its own, with a time budget:
@@ -136,7 +136,7 @@ def benchmark(sizes: list[int], stores: list[str], *, workdir: Path, budget: flo
                                   *store_args[step])
         for store in stores:
             part: dict[str, Any] = size.setdefault(store, {})
-            # Whole-corpus questions take seconds each at 1,000 plans: fewer repeats keep the run bounded.
+            # Whole-corpus questions are the slow ones at 1,000 plans: fewer repeats keep the run bounded.
             reps_n = reps if n < 1000 else min(reps, 2)
             kind_steps = {
                 "build": ["--corpus", str(corpus), "--graph", str(workdir / f"kg-{n}-mem-{store}.ttl")],

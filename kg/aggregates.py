@@ -35,6 +35,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from kg.graph import PREFIXES
 from kg.iri import child_iri
 from kg.namespace import PK
+from kg.vocab import org_id
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 TALLY_CLASSES = (PK.DocumentTally, PK.DomainTally, PK.OrganizationTally, PK.MonthTally, PK.FunctionTally,
@@ -69,7 +70,7 @@ def _rows(source: Any, text: str, doc: str | None) -> Iterator[tuple[str | None,
     if doc is not None:
         text = text.replace("WHERE {", "WHERE { VALUES ?doc { <" + _checked_iri(doc) + "> }", 1)
     ox_store = _oxigraph(source)
-    if ox_store is not None:  # Oxigraph's own terms: strings without building rdflib objects (10× faster)
+    if ox_store is not None:  # Oxigraph's own terms: strings, without building an rdflib object per cell
         for row in ox_store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True):
             yield tuple(None if v is None else v.value for v in row)
         return
@@ -91,8 +92,10 @@ def _checked_iri(iri: str) -> str:
 
 
 def _tail(iri: str) -> str:
-    # …/id/org/371724/县财政局 → 371724/县财政局; …/function/finance → finance
-    for marker in ("/id/org/", "/id/function/", "/id/"):
+    # An organisation's short id (kg.vocab.org_id: 371724/县财政局); …/function/finance → finance.
+    if (short := org_id(iri)) != iri:
+        return short
+    for marker in ("/id/function/", "/id/"):
         if marker in iri:
             return iri.split(marker, 1)[1]
     return iri

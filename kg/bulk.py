@@ -2,9 +2,9 @@
 ``policykg add`` / ``remove``.
 
 Why: counting, for every pair of organisations, the tasks both are assigned to is a self-join over
-every assignment; at 1,000 plans the live query takes seconds per call, while counting pairs once
-from (task, organisation) rows takes seconds per build (benchmarks/RESULTS.md). The counts live as
-pk:CoAssignment nodes in the store's derived graph (kg.store.DERIVED_GRAPH). A plan added or
+every assignment, repeated at every call of a live query, while pairs counted once from (task,
+organisation) rows cost one pass per build (benchmarks/ times it at 1,000 plans). The counts live as
+pk:CoAssignment nodes in the store's derived graph (kg.vocab.DERIVED_GRAPH). A plan added or
 removed changes only the pairs of its own tasks, so the counts are updated by that plan's
 difference, in time that grows with the plan.
 """
@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, XSD
 from kg.graph import PREFIXES
 from kg.iri import iri_for
 from kg.namespace import PK
-from kg.store import DERIVED_GRAPH
+from kg.vocab import DERIVED_GRAPH, org_id
 
 _TASK_AGENTS = """
 SELECT ?task ?org WHERE {
@@ -88,7 +88,7 @@ def store_pairs(store: Any, graph: str | None = None) -> Counter[tuple[str, str]
 def pair_node(a: str, b: str) -> URIRef:
     """The IRI of the co-assignment node of organisations ``a`` and ``b`` (in either order)."""
     a, b = sorted((a, b))
-    return iri_for("coassignment", _tail(a), _tail(b))
+    return iri_for("coassignment", org_id(a), org_id(b))
 
 
 def co_assignment_triples(g: Graph) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
@@ -175,7 +175,3 @@ def _to_quads(triples: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> lis
         out.append(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), obj, graph))
     return out
 
-
-def _tail(org_iri: str) -> str:
-    # …/id/org/371724/县财政局 → 371724/县财政局: readable and unique within policykg's org IRIs.
-    return org_iri.split("/id/org/", 1)[-1]

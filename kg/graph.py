@@ -1,5 +1,6 @@
 """Create, load and save graphs. Oxigraph (through oxrdflib) backs rdflib's API by default: its
-SPARQL engine is about 100× faster than rdflib's on this workload, and the code keeps rdflib's API.
+SPARQL engine answers the saved questions far faster than rdflib's (benchmarks/RESULTS.md has both
+columns), and the code keeps rdflib's API.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from kg.errors import GraphNotFound, LoadError, OntologyError
 from kg.namespace import PK
+from kg.vocab import RdfFormat, rdf_format_for
 
 
 class Store(StrEnum):
@@ -25,29 +27,6 @@ class Store(StrEnum):
     OXIGRAPH = "oxigraph"
     MEMORY = "memory"
 
-
-_FORMATS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "nt",
-    ".ntriples": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
-    ".rdf": "xml",
-    ".owl": "xml",
-    ".xml": "xml",
-}
-QUAD_FORMATS = {"nquads", "trig"}
-# rdflib format names → pyoxigraph's RdfFormat names.
-OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
-              "json-ld": "JSON_LD", "xml": "RDF_XML"}
-# rdflib format → oxrdflib's native plugin of the same syntax. On the Oxigraph store, parsing and
-# serialising in Rust is about 10× faster than rdflib's Python code (benchmarks/RESULTS.md: a
-# 100-plan graph loads in 2.5 s instead of 26 s, saves in 1 s instead of 42 s). Triple syntaxes
-# only: quad syntaxes keep rdflib's Dataset path so named graphs survive.
-NATIVE_FORMATS = {"turtle": "ox-turtle", "nt": "ox-ntriples", "xml": "ox-xml"}
 
 # Plain strings: oxrdflib hands initNs straight to Oxigraph, which wants str, not rdflib namespaces.
 PREFIXES: dict[str, str] = {k: str(v) for k, v in {
@@ -65,27 +44,18 @@ PREFIXES: dict[str, str] = {k: str(v) for k, v in {
 }.items()}
 
 
-def rdf_format_for(path: str | Path) -> str:
-    """Return the rdflib format name for a file, from its extension.
-
-    Raises:
-        LoadError: the extension is not an RDF syntax policykg reads or writes.
-    """
-    fmt = _FORMATS.get(Path(path).suffix.lower())
-    if fmt is None:
-        known = ", ".join(sorted(_FORMATS))
-        raise LoadError(str(path), "", f"unknown RDF file extension (use one of {known})")
-    return fmt
-
-
 def is_oxigraph(g: Graph) -> bool:
     """True when ``g`` is backed by Oxigraph (oxrdflib's store)."""
     return type(g.store).__name__ == "OxigraphStore"
 
 
-def native_format(g: Graph, fmt: str) -> str:
-    """The fastest plugin that reads or writes ``fmt`` for ``g``: Oxigraph's own when it can."""
-    return NATIVE_FORMATS.get(fmt, fmt) if is_oxigraph(g) else fmt
+def native_format(g: Graph, fmt: RdfFormat) -> str:
+    """The fastest plugin that reads or writes ``fmt`` for ``g``: Oxigraph's own when it can.
+
+    On the Oxigraph store, parsing and serialising in Rust beats rdflib's Python code many times
+    over (benchmarks/ measures it).
+    """
+    return (fmt.native or fmt.rdflib) if is_oxigraph(g) else fmt.rdflib
 
 
 def bind_prefixes(g: Graph) -> Graph:
@@ -150,17 +120,17 @@ def load_graph(*paths: str | Path, store: Store | str = Store.OXIGRAPH) -> Graph
             raise GraphNotFound(f"{p}: no such graph file (run `policykg build` first)")
         fmt = rdf_format_for(p)
         try:
-            if fmt in QUAD_FORMATS:
+            if fmt.quads:
                 ds = Dataset()
-                ds.parse(p, format=fmt)
+                ds.parse(p, format=fmt.rdflib)
                 for s, pr, o, _ in ds.quads((None, None, None, None)):
                     g.add((s, pr, o))
-            elif is_oxigraph(g) and fmt in NATIVE_FORMATS:
-                g.parse(p, format=NATIVE_FORMATS[fmt], transactional=False)
+            elif is_oxigraph(g) and fmt.native:
+                g.parse(p, format=fmt.native, transactional=False)
             else:
-                g.parse(p, format=fmt)
+                g.parse(p, format=fmt.rdflib)
         except Exception as e:  # parser errors come in many types; report them as one
-            raise LoadError(str(p), "", f"not valid {fmt}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from e
+            raise LoadError(str(p), "", f"not valid {fmt.rdflib}: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from e
     return g
 
 
@@ -199,11 +169,11 @@ def save_graph(g: Graph, path: str | Path) -> Path:
     path = Path(path)
     fmt = rdf_format_for(path)
     with atomic_write(path) as fh:
-        if fmt in QUAD_FORMATS and not isinstance(g, Dataset):
+        if fmt.quads and not isinstance(g, Dataset):
             ds = bind_prefixes(Dataset())
             for t in g:
                 ds.add(t)  # into the default graph
-            ds.serialize(destination=fh, format=fmt)
+            ds.serialize(destination=fh, format=fmt.rdflib)
         else:
             bind_prefixes(g)
             g.serialize(destination=fh, format=native_format(g, fmt))

@@ -8,6 +8,7 @@ characters that would break an IRI or its path structure are percent-encoded.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rdflib import URIRef
@@ -52,3 +53,26 @@ def child_iri(parent: URIRef, kind: str, *keys: object) -> URIRef:
         'https://w3id.org/policykg/id/document/X/task/7'
     """
     return URIRef(str(parent) + "/" + "/".join([kind, *(escape_key(str(k)) for k in keys)]))
+
+
+def id_of(kind: str, iri: str) -> str:
+    """Return the short id of an IRI of ``kind`` (the path after ``…/id/<kind>/``); other IRIs unchanged.
+
+    Example:
+        >>> id_of("org", "https://w3id.org/policykg/id/org/371724/县商务局")
+        '371724/县商务局'
+    """
+    base = f"{BASE}{kind}/"
+    return iri[len(base):] if iri.startswith(base) else iri
+
+
+def iri_of(kind: str, id_or_iri: str) -> str:
+    """Return the IRI of the ``kind`` instance with this short id; a full IRI is returned as given.
+
+    Example:
+        >>> iri_of("org", "371724/县商务局")
+        'https://w3id.org/policykg/id/org/371724/县商务局'
+    """
+    if re.match(r"^(https?|urn):", id_or_iri):
+        return id_or_iri
+    return f"{BASE}{kind}/" + id_or_iri.strip("/")

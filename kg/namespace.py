@@ -167,6 +167,7 @@ class PK(DefinedNamespace):
     weightedDegree: URIRef
 
     # Individuals
+    AdministrativeLevels: URIRef
     CityLevel: URIRef
     CountyLevel: URIRef
     DomainLeadRole: URIRef

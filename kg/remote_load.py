@@ -95,14 +95,14 @@ def load_into_server(remote: RemoteStore, store: Any, *, batch: int = BATCH_TRIP
 
 
 def load_file_into_server(remote: RemoteStore, path: str | Path, **options: Any) -> LoadResult:
-    """Write the RDF file ``path`` (any syntax :func:`kg.graph.rdf_format_for` knows) into ``remote``:
+    """Write the RDF file ``path`` (any syntax :func:`kg.vocab.rdf_format_for` knows) into ``remote``:
     its triples into the default graph, a TriG or N-Quads file's graphs by name (see :func:`load_into_server`)."""
     import pyoxigraph as ox
 
-    from kg.graph import OX_FORMATS, rdf_format_for
+    from kg.vocab import rdf_format_for
 
     store = ox.Store()
-    store.load(path=str(path), format=getattr(ox.RdfFormat, OX_FORMATS[rdf_format_for(Path(path))]))
+    store.load(path=str(path), format=rdf_format_for(Path(path)).ox)
     return load_into_server(remote, store, **options)
 
 

@@ -33,12 +33,14 @@ from kg.errors import QuerySyntaxError, QueryTimeout, StoreError
 from kg.graph import PREFIXES
 from kg.sparql_dialects import dialect_of, for_dialect
 from kg.sparql_lexer import query_form, where_group_start
+from kg.vocab import RDF_FORMATS
 
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _LANG = re.compile(r"^[A-Za-z]+(-[A-Za-z0-9]+)*$")
 _ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-GRAPH_MEDIA_TYPE = "application/n-triples"
+GRAPH_FORMAT = next(f for f in RDF_FORMATS if f.name == "ntriples")  # graphs come back as N-Triples
+GRAPH_MEDIA_TYPE = GRAPH_FORMAT.media_type
 RESULTS_MEDIA_TYPE = "application/sparql-results+json"
 
 
@@ -158,7 +160,7 @@ class RemoteStore:
         if form in {"CONSTRUCT", "DESCRIBE"}:
             raw, _ = self.raw_query(text, accept=GRAPH_MEDIA_TYPE)
             g = Graph()
-            g.parse(data=raw.decode("utf-8"), format="nt")
+            g.parse(data=raw.decode("utf-8"), format=GRAPH_FORMAT.rdflib)
             result = Result(form)
             result.graph = g
             return canonical_result(result)

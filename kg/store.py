@@ -14,7 +14,7 @@ ontology and the derived counts in graphs of their own; queries read their union
 every triple once (:mod:`kg.store_update`).
 
 A writer makes a new generation beside the current one, either empty (build) or as a checkpoint of
-it (add, remove: RocksDB hard-links its immutable files, so the copy costs milliseconds), changes
+it (add, remove: RocksDB hard-links its immutable files, so no data is copied), changes
 it, and switches ``current`` to it with one atomic rename. Killed at any point before that rename,
 it leaves ``current`` as it was; the half-made generation is removed by the next writer. A
 generation no longer current is removed once no reader holds its lock, so a server that opened it
@@ -35,10 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 
 from kg.errors import GraphNotFound, KGError
 from kg.graph import atomic_write, bind_prefixes
+from kg.vocab import rdf_format_for
 
 DEFAULT_STORE = Path("build/store")
 CURRENT = "current"
@@ -47,12 +48,6 @@ REFS = "refs"
 META = "meta.json"
 _PREFIX = "gen-"
 
-# Named graphs of a store besides one per plan (the plan's document IRI names its graph).
-ONTOLOGY_GRAPH = URIRef("https://w3id.org/policykg/ontology")
-# Nodes plans share (organisations, places, functions, cited works), as the plans together describe them.
-SHARED_GRAPH = URIRef("https://w3id.org/policykg/graph/shared")
-# What the build computes from the plans (pk:CoAssignment counts).
-DERIVED_GRAPH = URIRef("https://w3id.org/policykg/graph/derived")
 
 
 class StoreBusy(KGError):
@@ -330,16 +325,16 @@ def export_nquads(source: str | Path, path: str | Path) -> Path:
     """
     import pyoxigraph as ox
 
-    from kg.graph import OX_FORMATS, PREFIXES, QUAD_FORMATS, rdf_format_for
+    from kg.graph import PREFIXES
 
     path = Path(path)
     fmt = rdf_format_for(path)
     with atomic_write(path) as fh:
-        if fmt == "nquads":
+        if fmt.name == "nquads":
             with open(source, "rb") as src:
                 shutil.copyfileobj(src, fh, 1 << 20)
             return path
         quads = ox.parse(path=str(source), format=ox.RdfFormat.N_QUADS)
-        ox.serialize(quads if fmt in QUAD_FORMATS else (q.triple for q in quads), fh,
-                     getattr(ox.RdfFormat, OX_FORMATS[fmt]), prefixes=PREFIXES if fmt in {"turtle", "trig"} else None)
+        ox.serialize(quads if fmt.quads else (q.triple for q in quads), fh, fmt.ox,
+                     prefixes=PREFIXES if fmt.name in {"turtle", "trig"} else None)
     return path

@@ -1,7 +1,7 @@
 """The counts an analyst checks first — documents, tasks, domains, organisations… — kept per plan.
 
-Counting every task of a 1,000-plan store takes seconds of SPARQL; adding one plan should not. So
-each count is the sum of the plans' own counts (kept in the store's meta.json, per plan) and of what
+Counting every task of a store is a SPARQL pass over every plan; adding one plan should not repeat
+it. So each count is the sum of the plans' own counts (kept in the store's meta.json, per plan) and of what
 the shared graph holds (organisations, cited works: small, counted again after every change).
 A node is typed in one place only — its plan's graph, or the shared graph (kg.store_update) — so
 the sum counts each node once.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.graph import PREFIXES
-from kg.store import DERIVED_GRAPH, ONTOLOGY_GRAPH, SHARED_GRAPH
+from kg.vocab import NOT_PLAN_GRAPHS, SHARED_GRAPH
 
 # What is counted: a pattern binding ?x to each thing counted.
 COUNTED = {
@@ -30,7 +30,6 @@ COUNTED = {
 # parents, which no plan names): shared nodes, named from any plan's assignments.
 _NAMED = """SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
   GRAPH <%s> { ?x a org:Organization } FILTER EXISTS { ?a pk:agent ?x } }"""
-_NOT_PLANS = {str(SHARED_GRAPH), str(DERIVED_GRAPH), str(ONTOLOGY_GRAPH)}
 
 
 def plan_counts(store: Any, plans: list[str] | None = None) -> dict[str, dict[str, int]]:
@@ -49,7 +48,7 @@ def plan_counts(store: Any, plans: list[str] | None = None) -> dict[str, dict[st
         query = f"SELECT ?g (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {values} GRAPH ?g {{ {pattern} }} }} GROUP BY ?g"
         for row in store.query(query, prefixes=PREFIXES):
             g = row["g"]
-            if isinstance(g, ox.NamedNode) and g.value not in _NOT_PLANS:
+            if isinstance(g, ox.NamedNode) and g.value not in NOT_PLAN_GRAPHS:
                 out.setdefault(g.value, dict.fromkeys(COUNTED, 0))[key] = int(row["n"].value)
     return out
 

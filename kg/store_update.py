@@ -25,7 +25,7 @@ from typing import Any
 from rdflib.plugins.serializers.nt import _nt_row
 
 from kg.bulk import apply_pair_changes, store_pairs
-from kg.store import SHARED_GRAPH
+from kg.vocab import SHARED_GRAPH
 
 
 def is_local(iri: str, document: str) -> bool:

@@ -35,12 +35,13 @@ from kg.bulk import pair_quads, store_pairs
 from kg.errors import LoadError
 from kg.graph import Store, bind_prefixes, load_ontology, new_graph
 from kg.namespace import PK
-from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, store_graph
+from kg.store import store_graph
 from kg.store_update import PlanQuads, in_graph, plan_quads
-from kg.validation import ValidationIssue
+from kg.validation import ValidationIssue, ValidationReport
 from kg.validation_store import plan_store, validate_document
-from loaders.build import BuildResult, expand_inputs
+from kg.vocab import ONTOLOGY_GRAPH, SHARED_GRAPH
 from loaders.corrections import Corrections, apply_corrections, corrections_for
+from loaders.formats import expand_inputs
 from loaders.jurisdiction import find_place
 from loaders.organizations import Place, Registry
 from loaders.policy_doc import load_policy_document
@@ -48,10 +49,11 @@ from loaders.records import PolicyDocument, Problem, Severity
 from loaders.report import LoadReport
 from loaders.to_rdf import document_iri, document_triples
 
-__all__ = ["ONTOLOGY_GRAPH", "CorpusResult", "DocumentBuild", "NewOrganization", "build_corpus", "fill_store",
+__all__ = ["NEW_ORGANIZATIONS", "BuildResult", "DocumentBuild", "NewOrganization", "build_corpus", "fill_store",
            "read_document", "read_documents"]
 
 Progress = Callable[[int, int, Path, float], None]
+NEW_ORGANIZATIONS = "new-organizations.yaml"  # a store generation's listing of names no registry knows
 
 
 @dataclass
@@ -188,43 +190,55 @@ def _read_in_worker(path: Path) -> DocumentBuild | tuple[str, str, str]:
 
 
 @dataclass
-class CorpusResult:
-    """What a build read and loaded: documents (as read), problems, new organisations, times."""
+class BuildResult:
+    """What a build, ``add`` or ``remove`` did: the plans read, problems, new organisations, where the triples went.
 
-    dataset: Dataset | None  # every graph, its default graph their union (None for a store on disk)
-    documents: list[PolicyDocument] = field(default_factory=list)
+    In-memory builds (:func:`build_corpus`, :func:`loaders.build.build_graph`) hold the triples in
+    ``graph``; the store commands (:mod:`loaders.store_build`) name the ``generation`` they wrote,
+    with its counts, its validation and the seconds each step took.
+    """
+
     report: LoadReport = field(default_factory=LoadReport)
     new_organizations: list[NewOrganization] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
-    builds: list[DocumentBuild] = field(default_factory=list)  # one per file, in file order (quads dropped)
+    builds: list[DocumentBuild] = field(default_factory=list)  # one per file read, in file order (quads dropped)
+    # In memory: a Dataset of every named graph (its default graph their union), or one merged graph.
+    graph: Graph | None = None
+    generation: Path | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    validation: ValidationReport | None = None
+    iris: list[str] = field(default_factory=list)  # the plans built, added or removed
+    seconds: dict[str, float] = field(default_factory=dict)  # step → seconds
 
     @property
-    def graph(self) -> Dataset:
-        """The union of every named graph (what queries and counts see)."""
-        return self.dataset
+    def documents(self) -> list[PolicyDocument]:
+        """The plans as read, when the build kept them (in-memory builds do)."""
+        return [b.document for b in self.builds if b.document is not None]
 
-    def summary(self) -> dict[str, int]:
-        return BuildResult(self.dataset, self.documents, self.report).summary()
+    @property
+    def listing(self) -> Path | None:
+        """The store generation's listing of names no registry entry knows."""
+        return self.generation / NEW_ORGANIZATIONS if self.generation else None
 
     def merged(self, store: Store | str = Store.OXIGRAPH) -> Graph:
         """One graph holding every triple once (for .ttl/.nt output and remote stores)."""
         g = new_graph(store)
-        g.addN((s, p, o, g) for s, p, o, _ in self.dataset.quads((None, None, None, None)))
+        if self.graph is not None:
+            g.addN((s, p, o, g) for s, p, o, *_ in self.graph.quads((None, None, None, None)))
         return g
 
 
 def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs: Any = None,
                progress: Progress | None = None, include_ontology: bool = True,
-               batch_bytes: int = 64 << 20, copy_to: BinaryIO | None = None) -> CorpusResult:
+               batch_bytes: int = 64 << 20, copy_to: BinaryIO | None = None) -> BuildResult:
     """Bulk-load read plans into an empty pyoxigraph ``store``, then derive the co-assignment pairs.
 
     Args:
         refs: the store of each plan's shared triples (:mod:`kg.store_update`), for stores that
             will be changed by ``policykg add`` / ``remove``; None for a build nothing changes.
         copy_to: also write every quad loaded into ``store`` here, as N-Quads (the export: the
-            text is at hand now, where reading it back out of a store on disk takes minutes).
+            text is at hand now; reading it back out of the store on disk would be a second pass over it all).
 
-    Returns a CorpusResult without a dataset (the caller decides whether to keep a view of
+    Returns a BuildResult without a graph (the caller decides whether to keep a view of
     ``store``: a view keeps the database open); the plans' N-Quads are dropped from ``builds`` once
     loaded, so memory holds one batch at a time.
     """
@@ -236,7 +250,7 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
             if copy_to is not None:
                 copy_to.write(data)
 
-    result = CorpusResult(None, [])
+    result = BuildResult()
     # Organisations recur in every plan of a place: each shared line is loaded once (and never
     # when the ontology states it already, as for the function scheme).
     seen: set[bytes] = set()
@@ -273,9 +287,7 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
                 new[key] = NewOrganization(**vars(o))
         result.report.extend(b.problems)
         result.builds.append(b)
-        if b.document is not None:
-            result.documents.append(b.document)
-        result.seconds[str(b.path)] = b.seconds
+        result.iris.append(b.iri)
         if size >= batch_bytes:
             load(b"".join(pending))
             if refs is not None:
@@ -300,7 +312,7 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
 def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = None,
                  places: dict[str, Place] | None = None, corrections: Iterable[Corrections] = (),
                  progress: Progress | None = None, store: Store | str = Store.OXIGRAPH,
-                 include_ontology: bool = True, jobs: int = 1, place: Place | None = None) -> CorpusResult:
+                 include_ontology: bool = True, jobs: int = 1, place: Place | None = None) -> BuildResult:
     """Read every plan in ``paths`` (files or directories) into one in-memory dataset.
 
     The rules are the module docstring's; ``store`` is Oxigraph (default) or rdflib's memory store;
@@ -317,11 +329,11 @@ def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = Non
                             keep_documents=True)
     ox_store = ox.Store()
     result = fill_store(ox_store, builds, total=len(files), progress=progress, include_ontology=include_ontology)
-    result.dataset = store_graph(ox_store)
+    result.graph = store_graph(ox_store)
     if Store(store) is Store.MEMORY:
         ds = bind_prefixes(Dataset(default_union=True))
         ds.parse(data=ox_store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
-        result.dataset = ds
+        result.graph = ds
     return result
 
 

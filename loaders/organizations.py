@@ -41,10 +41,11 @@ from loaders.registry_files import (
 )
 
 __all__ = ["KINDS", "LEVELS", "Organization", "Place", "Registry", "default_registry", "load_places",
-           "place_at_level", "place_for_issuer", "split_unit_list", "unknown_organization"]
+           "unknown_organization"]
 _key = name_key
 _WS = re.compile(r"\s+")
 _Hit = tuple[Entry, dict[str, str]]
+_LEVEL_PLACEHOLDER = re.compile(r"\{(" + "|".join(LEVEL_PREFIX) + r")_name\}")
 
 # Suffix rules for names the registry does not know, tried in order: the first match wins, so the
 # more specific endings (…法院, …支行) come before the generic ones (…局). Order is the whole rule.
@@ -79,36 +80,6 @@ class Organization:
     function: str | None = None
     parent: str | None = None
     home: str | None = None
-
-
-def place_for_issuer(issuer: str, places: dict[str, Place]) -> Place | None:
-    """Return the division whose government issued a document, or None.
-
-    A listed issuer name wins; otherwise the longest division name the issuer starts with, when
-    only one division has that name (巨野县人民政府办公室 → 巨野县).
-
-    Example:
-        >>> place_for_issuer("巨野县人民政府", load_places()).name
-        '巨野县'
-    """
-    places = Places.of(places)
-    key = _key(issuer).removeprefix("中共")
-    for p in places.values():
-        if key in map(_key, p.issuers):
-            return p
-    name = places.name_at(key, 0)
-    found = places.named(name) if name else []
-    return found[0] if len(found) == 1 else None
-
-
-def place_at_level(place: Place | None, level: str, places: dict[str, Place]) -> Place | None:
-    """Return the division at ``level`` that ``place`` lies in (``place`` itself at its own level).
-
-    Example:
-        >>> place_at_level(load_places()["371724"], "province", load_places()).name
-        '山东省'
-    """
-    return Places.of(places).at_level(place, level)
 
 
 class Registry:
@@ -395,7 +366,7 @@ class Registry:
 
 def _relative(text: str) -> str:
     """A spelling with its leading place placeholder read as the level prefix ({city_name}X → 市X)."""
-    m = re.match(r"\{(county|city|province)_name\}", text)
+    m = _LEVEL_PLACEHOLDER.match(text)
     return LEVEL_PREFIX[m.group(1)] + text[m.end():] if m else text
 
 
@@ -422,9 +393,5 @@ def unknown_organization(name: str, *, place: Place | None = None) -> Organizati
 
 @lru_cache(maxsize=1)
 def default_registry() -> Registry:
-    """The bundled registry, read once: split_unit_list's one-argument callers use it."""
+    """The bundled registry, read once: loaders.unit_lists.split_unit_list's one-argument callers use it."""
     return Registry.load()
-
-
-# Unit-list splitting lives in loaders/unit_lists.py; re-exported here for existing callers.
-from loaders.unit_lists import split_unit_list as split_unit_list  # noqa: E402

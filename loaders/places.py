@@ -21,9 +21,10 @@ from typing import Any
 import yaml
 
 from kg.errors import LoadError
+from kg.vocab import levels
 from loaders.data import DIVISIONS_PATH, PLACES_PATH
 
-LEVELS = ("county", "city", "province", "national")
+LEVELS = tuple(lv.notation for lv in reversed(levels()))  # lowest first: county … national
 UNPLACED_PREFIX = "unplaced-"
 COUNTRY_CODE = "100000"
 

@@ -22,14 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import LoadError
-from loaders.places import LEVEL_PREFIX, read_yaml
+from kg.vocab import ORGANIZATION_KINDS
+from loaders.places import LEVEL_PREFIX, LEVELS, read_yaml
 
-KINDS = frozenset({
-    "government_agency", "people_government", "court", "procuratorate", "party_organ",
-    "public_institution", "soe_branch", "bank_branch", "regulator_branch", "mass_organization",
-    "utility_group", "placeholder",
-})
-LEVELS = ("county", "city", "province", "national")
+KINDS = frozenset(ORGANIZATION_KINDS)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 SLOTS = {"county": "county", "city": "city", "province": "province",
          "county_name": "county", "city_name": "city", "province_name": "province"}

@@ -7,7 +7,7 @@ everything worked, so a failed or killed command leaves the store as it was:
   shapes where it was read, bulk-loaded into an empty generation, co-assignment counts derived, the
   shared nodes checked where plans meet (:mod:`kg.validation_store`);
 * add: the new plans read first (a bad file fails before anything is copied), then a checkpoint of
-  the current generation (hard links: milliseconds at any size) gets each plan's graph, its shared
+  the current generation (hard links: no data copied) gets each plan's graph, its shared
   nodes and its pair counts; only the added plans are checked;
 * remove: a checkpoint loses the plan's graph, its pairs, and the shared nodes nothing else uses.
 
@@ -22,52 +22,42 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import yaml
 
 from kg.errors import GraphNotFound, KGError
-from kg.store import ONTOLOGY_GRAPH, SHARED_GRAPH, Generation, export_nquads, is_store, writing
+from kg.store import Generation, export_nquads, is_store, writing
 from kg.store_counts import plan_counts, store_counts
 from kg.store_update import add_document, remove_document
 from kg.validation import ValidationReport
-from loaders.build import expand_inputs
-from loaders.corpus import DocumentBuild, NewOrganization, Progress, fill_store, read_documents
+from kg.vocab import ONTOLOGY_GRAPH, SHARED_GRAPH
+from loaders.corpus import (
+    NEW_ORGANIZATIONS,
+    BuildResult,
+    DocumentBuild,
+    NewOrganization,
+    Progress,
+    fill_store,
+    read_documents,
+)
 from loaders.corrections import Corrections
+from loaders.formats import expand_inputs
 from loaders.organizations import Place, Registry
 from loaders.report import LoadReport
-
-NEW_ORGANIZATIONS = "new-organizations.yaml"
 
 
 class DocumentNotInStore(KGError):
     """``policykg remove`` was given a document the store does not hold."""
 
 
-@dataclass
-class StoreBuild:
-    """What a build, add or remove did: where, the counts, problems, validation and timings."""
-
-    generation: Path
-    counts: dict[str, int]
-    report: LoadReport = field(default_factory=LoadReport)
-    new_organizations: list[NewOrganization] = field(default_factory=list)
-    validation: ValidationReport | None = None
-    documents: list[str] = field(default_factory=list)  # IRIs added or removed
-    seconds: dict[str, float] = field(default_factory=dict)  # step → seconds
-
-    @property
-    def listing(self) -> Path:
-        return self.generation / NEW_ORGANIZATIONS
-
-
 def build_store(paths: Iterable[str | Path], root: Path, *, jobs: int | None = None,
                 corrections: Iterable[Corrections] = (), progress: Progress | None = None,
                 strict: bool = False, validate: bool = True, out: Path | None = None,
                 registry: Registry | None = None, places: dict[str, Place] | None = None,
-                place: Place | None = None) -> StoreBuild:
+                place: Place | None = None) -> BuildResult:
     """Build the plans of ``paths`` into a new generation of the store at ``root`` and switch to it.
 
     Args:
@@ -101,14 +91,14 @@ def build_store(paths: Iterable[str | Path], root: Path, *, jobs: int | None = N
         except BaseException:
             w.discard(gen)
             raise
-    return StoreBuild(done.path, gen.meta["counts"], result.report, _listing(gen.meta), done.validation,
-                      [b.iri for b in result.builds], steps)
+    return BuildResult(result.report, _listing(gen.meta), result.builds, generation=done.path,
+                       counts=gen.meta["counts"], validation=done.validation, iris=result.iris, seconds=steps)
 
 
 def add_to_store(paths: Iterable[str | Path], root: Path, *, corrections: Iterable[Corrections] = (),
                  validate: bool = True, strict: bool = False, jobs: int | None = None,
                  registry: Registry | None = None, places: dict[str, Place] | None = None,
-                 place: Place | None = None) -> StoreBuild:
+                 place: Place | None = None) -> BuildResult:
     """Add (or replace) the plans of ``paths`` in the store at ``root``, as a new generation.
 
     Raises:
@@ -144,11 +134,11 @@ def add_to_store(paths: Iterable[str | Path], root: Path, *, corrections: Iterab
         except BaseException:
             w.discard(gen)
             raise
-    return StoreBuild(done.path, gen.meta["counts"], report, _listing(gen.meta), done.validation,
-                      [b.iri for b in builds], steps)
+    return BuildResult(report, _listing(gen.meta), builds, generation=done.path, counts=gen.meta["counts"],
+                       validation=done.validation, iris=[b.iri for b in builds], seconds=steps)
 
 
-def remove_from_store(document: str, root: Path) -> StoreBuild:
+def remove_from_store(document: str, root: Path) -> BuildResult:
     """Remove one plan — named by its IRI, its 文号 or its source file name — from the store at ``root``.
 
     Raises:
@@ -174,7 +164,8 @@ def remove_from_store(document: str, root: Path) -> StoreBuild:
         except BaseException:
             w.discard(gen)
             raise
-    return StoreBuild(done.path, gen.meta["counts"], LoadReport(), _listing(gen.meta), None, [iri], steps)
+    return BuildResult(LoadReport(), _listing(gen.meta), generation=done.path, counts=gen.meta["counts"],
+                       iris=[iri], seconds=steps)
 
 
 def _require_store(root: Path) -> None:

@@ -47,6 +47,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from kg.vocab import levels as vocab_levels
 from loaders.citations import find_doc_number, find_references, matching_close, trim_issuer_prefix
 from loaders.deadlines import find_deadlines, find_open_deadline, is_deadline_clause, needs_plan_year
 from loaders.records import DeploymentWait, Precondition, Span, SystemMention, Target
@@ -180,7 +181,7 @@ def find_deployment_waits(text: str, lo: int, hi: int, make_span: SpanMaker) -> 
                 levels.add("province")
             else:
                 levels.add("city")
-        ordered = tuple(level for level in ("national", "province", "city") if level in levels)
+        ordered = tuple(lv.notation for lv in vocab_levels() if lv.notation in levels)  # highest first
         found.append(DeploymentWait(m.group(), ordered, make_span(m.start(), m.end())))
     return found
 

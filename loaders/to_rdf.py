@@ -15,8 +15,10 @@ from functools import lru_cache
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS, TIME, XSD
 
+from kg import vocab
 from kg.iri import child_iri, iri_for
 from kg.namespace import PK
+from kg.vocab import ORGANIZATION_KINDS, level_iri, role_iri
 from loaders.functions import concept_triples, default_scheme
 from loaders.jurisdiction import document_key, find_place
 from loaders.org_links import link_triples, organization_links
@@ -27,32 +29,12 @@ from loaders.task_facts import plan_system_names
 
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
-# Registry kinds → ontology classes. The registry's vocabulary of kinds is data; this table is
-# the one place that says which class each kind means.
-KIND_CLASSES: dict[str, URIRef] = {
-    "government_agency": PK.GovernmentAgency,
-    "people_government": PK.PeopleGovernment,
-    "court": PK.Court,
-    "procuratorate": PK.Procuratorate,
-    "party_organ": PK.PartyOrgan,
-    "public_institution": PK.PublicInstitution,
-    "soe_branch": PK.StateOwnedEnterpriseBranch,
-    "bank_branch": PK.BankBranch,
-    "regulator_branch": PK.RegulatorBranch,
-    "mass_organization": PK.MassOrganization,
-    "utility_group": PK.UtilityGroup,
-    "placeholder": PK.CollectiveUnit,
-}
-LEVELS: dict[str, URIRef] = {
-    "national": PK.NationalLevel,
-    "province": PK.ProvinceLevel,
-    "city": PK.CityLevel,
-    "county": PK.CountyLevel,
-}
-ROLES: dict[Role, tuple[URIRef, URIRef]] = {
-    Role.LEAD: (PK.LeadRole, PK.leadUnit),
-    Role.RESPONSIBLE: (PK.ResponsibleRole, PK.responsibleUnit),
-    Role.DOMAIN_LEAD: (PK.DomainLeadRole, PK.domainLead),
+# The direct property each role also asserts beside its pk:Assignment (the role's own IRI is the
+# ontology's, by its notation: kg.vocab.role).
+ROLE_PROPERTIES: dict[Role, URIRef] = {
+    Role.LEAD: PK.leadUnit,
+    Role.RESPONSIBLE: PK.responsibleUnit,
+    Role.DOMAIN_LEAD: PK.domainLead,
 }
 
 
@@ -86,7 +68,7 @@ def organization_iri(org: Organization, place: Place | None) -> URIRef:
     ``place`` is the body's own division (Registry.home_place): a city body named in a county plan
     gets the same IRI as in the city's plan.
     """
-    return iri_for("org", place.code if place else "unplaced", org.name)
+    return vocab.organization_iri(place.code if place else None, org.name)
 
 
 @dataclass
@@ -143,7 +125,7 @@ class TripleWriter:
         yield from concept_triples(default_scheme(), {o.function for o in self._orgs.values() if o.function})
         for node, org in sorted(self._orgs.items()):
             yield (node, RDF.type, ORG.Organization)
-            yield (node, RDF.type, KIND_CLASSES.get(org.kind, PK.GovernmentAgency))
+            yield (node, RDF.type, ORGANIZATION_KINDS.get(org.kind, PK.GovernmentAgency))
             if org.collective:
                 # A collective of real bodies (水、电、气、热各专营单位) keeps its kind and is also a
                 # pk:CollectiveUnit, so rankings never count it as one organisation.
@@ -154,8 +136,8 @@ class TripleWriter:
             for alias in sorted({*org.aliases, *self._written.get(node, ())} - {org.name}):
                 yield (node, SKOS.altLabel, zh(alias))
             yield (node, PK.registered, Literal(org.known))
-            if org.level in LEVELS:
-                yield (node, PK.level, LEVELS[org.level])
+            if level := level_iri(org.level):
+                yield (node, PK.level, level)
             if org.function:
                 yield (node, PK.governmentFunction, iri_for("function", org.function))
             home = self.registry.home_place(org, self.place)
@@ -164,7 +146,7 @@ class TripleWriter:
 
     def assignment(self, holder: URIRef, doc: PolicyDocument, doc_iri: URIRef,
                    mention: UnitMention, locator: str) -> Iterator[Triple]:
-        role_node, shortcut = ROLES[mention.role]
+        role_node, shortcut = role_iri(mention.role), ROLE_PROPERTIES[mention.role]
         org = self.organization(mention.name, doc.source, locator)
         yield (holder, shortcut, org)
         a = child_iri(holder, "assignment", mention.role.value, mention.span.start)
@@ -266,8 +248,8 @@ class TripleWriter:
             yield (node, RDF.type, PK.DeploymentWait)
             yield (node, RDFS.label, zh(w.phrase))
             for level in w.levels:
-                if level in LEVELS:
-                    yield (node, PK.deploymentLevel, LEVELS[level])
+                if level_node := level_iri(level):
+                    yield (node, PK.deploymentLevel, level_node)
             yield from self.evidence(node, d, w.span)
 
         for pc in task.preconditions:
@@ -317,8 +299,8 @@ class TripleWriter:
             yield (node, RDFS.label, zh(p.name))
             if not p.unplaced:  # an unplaced division's key is no GB/T 2260 code
                 yield (node, PK.divisionCode, Literal(p.code))
-            if p.level in LEVELS:
-                yield (node, PK.level, LEVELS[p.level])
+            if level := level_iri(p.level):
+                yield (node, PK.level, level)
             if p.wikidata:
                 yield (node, SKOS.exactMatch, URIRef(f"http://www.wikidata.org/entity/{p.wikidata}"))
             parent = places.get(p.parent) if p.parent else None

@@ -9,8 +9,8 @@ those graphs are already in the store. None of those words can appear in a valid
 other than as what they are, so the lexical look refuses exactly what a parse would.
 
 Parsing is left to the engine that runs the query (Oxigraph, or the remote server), whose syntax
-errors come back as 400s: parsing here with rdflib's parser took 0.1–0.4 s per new text, more than
-most queries. rdflib's parser is kept for the one case the lexer cannot settle, a ``FROM`` with a
+errors come back as 400s: rdflib's pure-Python parser would cost more per new text than most
+queries take to run. rdflib's parser is kept for the one case the lexer cannot settle, a ``FROM`` with a
 relative IRI or an escaped name; it only looks, never evaluates (rdflib would fetch a
 ``FROM <url>`` from the web, which is exactly what the endpoint must not do).
 """

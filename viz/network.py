@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import KGError
-from viz.pages import asset, bilingual, esc, header_html, json_for_script, title_html
+from viz.pages import asset, esc, header_html, json_for_script, title_html
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 VIS_VERSION = "vis-9.1.2"
@@ -152,9 +152,36 @@ def render_network_html(
                             f"({max_nodes}); aggregate the graph or focus on one organisation")
     directed = G.is_directed()
     net = Network(height="100%", width="100%", directed=directed, cdn_resources="in_line")
-    pos = seeded_positions(G.to_undirected(as_view=True) if directed else G, seed=seed)
-    # Nodes and edges go straight into pyvis's lists: add_node/add_edge check for duplicates with
-    # linear scans (quadratic on big graphs, as from_nx is); networkx has already made them unique.
+    _fill(net, G, seeded_positions(G.to_undirected(as_view=True) if directed else G, seed=seed))
+    net.options = dict(options) if options is not None else default_options(G.number_of_nodes(), seed=seed,
+                                                                            directed=directed)
+    vis_js, vis_css = vis_assets()
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+    env.globals["pk"] = {
+        "title_text": f"{title[0]} · {title[1]}",
+        "vis_js": Markup(vis_js),
+        "vis_css": Markup(vis_css),
+        "css": Markup(asset("pk.css")),
+        "header": Markup(header_html(current or view, links)),
+        "title": Markup(title_html(title, subtitle)),
+        "banner": banner,
+        "view": view,
+        # A page served by the API can reload itself with other parameters; a written file cannot.
+        "data": Markup(json_for_script({"view": view, "server": str(links.get("home", "")).startswith("/"), **payload})),
+        "scripts": [Markup(asset(s)) for s in scripts],
+    }
+    net.templateEnv = env
+    net.path = "network.html"
+    return net.generate_html()
+
+
+
+def _fill(net: Any, G: nx.Graph, pos: Mapping[Any, tuple[float, float]]) -> None:
+    """Put ``G``'s nodes (at ``pos`` where they have no ``x``/``y``) and edges into pyvis's ``net``.
+
+    Straight into pyvis's lists: add_node/add_edge check for duplicates with linear scans
+    (quadratic on big graphs, as from_nx is); networkx has already made them unique.
+    """
     for n, attrs in G.nodes(data=True):
         if any(k in attrs for k in _NEVER):
             raise ValueError(f"node {n!r}: 'title' is rendered as HTML by vis-network; put text in pk_* fields")
@@ -171,26 +198,6 @@ def render_network_html(
         edge = {"id": attrs.get("id", f"e{i}"), "from": str(u), "to": str(v)}
         edge.update({k: val for k, val in attrs.items() if k != "id"})
         net.edges.append(edge)
-    net.options = dict(options) if options is not None else default_options(G.number_of_nodes(), seed=seed,
-                                                                            directed=directed)
-    vis_js, vis_css = vis_assets()
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
-    env.globals["pk"] = {
-        "title_text": f"{title[0]} · {title[1]}",
-        "vis_js": Markup(vis_js),
-        "vis_css": Markup(vis_css),
-        "css": Markup(asset("pk.css")),
-        "header": Markup(header_html(current or view, links)),
-        "title": Markup(title_html(title, subtitle)),
-        "banner": Markup(f'<div class="pk-banner" id="pk-banner">{bilingual(*banner)}</div>' if banner else ""),
-        "view": view,
-        # A page served by the API can reload itself with other parameters; a written file cannot.
-        "data": Markup(json_for_script({"view": view, "server": str(links.get("home", "")).startswith("/"), **payload})),
-        "scripts": Markup("".join(f"<script>{asset(s)}</script>" for s in scripts)),
-    }
-    net.templateEnv = env
-    net.path = "network.html"
-    return net.generate_html()
 
 
 __all__ = ["GraphTooLarge", "MAX_NODES", "default_options", "edge_width", "esc", "render_network_html",

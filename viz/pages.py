@@ -139,146 +139,112 @@ def page_html(*, title: tuple[str, str], current: str, links: Mapping[str, str],
         ready=not scripts, **context) + "\n"
 
 
-def _corpus_figures(source: Any, sizes: list, links: Mapping[str, str]) -> tuple[str, list[tuple[Any, str, str]], str]:
-    """Return a corpus's document list (its first plans), figures from the plans' tallies, and the
-    query-string suffix that scopes the example questions to the first plan."""
-    from queries.library import run_query
-
-    summary = (run_query(source, "corpus_summary") or [{}])[0]
-    shown = sizes[:MAX_LISTED_PLANS]
-    lines = "".join(f"<li><span class='pk-tag'>{esc(p.identifier or p.doc)}</span> ({p.rows})</li>" for p in shown)
-    if len(sizes) > len(shown):
-        lines += "<li>" + bilingual(f"另有 {len(sizes) - len(shown)} 份文件", f"and {len(sizes) - len(shown)} more") + "</li>"
-    figures = [(summary.get("documents") or len(sizes), "份文件", "documents"), (summary.get("places") or 0, "个地方", "places"),
-               (summary.get("domain_count") or 0, "个领域", "domains"), (summary.get("task_count") or 0, "项任务", "tasks"),
-               (summary.get("organizations") or 0, "个单位", "organisations")]
-    return lines, figures, f"&doc={_q(sizes[0].doc)}"
-
-
+# What each page the landing page lists is for: NAV key → (Chinese, English).
+BLURBS = {
+    "collaboration": ("单位之间因共同任务形成的协作网络：圆点大小为任务量，连线粗细为共同任务数，实线为牵头–牵头、虚线为牵头–责任。",
+                      "Organisations joined by shared tasks: size = load, line width = shared tasks, solid = lead–lead, dashed = lead–responsible."),
+    "tasks": ("按领域查看每项任务的牵头单位和责任单位。", "Each task with its lead and responsible units, by domain."),
+    "dependencies": ("任务等待的上级部署、前置条件、共用的系统平台，以及正文中的先后关系。",
+                     "What tasks wait for: higher-level deployment, preconditions, shared systems, and order in the text."),
+    "calendar": ("单位×月份的截止任务热力图和按时限排列的任务时间线。", "Organisation × month heat map and a timeline of tasks by deadline."),
+    "query": ("用保存的问题或自己的 SPARQL 查询知识图谱。", "Ask saved questions or your own SPARQL."),
+    "ledger": ("任务台账：每项任务一行，可筛选、排序、按日期亮灯，并下载 Excel / CSV。",
+               "The task ledger: one row per task to filter, sort and light by date; download Excel / CSV."),
+    "ontology": ("本体：图中每个类和属性的中英文说明。", "The ontology: every class and property, in Chinese and English."),
+    "docs": ("接口说明（OpenAPI），供其他系统调用。", "The HTTP API (OpenAPI) for other tools."),
+}
 # A corpus's landing page lists this many of its plans (the views and /documents have them all).
 MAX_LISTED_PLANS = 50
 
 
 def landing_page(source: Any, *, links: Mapping[str, str] = SERVER_LINKS) -> str:
-    """Return the landing page: what the graph holds, questions to start from, and every view.
+    """Return the landing page: what the graph holds, questions to start from, and every view."""
+    return page_html(title=("政策知识图谱", "policykg"), current="home", links=links, template="landing.html",
+                     **landing_data(source, links))
+
+
+def landing_data(source: Any, links: Mapping[str, str]) -> dict[str, Any]:
+    """Return what the landing page shows: figures, documents, questions to start from and the page cards.
 
     The example questions are picked from the data (the organisation with the most partners,
-    the month with the most deadlines), never written in for one plan.
+    the month with the most deadlines), never written in for one plan. A corpus too big to read
+    whole for a landing page gets its figures from the plans' tallies and its example questions
+    from its first plan (links scoped to it).
     """
     from queries.analysis.deadlines import crunch_months
     from queries.analysis.fetch import fetch_plan_rows
     from queries.analysis.graphs import collaboration_graph, real_organizations, task_org_graph
     from queries.document_pages import plan_sizes
     from viz.data import MAX_VIEW_TASKS
+    from viz.links import href_for
 
     sizes = plan_sizes(source)
-    # A corpus too big to read whole for a landing page: its figures from the plans' tallies, its
-    # example questions from its first plan (links scoped to it).
     big = len(sizes) > 1 and sum(p.rows for p in sizes) > MAX_VIEW_TASKS
-    rows = fetch_plan_rows(source, doc=sizes[0].doc if big else None)
+    scope = sizes[0].doc if big else None
+    rows = fetch_plan_rows(source, doc=scope)
     B = task_org_graph(rows.tasks, rows.units, rows.organizations, rows.deadlines, rows.waits, rows.documents)
     G = collaboration_graph(B)
     real = real_organizations(G)
     months = crunch_months(B)
-    docs = [d for d in rows.documents if d.get("title") or d.get("document")]
-    n_tasks = sum(1 for _, k in B.nodes(data="kind") if k == "task")
-    n_deadlines = sum(len(a.get("deadlines", ())) for _, a in B.nodes(data=True) if a.get("kind") == "task")
-    n_domains = len({a.get("domain") for _, a in B.nodes(data=True) if a.get("kind") == "task" and a.get("domain")})
-
-    from viz.links import href_for
-
-    def doc_title(d: dict) -> str:
-        title = esc(d.get("title") or d.get("document") or "")
-        return f'<a href="{esc(href_for(d["doc"]))}">{title}</a>' if links.get("things") and d.get("doc") else title
-
-    doc_lines = "".join(f"<li>{doc_title(d)} <span class='pk-tag'>{esc(d.get('document') or '')}</span></li>"
-                        for d in docs) or "<li>" + bilingual("图中还没有文件", "The graph holds no document yet") + "</li>"
-    figures = [(len(docs), "份文件", "documents"), (n_domains, "个领域", "domains"), (n_tasks, "项任务", "tasks"),
-               (G.number_of_nodes(), "个单位", "organisations"), (n_deadlines, "个完成时限", "deadlines")]
-    scope = ""
+    hub = max(real.nodes, key=lambda n: (real.degree(n, weight="weight"), real.degree(n), str(n))) if real else None
+    names = sorted({G.nodes[n].get("label") or str(n) for n in G})
     if big:
-        doc_lines, figures, scope = _corpus_figures(source, sizes, links)
-    facts = "".join(f"<div><b>{n}</b> {bilingual(zh, en)}</div>" for n, zh, en in figures)
-
-    questions = []
-    if real.number_of_nodes():
-        hub = max(real.nodes, key=lambda n: (real.degree(n, weight="weight"), real.degree(n), str(n)))
-        name = G.nodes[hub].get("label") or hub
-        href = links.get("collaboration")
-        if href:
-            questions.append((f"{href}?org={_q(name)}{scope}",
-                              f"谁与{name}协作？共同承担哪些任务？", f"Who works with {name}, and on what?",
-                              "在协作网络左侧“单位”框中输入或选择任一单位名称，点击其连线查看共同任务和原文。",
-                              "Type or pick any organisation in the collaboration view; click a line for the shared tasks and their sentences."))
-    if months:
-        busiest = max(months, key=lambda m: (m["tasks"], m["month"]))
-        y, m = busiest["month"].split("-")
-        href = links.get("calendar")
-        if href:
-            questions.append((f"{href}?month={busiest['month']}{scope}",
-                              f"哪些单位{int(m)}月截止的任务最多？", f"Which organisations have most deadlines in {_month_en(busiest['month'])}?",
-                              "截止日历按单位×月份计数；点击月份列标题按该月排序，点击格子列出任务。",
-                              "The calendar counts deadlines by organisation and month; click a month to sort by it, a cell to list its tasks."))
-    if links.get("dependencies"):
-        questions.append((links["dependencies"], "哪些任务要等上级部署、外部条件或共用系统？",
-                          "Which tasks wait on a higher level, an outside event or a shared system?", "", ""))
-    if links.get("tasks"):
-        questions.append((links["tasks"], "某个领域由谁牵头、谁负责哪项任务？", "Who leads which task in a domain?", "", ""))
-    ask = ""
-    if links.get("collaboration") and G.number_of_nodes():
-        names = sorted({G.nodes[n].get("label") or str(n) for n in G})
-        example = G.nodes[hub].get("label") if real.number_of_nodes() else names[0]
-        options = "".join(f'<option value="{esc(n)}">' for n in names)
-        ask = (f'<form class="pk-ask" method="get" action="{esc(links["collaboration"])}">'
-               f'<label for="pk-ask-org">{bilingual("查一个单位与谁协作、做什么：", "Look up who an organisation works with:")}</label> '
-               f'<input id="pk-ask-org" name="org" list="pk-ask-names" placeholder="{esc(example)}" autocomplete="off" required>'
-               f'<datalist id="pk-ask-names">{options}</datalist> '
-               + (f'<input type="hidden" name="doc" value="{esc(sizes[0].doc)}">' if big else "")
-               + f'<button type="submit" class="pk-btn primary">{bilingual("查看协作网络", "Show its network")}</button></form>')
-    if links.get("calendar") and months:
-        ask += (f'<div class="pk-ask">{bilingual("按月份看到期任务：", "Deadlines by month:")} '
-                + " · ".join(f'<a href="{esc(links["calendar"])}?month={esc(m["month"])}">{bilingual(_month_zh_short(m["month"]), _month_en(m["month"]))}'
-                             f' ({m["tasks"]})</a>' for m in months) + "</div>")
-    q_html = "".join(
-        f'<li><a href="{esc(h)}">{bilingual(zh, en)}</a>'
-        + (f' <span class="pk-note">{bilingual(hz, he)}</span>' if hz else "") + "</li>"
-        for h, zh, en, hz, he in questions)
-
-    cards = []
-    blurbs = {
-        "collaboration": ("单位之间因共同任务形成的协作网络：圆点大小为任务量，连线粗细为共同任务数，实线为牵头–牵头、虚线为牵头–责任。",
-                          "Organisations joined by shared tasks: size = load, line width = shared tasks, solid = lead–lead, dashed = lead–responsible."),
-        "tasks": ("按领域查看每项任务的牵头单位和责任单位。", "Each task with its lead and responsible units, by domain."),
-        "dependencies": ("任务等待的上级部署、前置条件、共用的系统平台，以及正文中的先后关系。",
-                         "What tasks wait for: higher-level deployment, preconditions, shared systems, and order in the text."),
-        "calendar": ("单位×月份的截止任务热力图和按时限排列的任务时间线。", "Organisation × month heat map and a timeline of tasks by deadline."),
-        "query": ("用保存的问题或自己的 SPARQL 查询知识图谱。", "Ask saved questions or your own SPARQL."),
-        "ledger": ("任务台账：每项任务一行，可筛选、排序、按日期亮灯，并下载 Excel / CSV。",
-                   "The task ledger: one row per task to filter, sort and light by date; download Excel / CSV."),
-        "ontology": ("本体：图中每个类和属性的中英文说明。", "The ontology: every class and property, in Chinese and English."),
-        "docs": ("接口说明（OpenAPI），供其他系统调用。", "The HTTP API (OpenAPI) for other tools."),
+        documents, more, figures = _corpus_figures(source, sizes)
+    else:
+        docs = [d for d in rows.documents if d.get("title") or d.get("document")]
+        documents = [{"title": d.get("title") or d.get("document") or "", "tag": d.get("document") or "", "rows": None,
+                      "href": href_for(d["doc"]) if links.get("things") and d.get("doc") else None} for d in docs]
+        tasks = [a for _, a in B.nodes(data=True) if a.get("kind") == "task"]
+        more, figures = 0, [
+            (len(docs), "份文件", "documents"), (len({a.get("domain") for a in tasks if a.get("domain")}), "个领域", "domains"),
+            (len(tasks), "项任务", "tasks"), (G.number_of_nodes(), "个单位", "organisations"),
+            (sum(len(a.get("deadlines", ())) for a in tasks), "个完成时限", "deadlines")]
+    return {
+        "facts": figures, "documents": documents, "more_documents": more, "scope": scope,
+        "questions": _questions(links, G.nodes[hub].get("label") or hub if hub else None, months,
+                                f"&doc={_q(scope)}" if scope else ""),
+        "ask_names": names if links.get("collaboration") else [],
+        "ask_example": (G.nodes[hub].get("label") if hub else names[0]) if names else "",
+        "months": [(m["month"], _month_zh_short(m["month"]), _month_en(m["month"]), m["tasks"]) for m in months]
+        if links.get("calendar") else [],
+        "cards": [(key, links[key], NAV[key], blurb) for key, blurb in BLURBS.items() if links.get(key) is not None],
     }
-    for key, (bzh, ben) in blurbs.items():
-        href = links.get(key)
-        if href is None:
-            continue
-        extra = ""
-        if key == "ledger":
-            base = href.split("?")[0]
-            extra = (f'<p><a href="{esc(base)}?format=xlsx">Excel (.xlsx)</a> · '
-                     f'<a href="{esc(base)}?format=csv">CSV</a></p>')
-        cards.append(f'<div class="pk-card"><h2><a href="{esc(href)}">{bilingual(*NAV[key])}</a></h2>'
-                     f"<p>{bilingual(bzh, ben)}</p>{extra}</div>")
 
-    body = (
-        title_html(("实施方案知识图谱", "Implementation-plan knowledge graph"),
-                   ("谁牵头、谁配合、何时完成——点击图表即可查看。", "Who leads, who supports, and by when — answered by clicking."))
-        + f'<div class="pk-facts">{facts}</div>'
-        + f'<div class="pk-questions"><b>{bilingual("文件", "Documents")}</b><ul>{doc_lines}</ul></div>'
-        + f'<div class="pk-questions"><b>{bilingual("从这些问题开始", "Start from a question")}</b>{ask}<ul>{q_html}</ul></div>'
-        + f'<div class="pk-cards">{"".join(cards)}</div>'
-    )
-    return page_html(title=("政策知识图谱", "policykg"), current="home", links=links, body=body)
+
+def _corpus_figures(source: Any, sizes: list) -> tuple[list[dict[str, Any]], int, list[tuple[Any, str, str]]]:
+    """A corpus's first plans, how many more there are, and its figures from the plans' tallies."""
+    from queries.library import run_query
+
+    summary = (run_query(source, "corpus_summary") or [{}])[0]
+    shown = sizes[:MAX_LISTED_PLANS]
+    documents = [{"title": None, "tag": p.identifier or p.doc, "rows": p.rows, "href": None} for p in shown]
+    figures = [(summary.get("documents") or len(sizes), "份文件", "documents"), (summary.get("places") or 0, "个地方", "places"),
+               (summary.get("domain_count") or 0, "个领域", "domains"), (summary.get("task_count") or 0, "项任务", "tasks"),
+               (summary.get("organizations") or 0, "个单位", "organisations")]
+    return documents, len(sizes) - len(shown), figures
+
+
+def _questions(links: Mapping[str, str], hub: str | None, months: list[dict[str, Any]],
+               scope: str) -> list[tuple[str, ...]]:
+    """(href, question zh, en, hint zh, en) for the questions the graph can answer (``scope``: a query suffix)."""
+    out = []
+    if hub and links.get("collaboration"):
+        out.append((f"{links['collaboration']}?org={_q(hub)}{scope}", f"谁与{hub}协作？共同承担哪些任务？",
+                    f"Who works with {hub}, and on what?",
+                    "在协作网络左侧“单位”框中输入或选择任一单位名称，点击其连线查看共同任务和原文。",
+                    "Type or pick any organisation in the collaboration view; click a line for the shared tasks and their sentences."))
+    if months and links.get("calendar"):
+        busiest = max(months, key=lambda m: (m["tasks"], m["month"]))["month"]
+        out.append((f"{links['calendar']}?month={busiest}{scope}", f"哪些单位{int(busiest.split('-')[1])}月截止的任务最多？",
+                    f"Which organisations have most deadlines in {_month_en(busiest)}?",
+                    "截止日历按单位×月份计数；点击月份列标题按该月排序，点击格子列出任务。",
+                    "The calendar counts deadlines by organisation and month; click a month to sort by it, a cell to list its tasks."))
+    if links.get("dependencies"):
+        out.append((links["dependencies"], "哪些任务要等上级部署、外部条件或共用系统？",
+                    "Which tasks wait on a higher level, an outside event or a shared system?", "", ""))
+    if links.get("tasks"):
+        out.append((links["tasks"], "某个领域由谁牵头、谁负责哪项任务？", "Who leads which task in a domain?", "", ""))
+    return out
 
 
 def _q(text: str) -> str:

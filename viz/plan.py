@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.namespace import PK
+from kg.vocab import concept, role_notation
 from viz.links import href_for
 from viz.marks import Mark, render_marked
 
@@ -24,7 +25,6 @@ KINDS = {
     str(PK.PolicyReference): ("reference", 4), str(PK.Target): ("target", 5), str(PK.Deadline): ("deadline", 5),
     str(PK.Assignment): ("assignment", 6),
 }
-ROLES = {str(PK.LeadRole): "lead", str(PK.ResponsibleRole): "responsible", str(PK.DomainLeadRole): "domain_lead"}
 # What the kinds are called on the page (legend and tooltips).
 KIND_NAMES = {
     "task": ("任务", "task"), "domain": ("领域", "domain"), "lead": ("牵头单位", "lead unit"),
@@ -105,8 +105,9 @@ def plan_marks(rows: list[dict[str, Any]], text: str, notes: list[dict[str, Any]
                 review.append(ReviewEntry(anchor, task, f"#task-{task}" if task is not None else None,
                                           r.get("field") or "", r.get("label") or "", r.get("reason") or "", True))
         else:
-            target = r.get("agent") if kind in ROLES.values() else r["fact"]
-            title = r.get("agent_label") if kind in ROLES.values() else r.get("label")
+            is_role = concept(PK.Role, kind) is not None
+            target = r.get("agent") if is_role else r["fact"]
+            title = r.get("agent_label") if is_role else r.get("label")
             marks.append(Mark(start, end, kind, task, href_for(target) if target else None, title or "", key,
                               attrs=(("data-iri", r["fact"]),), order=r["order"]))
     for n in notes or []:
@@ -124,7 +125,7 @@ def _facts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         cls = r["class"]
         kind, order = KINDS.get(cls, (cls.rsplit("#", 1)[-1].lower(), 7))
         if kind == "assignment":
-            kind = ROLES.get(r.get("role") or "", "assignment")
+            kind = role_notation(r.get("role")) or "assignment"
         k = (r["fact"], r["start"], r["end"])
         known = cls in KINDS
         if k not in best or (known and not best[k]["known"]):

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from api.deps import SourceDep
 from api.errors import ERROR_RESPONSES, NotFound
 from kg.errors import QueryParameterError
-from kg.iri import BASE, iri_for
+from kg.iri import iri_for, iri_of
 from queries.library import run_query
 
 router = APIRouter(prefix="/linking", tags=["Linking across levels"], responses=ERROR_RESPONSES)
@@ -57,9 +57,7 @@ def _checked(name: str, iri: str) -> str:
 
 def _iri(kind: str, value: str, name: str) -> str:
     """A full IRI as given, or the IRI of ``kind`` whose id (the part after /id/<kind>/) is ``value``."""
-    if re.match(r"^(https?|urn):", value):
-        return _checked(name, value)
-    return _checked(name, BASE + f"{kind}/" + value.strip("/"))
+    return _checked(name, iri_of(kind, value))
 
 
 @router.get("/alignments", response_model=RowsPublic, summary="Alignments found between plans")

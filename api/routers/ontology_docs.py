@@ -101,12 +101,9 @@ def _rdf_xml() -> Response:
 @lru_cache(maxsize=1)
 def _html() -> str:
     from kg.graph import load_ontology
-    from kg.ontology_docs import render_ontology_body
-    from viz.pages import SERVER_LINKS, page_html
+    from viz.ontology import ontology_page
 
-    title, body = render_ontology_body(load_ontology())
-    return page_html(title=title, current="ontology", links=SERVER_LINKS,
-                     body=f'<div class="pk-ontology">{body}</div>')
+    return ontology_page(load_ontology())
 
 
 @lru_cache(maxsize=1)

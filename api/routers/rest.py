@@ -46,31 +46,11 @@ from api.models import (
     UnitAssignmentPublic,
 )
 from kg.errors import QueryParameterError
-from kg.iri import BASE, iri_for
+from kg.iri import iri_for
+from kg.vocab import level_notation, level_rank, org_id, org_iri
 from queries.library import Page, run_page, run_query
 
 router = APIRouter(tags=["REST"], responses=ERROR_RESPONSES)
-
-ORG_BASE = BASE + "org/"
-LEVELS = {"NationalLevel": "national", "ProvinceLevel": "province", "CityLevel": "city", "CountyLevel": "county"}
-
-
-def org_id(iri: str) -> str:
-    """The short id of an organisation IRI, as used in ``/organizations/{id}``.
-
-    Example:
-        >>> org_id("https://w3id.org/policykg/id/org/371724/县商务局")
-        '371724/县商务局'
-    """
-    return iri[len(ORG_BASE):] if iri.startswith(ORG_BASE) else iri
-
-
-def org_iri(id_or_iri: str) -> str:
-    """The IRI of an organisation given by id or by full IRI."""
-    if re.match(r"^(https?|urn):", id_or_iri):
-        return id_or_iri
-    return ORG_BASE + id_or_iri.strip("/")
-
 
 def _local(iri: str | None) -> str | None:
     return re.split(r"[#/]", iri)[-1] if iri else None
@@ -84,7 +64,7 @@ def _organization(r: dict[str, Any]) -> OrganizationPublic:
     return OrganizationPublic(
         id=org_id(r["org"]), iri=r["org"], name=r["name"], collective=bool(r["collective"]),
         alt_names=_split(r["alt_names"], "、"), kind=_local(r["kind"]), kind_name=r["kind_name"],
-        level=LEVELS.get(_local(r["level"]) or "", _local(r["level"])), level_name=r["level_name"],
+        level=level_notation(r["level"]) or _local(r["level"]), level_name=r["level_name"],
         registered=r["registered"], lead_tasks=r["lead_tasks"], responsible_tasks=r["responsible_tasks"],
         domains_led=r["domains_led"])
 
@@ -224,13 +204,13 @@ def _task_detail(source: Any, task: str) -> TaskPublic:
                                                comparator=r["comparator"], sentence=sentence))
         elif f == "deployment_wait":
             w = waits.setdefault(v, DeploymentWaitPublic(iri=v, label=label, levels=[], sentence=sentence))
-            level = LEVELS.get(_local(r["level"]) or "")
+            level = level_notation(r["level"])
             if level and level not in w.levels:
                 w.levels.append(level)
         elif f == "precondition":
             preconditions.setdefault(v, PreconditionPublic(iri=v, label=label, sentence=sentence))
     for w in waits.values():  # highest level first, whatever order the store returned the rows in
-        w.levels.sort(key=lambda lv: list(LEVELS.values()).index(lv) if lv in LEVELS.values() else 99)
+        w.levels.sort(key=lambda lv: -(level_rank(lv) or 0))
     return TaskPublic(
         iri=task, document=one.get("document", ""), number=one.get("number", 0), title=one.get("title", ""),
         text=one.get("text"), sentence=one.get("sentence"), domain=one.get("domain"),

@@ -20,6 +20,7 @@ from api.errors import UnsupportedMediaType
 from api.sparql_formats import GRAPH_FORMATS, RESULT_FORMATS, choose_format, parse_accept
 from kg.errors import QueryRefused, QuerySyntaxError
 from kg.settings import Settings
+from kg.vocab import rdf_format_named
 from queries.guard import UPDATE_MESSAGE, QueryTooLarge, decode_query
 
 router = APIRouter(tags=["SPARQL"])
@@ -29,9 +30,6 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 _DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 _FORMATS_NS = "http://www.w3.org/ns/formats/"
-_FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-                "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "ntriples": "N-Triples",
-                "jsonld": "JSON-LD", "rdfxml": "RDF_XML"}
 _DOC = ("SPARQL 1.1 Protocol query operation. Results in SPARQL JSON, XML, CSV or TSV (SELECT, ASK) and "
         "Turtle, N-Triples, JSON-LD or RDF/XML (CONSTRUCT, DESCRIBE), by Accept header or `format`. "
         "The pk:, skos:, dcterms:, org:, time:, rdfs: … prefixes are pre-declared. Read-only: updates, "
@@ -208,8 +206,8 @@ def service_description(endpoint: str, info: dict[str, Any], fmt: str = "turtle"
     g.add((service, sd.endpoint, URIRef(endpoint)))
     g.add((service, sd.supportedLanguage, sd.SPARQL11Query))
     g.add((service, DCTERMS.title, Literal("policykg SPARQL endpoint (read-only)", lang="en")))
-    for name in (*(f.name for f in RESULT_FORMATS), *(f.name for f in GRAPH_FORMATS)):
-        g.add((service, sd.resultFormat, URIRef(_FORMATS_NS + _FORMAT_IRIS[name])))
+    for f in (*RESULT_FORMATS, *GRAPH_FORMATS):
+        g.add((service, sd.resultFormat, URIRef(_FORMATS_NS + f.w3c)))
     if info.get("mode") == "embedded":
         g.add((service, sd.feature, sd.UnionDefaultGraph))
     g.add((service, sd.defaultDataset, dataset))
@@ -223,5 +221,5 @@ def service_description(endpoint: str, info: dict[str, Any], fmt: str = "turtle"
         g.add((dataset, sd.namedGraph, ng))
         g.add((ng, RDF.type, sd.NamedGraph))
         g.add((ng, sd.name, URIRef(name)))
-    rdflib_format = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
-    return g.serialize(format=rdflib_format, encoding="utf-8")
+    rdf_format = rdf_format_named(fmt)
+    return g.serialize(format=rdf_format.rdflib if rdf_format else "turtle", encoding="utf-8")

@@ -20,12 +20,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from kg.describe import describe_node
-from kg.graph import bind_prefixes, load_ontology, rdf_format_for, save_graph
+from kg.graph import bind_prefixes, load_ontology, save_graph
 from kg.reasoner import hermit
 from kg.reasoner.errors import InconsistentGraph
 from kg.reasoner.input import ReasoningInput, defined_classes, derived_properties, reasoning_input
+from kg.vocab import INFERRED_GRAPH, rdf_format_for
 
-INFERRED_GRAPH = URIRef("https://w3id.org/policykg/graph/inferred")
 _RENAMED = "https://w3id.org/policykg/reasoning/"
 _IND = re.compile(r"\bind\d+\b")
 _NARY = re.compile(r"^(\w+)\((.*)\)$")
@@ -120,7 +120,7 @@ def write_inferred(data: Graph, result: ReasoningResult, path: str | Path) -> Pa
     are merged; defined-class memberships stay recognisable as inferred (they are never asserted).
     """
     fmt = rdf_format_for(path)
-    if fmt in ("trig", "nquads"):
+    if fmt.quads:
         ds = bind_prefixes(Dataset())
         for t in data:
             ds.add(t)

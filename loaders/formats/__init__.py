@@ -11,6 +11,7 @@ is the extracted one (kept in the graph as pk:sourceText), and spans are offsets
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,32 @@ class SourceText:
     format: str
 
 
+# Plan-file suffix → reader. The one list: a file given by name and a folder's files are read by it.
 SUFFIXES = {".txt": "txt", ".text": "txt", ".docx": "docx", ".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Return the plan files named by ``paths``; a directory stands for the plan files in it (any depth).
+
+    A file named on its own is taken whatever its suffix (its reader then says whether it can read
+    it); in a directory only the suffixes of :data:`SUFFIXES` count, so notes and README files
+    beside the plans are left alone.
+
+    Raises:
+        LoadError: a path does not exist, or a directory holds no plan file.
+    """
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            if not found:
+                raise LoadError(str(p), "", f"no plan files ({', '.join(sorted(SUFFIXES))}) in this directory")
+            out.extend(found)
+        elif p.exists():
+            out.append(p)
+        else:
+            raise LoadError(str(p), "", "no such file or directory")
+    return out
 
 
 def read_document(path: str | Path) -> SourceText:

@@ -27,6 +27,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.vocab import level as vocab_level
 from queries.analysis.graphs import task_nodes, task_order
 
 
@@ -56,7 +57,7 @@ def dependency_graph(B: nx.Graph, *, systems: Iterable[Mapping[str, Any]] = (),
         ...     {"task": "t1", "number": 1, "doc": "d"}, {"task": "t2", "number": 2, "doc": "d"},
         ...     {"task": "t3", "number": 3, "doc": "d"}], [],
         ...     waits=[{"task": "t3", "wait": "w", "kind": "deployment", "label": "根据省统一部署",
-        ...             "level": "pk#ProvinceLevel"}])
+        ...             "level": "https://w3id.org/policykg/ontology#ProvinceLevel"}])
         >>> D = dependency_graph(B, systems=[{"task": "t1", "system": "s", "name": "爱山东"},
         ...     {"task": "t2", "system": "s", "name": "爱山东"}, {"task": "t3", "system": "x", "name": "12345热线"}])
         >>> sorted((D.nodes[u]["ref"], D.nodes[v]["label"], r) for u, v, r in D.edges(data="relation"))
@@ -91,16 +92,16 @@ def dependency_graph(B: nx.Graph, *, systems: Iterable[Mapping[str, Any]] = (),
     return D
 
 
-_LEVEL_LABELS = {"NationalLevel": "国家部署", "ProvinceLevel": "省级部署", "CityLevel": "市级部署"}
 
 
 def _add_waits(B: nx.Graph, D: nx.DiGraph, doc: str, tasks: list[str]) -> None:
     for t in tasks:
         for kind, label, levels in B.nodes[t].get("waits", ()):
             if kind == "deployment":
-                for level in levels or ("HigherLevel",):
+                for level in levels or ("higher",):
                     node = f"deployment:{doc}:{level}"
-                    D.add_node(node, kind="deployment", label=_LEVEL_LABELS.get(level, "上级部署"),
+                    known = vocab_level(level)  # 省级 → 省级部署: the level's name in the ontology
+                    D.add_node(node, kind="deployment", label=f"{known.zh}部署" if known else "上级部署",
                                document=B.nodes[t].get("document"))
                     D.add_edge(t, node, relation="waits_for_deployment", reason=label)
             elif kind == "precondition":

@@ -25,8 +25,11 @@ from typing import Any
 
 import networkx as nx
 
-ROLES = ("lead", "responsible", "domain_lead")
-PARTICIPANT_ROLES = ("lead", "responsible")
+from kg.namespace import PK
+from kg.vocab import concepts, level_notation, level_rank
+
+ROLES = tuple(r.notation for r in concepts(PK.Role))  # lead, responsible, domain_lead (the ontology's)
+PARTICIPANT_ROLES = ("lead", "responsible")  # a domain's lead coordinates; it takes no part in the tasks
 PAIR_KINDS = ("lead_lead", "lead_responsible", "responsible_responsible")
 
 
@@ -69,6 +72,14 @@ def task_org_graph(
         (['A', 'B', 't1', 't2'], ('domain_lead', 'lead'), 1)
     """
     B = nx.Graph()
+    _add_tasks(B, tasks, documents)
+    _add_units(B, units, organizations)
+    _attach_deadlines(B, deadlines)
+    _attach_waits(B, waits)
+    return B
+
+
+def _add_tasks(B: nx.Graph, tasks: Iterable[Mapping[str, Any]], documents: Iterable[Mapping[str, Any]]) -> None:
     docs = {d["doc"]: d for d in documents if d.get("doc")}
     task_rows = list(tasks)
     several = len({t.get("doc") for t in task_rows}) > 1
@@ -84,6 +95,10 @@ def task_org_graph(
             domain=t.get("domain"), domain_number=t.get("domain_number"), domain_label=t.get("domain_label"),
             deadlines=(), waits=(),
         )
+
+
+def _add_units(B: nx.Graph, units: Iterable[Mapping[str, Any]], organizations: Iterable[Mapping[str, Any]]) -> None:
+    """Organisation nodes and their edges to the tasks, and on each task who takes part in it."""
     org_rows = {}
     for o in organizations:
         org_rows.setdefault(o["org"], o)  # one row per document: the first is as good as any
@@ -104,13 +119,20 @@ def task_org_graph(
         if B.nodes[t].get("kind") == "task":
             B.nodes[t]["participants"] = tuple(sorted(
                 (org, "lead" if "lead" in B.edges[t, org]["roles"] else "responsible")
-                for org in B[t] if set(B.edges[t, org]["roles"]) & {"lead", "responsible"}))
+                for org in B[t] if set(B.edges[t, org]["roles"]) & set(PARTICIPANT_ROLES)))
+
+
+def _attach_deadlines(B: nx.Graph, deadlines: Iterable[Mapping[str, Any]]) -> None:
     per_task: dict[str, list[tuple[str | None, str, str]]] = defaultdict(list)
     for d in deadlines:
         if d["task"] in B:
             per_task[d["task"]].append((d.get("date"), d.get("label") or "", d.get("kind") or ""))
     for task, items in per_task.items():
         B.nodes[task]["deadlines"] = tuple(sorted(set(items), key=lambda x: (x[0] is None, x[0] or "", x[1])))
+
+
+def _attach_waits(B: nx.Graph, waits: Iterable[Mapping[str, Any]]) -> None:
+    """Each task's waits as (kind, label, levels): levels by their notation (kg.vocab), highest first."""
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for w in waits:
         if w["task"] not in B:
@@ -118,13 +140,13 @@ def task_org_graph(
         key = (w["task"], w.get("wait") or w.get("label") or "")
         entry = grouped.setdefault(key, {"kind": w.get("kind") or "", "label": w.get("label") or "", "levels": set()})
         if w.get("level"):
-            entry["levels"].add(_tail(w["level"]))
-    per_task_w: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
+            entry["levels"].add(level_notation(w["level"]) or _tail(w["level"]))
+    per_task: dict[str, list[tuple[str, str, tuple[str, ...]]]] = defaultdict(list)
     for (task, _), e in grouped.items():
-        per_task_w[task].append((e["kind"], e["label"], tuple(sorted(e["levels"]))))
-    for task, items in per_task_w.items():
+        levels = sorted(e["levels"], key=lambda lv: (-(level_rank(lv) if level_rank(lv) is not None else -1), lv))
+        per_task[task].append((e["kind"], e["label"], tuple(levels)))
+    for task, items in per_task.items():
         B.nodes[task]["waits"] = tuple(sorted(items))
-    return B
 
 
 def task_order(B: nx.Graph, task: str) -> tuple[str, int, str]:

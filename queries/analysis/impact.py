@@ -116,15 +116,7 @@ def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any, *, ties: dict[Any, dict[An
         led_rows.append({"task": a["ref"], "title": a.get("title"),
                          "deadlines": [lbl or d for d, lbl, _ in a.get("deadlines", ())],
                          "partners": [f"{label(o)}（{'牵头' if r == 'lead' else '责任'}）" for o, r in parts.items()]})
-    tied: dict[str, list[str]] = defaultdict(list)
-    led_set = set(led)
-    for t in led:
-        plan = B.nodes[t].get("doc")
-        linked = ties.get(t, {}) if ties is not None else linked_tasks(D, t)
-        for other, whys in linked.items():
-            if other not in led_set and B.nodes[other].get("doc") == plan:
-                tied[other].extend(f"{w} with task {B.nodes[t]['ref']}" if w.startswith("shares") else
-                                   f"follows task {B.nodes[t]['ref']}" for w in whys)
+    tied = _tied_to(B, D, led, ties)
     tied_rows = []
     held_up = set(partners)
     for t in sorted(tied, key=lambda t: task_order(B, t)):
@@ -151,3 +143,18 @@ def slip_impact(B: nx.Graph, D: nx.DiGraph, org: Any, *, ties: dict[Any, dict[An
                     "tied_tasks": len(tied_rows),
                     "organizations_held_up": len({o for o in held_up if not B.nodes[o].get("collective")})},
     }
+
+
+def _tied_to(B: nx.Graph, D: nx.DiGraph, led: list[Any], ties: dict[Any, dict[Any, list[str]]] | None,
+             ) -> dict[Any, list[str]]:
+    """Tasks of the same plan, not in ``led``, tied to a task of ``led``: each with why, naming the task."""
+    tied: dict[Any, list[str]] = defaultdict(list)
+    led_set = set(led)
+    for t in led:
+        plan = B.nodes[t].get("doc")
+        linked = ties.get(t, {}) if ties is not None else linked_tasks(D, t)
+        for other, whys in linked.items():
+            if other not in led_set and B.nodes[other].get("doc") == plan:
+                tied[other].extend(f"{w} with task {B.nodes[t]['ref']}" if w.startswith("shares") else
+                                   f"follows task {B.nodes[t]['ref']}" for w in whys)
+    return tied

@@ -20,11 +20,9 @@ import networkx as nx
 from queries.analysis.graphs import participants, real_organizations, task_nodes
 from queries.analysis.workload import domain_name
 
-# Measured with `python -m benchmarks.analysis_scale --threshold` (one component made of copies of
-# the bundled plan's collaboration graph, mean degree 10.5, joined by a few ties; 2-core machine):
-# exact betweenness took 0.14 s at 250 organisations, 0.75 s at 500, 2.9 s at 1,000 and 13 s at
-# 2,000; sampling 256 pivots took 0.33 s at 500, 0.84 s at 1,000 and 2.3 s at 2,000. Past 500
-# organisations exact betweenness alone would use most of the 2-second budget, so it is sampled.
+# Exact betweenness (Brandes) costs nodes × edges of the component; past BETWEENNESS_EXACT_MAX
+# organisations it alone would use most of an interactive answer's budget, so it is sampled.
+# `python -m benchmarks.analysis_scale --threshold` measures both against size (benchmarks/NOTES.md).
 BETWEENNESS_EXACT_MAX = 500
 BETWEENNESS_SAMPLES = 256
 SEED = 42

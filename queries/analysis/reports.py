@@ -87,8 +87,8 @@ class PlanAnalysis:
 class AnalysisCache:
     """Keeps the last few :class:`PlanAnalysis` per (source, document) for ``ttl`` seconds.
 
-    Reading a 100-plan corpus through SPARQL and building its graphs takes seconds; the analyses on
-    the built graphs take well under one. The API keeps one cache on ``app.state`` (the served
+    Reading a corpus through SPARQL and building its graphs costs far more than the analyses on the
+    built graphs (benchmarks/ times both). The API keeps one cache on ``app.state`` (the served
     graph does not change while it runs), so every /analysis call after the first is interactive;
     the TTL bounds how stale an answer over a remote store that others update can be.
     """

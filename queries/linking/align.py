@@ -33,6 +33,7 @@ from kg.graph import PREFIXES
 from kg.iri import child_iri
 from kg.namespace import PK
 from kg.textsim import TfidfIndex, label_similarity
+from kg.vocab import level_rank, notation_iri
 from queries.library import rows_from_result
 from queries.linking.similarity import clean_text
 
@@ -40,17 +41,6 @@ from queries.linking.similarity import clean_text
 DEFAULT_THRESHOLD = 0.30
 DOMAIN_THRESHOLD = 0.5
 BONUS = {"shared_reference": 0.15, "shared_platform": 0.10, "aligned_domain": 0.05}
-METHODS = {
-    "function_rule": PK.FunctionRuleMethod,
-    "mapping_file": PK.MappingFileMethod,
-    "char_ngram_tfidf": PK.TextSimilarityMethod,
-    "label_similarity": PK.LabelSimilarityMethod,
-    "shared_reference": PK.SharedReferenceMethod,
-    "shared_platform": PK.SharedPlatformMethod,
-    "aligned_domain": PK.SameDomainMethod,
-}
-LEVEL_RANK = {str(PK.CountyLevel): 0, str(PK.CityLevel): 1, str(PK.ProvinceLevel): 2, str(PK.NationalLevel): 3}
-
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 _TASKS = """
@@ -128,7 +118,7 @@ def _ancestors(places: list[dict[str, Any]]) -> dict[str, set[str]]:
 def document_pairs(tasks: list[dict[str, Any]], places: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """Return (lower, higher) document pairs: higher level, and a division containing the lower one."""
     ancestors = _ancestors(places)
-    docs = {r["doc"]: (r.get("place"), LEVEL_RANK.get(r.get("level") or "")) for r in tasks}
+    docs = {r["doc"]: (r.get("place"), level_rank(r.get("level"))) for r in tasks}
     pairs = []
     for low, (lp, lr) in docs.items():
         for high, (hp, hr) in docs.items():
@@ -162,19 +152,8 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
     for r in tasks:
         by_doc[r["doc"]].append(r)
 
-    domains = _rows(source, _DOMAINS)
-    doc_domains: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for r in domains:
-        doc_domains[r["doc"]].append(r)
-    aligned_domains: set[tuple[str, str]] = set()
-    for low, high in result.document_pairs:
-        for d in doc_domains[low]:
-            scored = [(label_similarity(d["label"], h["label"]), h["domain"]) for h in doc_domains[high]]
-            score, best = max(scored, key=lambda s: (s[0], s[1]), default=(0.0, None))
-            if best is not None and score >= domain_threshold:
-                aligned_domains.add((d["domain"], best))
-                result.domains.append(Alignment(d["domain"], best, PK.alignedWith, round(score, 4),
-                                                ("label_similarity",)))
+    result.domains = align_domains(_rows(source, _DOMAINS), result.document_pairs, domain_threshold)
+    aligned_domains = {(a.subject, a.object) for a in result.domains}
 
     refs: dict[str, set[str]] = defaultdict(set)
     ref_labels: dict[str, str] = {}
@@ -211,15 +190,38 @@ def align_plans(source: Any, *, threshold: float = DEFAULT_THRESHOLD,
             if best.score >= threshold:
                 result.tasks.append(best)
 
+    result.resolved_waits = resolve_waits(waits, tasks, result.tasks)
+    return result
+
+
+def align_domains(domains: list[dict[str, Any]], pairs: list[tuple[str, str]],
+                  threshold: float) -> list[Alignment]:
+    """Return, for each domain of each lower plan, the higher plan's domain of most similar label (if close enough)."""
+    doc_domains: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in domains:
+        doc_domains[r["doc"]].append(r)
+    out = []
+    for low, high in pairs:
+        for d in doc_domains[low]:
+            scored = [(label_similarity(d["label"], h["label"]), h["domain"]) for h in doc_domains[high]]
+            score, best = max(scored, key=lambda s: (s[0], s[1]), default=(0.0, None))
+            if best is not None and score >= threshold:
+                out.append(Alignment(d["domain"], best, PK.alignedWith, round(score, 4), ("label_similarity",)))
+    return out
+
+
+def resolve_waits(waits: list[dict[str, Any]], tasks: list[dict[str, Any]],
+                  implements: list[Alignment]) -> list[tuple[str, str]]:
+    """Return (wait, higher task) pairs: a waiting task's implemented task, when its plan is of the waited-on level."""
     level_of_doc = {r["doc"]: r.get("level") for r in tasks}
     doc_of = {r["task"]: r["doc"] for r in tasks}
-    implemented = {a.subject: a.object for a in result.tasks}
+    implemented = {a.subject: a.object for a in implements}
+    resolved = set()
     for r in waits:
         target = implemented.get(r["task"])
         if target and (r.get("level") is None or r["level"] == level_of_doc.get(doc_of.get(target))):
-            result.resolved_waits.append((r["wait"], target))
-    result.resolved_waits = sorted(set(result.resolved_waits))
-    return result
+            resolved.add((r["wait"], target))
+    return sorted(resolved)
 
 
 def _score(low: dict[str, Any], high: dict[str, Any], index: TfidfIndex, refs: dict[str, set[str]],
@@ -267,7 +269,7 @@ def link_triples(a: Alignment) -> Iterator[Triple]:
     yield (node, PK.alignmentPredicate, a.predicate)
     yield (node, PK.alignmentScore, Literal(f"{a.score:.4f}", datatype=XSD.decimal))
     for m in a.methods:
-        yield (node, PK.alignmentMethod, METHODS[m])
+        yield (node, PK.alignmentMethod, notation_iri(PK.AlignmentMethod, m))
     for e in a.evidence:
         yield (node, PK.alignmentEvidence, Literal(e))
 

@@ -9,9 +9,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.errors import GraphNotFound, LoadError, OntologyError
-from kg.graph import Store, load_graph, load_ontology, new_graph, rdf_format_for, save_graph
+from kg.graph import Store, load_graph, load_ontology, new_graph, save_graph
 from kg.iri import child_iri, escape_key, iri_for
 from kg.namespace import PK
+from kg.vocab import rdf_format_for
 
 
 def test_iri_is_readable_and_stable():

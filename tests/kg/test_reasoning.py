@@ -17,12 +17,12 @@ from rdflib.namespace import ORG
 from kg.graph import load_graph, load_ontology, new_graph
 from kg.namespace import PK
 from kg.reasoner import (
-    INFERRED_GRAPH,
     InconsistentGraph,
     ReasonerUnavailable,
     reason_graph,
     write_inferred,
 )
+from kg.vocab import INFERRED_GRAPH
 from tests.support import require_system_dependency
 
 MINI = Path(__file__).resolve().parents[1] / "data" / "reasoning" / "mini_plan.ttl"

@@ -41,30 +41,30 @@ def corpus(corpus_dir: Path):
 
 def test_each_document_in_its_own_named_graph(corpus, tmp_path: Path) -> None:
     assert [n for _, n, _ in corpus.progress_calls] == [4] * 4
-    docs = set(corpus.dataset.subjects(RDF.type, PK.PolicyDocument))
+    docs = set(corpus.graph.subjects(RDF.type, PK.PolicyDocument))
     assert len(docs) == 4
     for doc in docs:  # the document's graph holds its own metadata and tasks
-        graph = corpus.dataset.graph(doc)
+        graph = corpus.graph.graph(doc)
         assert (doc, RDF.type, PK.PolicyDocument) in graph
         assert any(graph.subjects(PK.inDocument, doc))
     out = tmp_path / "corpus.trig"
-    save_graph(corpus.dataset, out)
+    save_graph(corpus.graph, out)
     back = Dataset()
     back.parse(out, format="trig")
     assert {g.identifier for g in back.graphs()} >= docs
     merged = corpus.merged()
-    assert len(merged) == len(corpus.dataset)  # union of the graphs, each triple once
+    assert len(merged) == len(corpus.graph)  # union of the graphs, each triple once
 
 
 def test_jurisdictions_keep_organisations_apart(corpus) -> None:
-    places = {str(p).rsplit("/", 1)[-1] for p in corpus.dataset.objects(None, PK.jurisdiction)}
+    places = {str(p).rsplit("/", 1)[-1] for p in corpus.graph.objects(None, PK.jurisdiction)}
     # 菏泽市 and 济南市 from their issuers, 广东省 from its header, 郓城县 from its title: all in the national table
     assert {"371700", "370100", "440000", "371725"} <= places
     # 市大数据局 of 菏泽 and of 济南 are two organisations, each in its own city
     labels = {(str(o).split("/id/org/")[1].split("/")[0], str(label))
-              for o, label in corpus.dataset.subject_objects(SKOS.prefLabel) if "/id/org/" in str(o)}
+              for o, label in corpus.graph.subject_objects(SKOS.prefLabel) if "/id/org/" in str(o)}
     assert ("371700", "菏泽市大数据局") in labels and ("370100", "济南市大数据局") in labels
-    assert not [o for o in corpus.dataset.objects(None, PK.divisionCode) if not str(o).isdigit()]
+    assert not [o for o in corpus.graph.objects(None, PK.divisionCode) if not str(o).isdigit()]
 
 
 def test_same_plan_twice_is_reported(tmp_path: Path) -> None:

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import LoadError
-from loaders.build import expand_inputs
 from loaders.evaluation import evaluate_document, load_answers
-from loaders.formats import read_document
+from loaders.formats import SUFFIXES, expand_inputs, read_document
 from loaders.formats.html import extract_main_text
 from loaders.policy_doc import load_policy_document
 from loaders.records import PolicyDocument
@@ -222,6 +221,14 @@ def test_unknown_and_broken_files_say_so(tmp_path: Path) -> None:
 
 
 def test_directories_list_every_format(tmp_path: Path) -> None:
-    for name in ("a.txt", "b.docx", "c.pdf", "d.html", "e.htm", "notes.md"):
+    for name in ("a.txt", "b.docx", "c.pdf", "d.html", "e.htm", "f.TEXT", "notes.md", "README"):
         (tmp_path / name).write_text("x", encoding="utf-8")
-    assert [p.name for p in expand_inputs([tmp_path])] == ["a.txt", "b.docx", "c.pdf", "d.html", "e.htm"]
+    assert [p.name for p in expand_inputs([tmp_path])] == ["a.txt", "b.docx", "c.pdf", "d.html", "e.htm", "f.TEXT"]
+
+
+def test_every_suffix_a_folder_yields_has_a_reader(tmp_path: Path) -> None:
+    for suffix in SUFFIXES:
+        (tmp_path / f"plan{suffix}").write_text("1. 甲。（牵头单位：县财政局）", encoding="utf-8")
+    found = expand_inputs([tmp_path])
+    assert {p.suffix for p in found} == set(SUFFIXES)
+    assert read_document(tmp_path / "plan.text").format == "txt"

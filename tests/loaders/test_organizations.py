@@ -12,14 +12,9 @@ from hypothesis import strategies as st
 
 from kg.errors import LoadError
 from loaders.data import BUNDLED_PLAN
-from loaders.organizations import (
-    KINDS,
-    Place,
-    Registry,
-    load_places,
-    place_for_issuer,
-    split_unit_list,
-)
+from loaders.jurisdiction import jurisdiction_for
+from loaders.organizations import KINDS, Place, Registry, load_places
+from loaders.unit_lists import split_unit_list
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "gold-sample.json"
 YUNCHENG = Place(code="371725", name="郓城县", short="郓城", level="county", parent="371700")
@@ -173,10 +168,10 @@ def test_every_unit_in_the_bundled_plan_is_registered(registry: Registry, juye: 
 
 def test_places_and_issuers() -> None:
     places = load_places()
-    assert place_for_issuer("巨野县人民政府", places).code == "371724"
-    assert place_for_issuer("菏泽市人民政府", places).code == "371700"
-    assert place_for_issuer("巨野县人民政府办公室", places).code == "371724"
-    assert place_for_issuer("某某县人民政府", places) is None
+    assert jurisdiction_for("巨野县人民政府", None, places).code == "371724"
+    assert jurisdiction_for("菏泽市人民政府", None, places).code == "371700"
+    assert jurisdiction_for("巨野县人民政府办公室", None, places).code == "371724"
+    assert jurisdiction_for("某某县人民政府", None, places) is None
     assert places["371700"].wikidata == "Q332753" and places["371724"].parent == "371700"
 
 

@@ -185,7 +185,7 @@ def test_plans_of_two_provinces_built_together_share_no_organisation(tmp_path: P
     for f in EXCERPTS.glob("*.txt"):
         shutil.copy(f, tmp_path / f.name)
     result = build_corpus([tmp_path], store=Store.MEMORY, include_ontology=False)
-    ds = result.dataset
+    ds = result.graph
     docs = sorted(ds.subjects(RDF.type, PK.PolicyDocument))
     assert [str(d).split("/document/")[1].split("/")[0] for d in docs] == ["320100", "510000"]
     graphs = [ds.graph(d) for d in docs]
@@ -206,7 +206,7 @@ def test_bodies_of_one_government_merge_across_its_documents(tmp_path: Path) -> 
 
     shutil.copy(BUNDLED_PLAN, tmp_path / "county.txt")
     shutil.copy(DATA / "layouts" / "prefix-brackets.txt", tmp_path / "city.txt")
-    ds = build_corpus([tmp_path], store=Store.MEMORY, include_ontology=False).dataset
+    ds = build_corpus([tmp_path], store=Store.MEMORY, include_ontology=False).graph
     graphs = {str(d).split("/document/")[1].split("/")[0]: ds.graph(d) for d in ds.subjects(RDF.type, PK.PolicyDocument)}
     city_body = "https://w3id.org/policykg/id/org/371700/菏泽市市场监督管理局"
     assert set(graphs) == {"371724", "371700"}

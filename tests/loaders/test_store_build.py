@@ -9,8 +9,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.graph import PREFIXES
-from kg.store import SHARED_GRAPH, open_store
+from kg.store import open_store
 from kg.store_counts import COUNTED
+from kg.vocab import SHARED_GRAPH
 from loaders.store_build import DocumentNotInStore, add_to_store, build_store, remove_from_store
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"
@@ -80,7 +81,7 @@ def test_replacing_a_plan_and_finding_it_by_number_or_iri(plans, whole, tmp_path
     assert _quads(root) == before
     with open_store(root) as s:
         iri, doc = next((iri, d) for iri, d in s.meta["documents"].items() if d["file"] == plans[1].name)
-    assert remove_from_store(doc["number"] or iri, root).documents == [iri]
+    assert remove_from_store(doc["number"] or iri, root).iris == [iri]
     with pytest.raises(DocumentNotInStore, match="no document"):
         remove_from_store(iri, root)
 

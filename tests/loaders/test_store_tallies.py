@@ -64,5 +64,5 @@ def test_add_and_remove_keep_the_tallies_right(plans, tmp_path):
         assert set().union(*_tallies(s.store).values()) == _counted_whole(s.store)
     removed = remove_from_store(plans[0].name, root)
     with open_store(root) as s:
-        assert removed.documents[0] not in _tallies(s.store) and len(_tallies(s.store)) == 2
+        assert removed.iris[0] not in _tallies(s.store) and len(_tallies(s.store)) == 2
         assert set().union(*_tallies(s.store).values()) == _counted_whole(s.store)

@@ -199,7 +199,7 @@ def test_policykg_link_adds_alignments_and_reruns_replace_them(tmp_path: Path, g
     relinked = load_graph(path)
     assert len(set(relinked.subjects(PK.implements, None))) < first
     assert "replaced" in capsys.readouterr().out
-    from queries.linking.sssom import read_sssom
+    from loaders.sssom import read_sssom
 
     assert len(read_sssom(tmp_path / "a.sssom.tsv").mappings) == first
 

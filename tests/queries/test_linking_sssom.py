@@ -15,8 +15,8 @@ from kg.iri import iri_for
 from kg.namespace import PK
 from loaders.build import build_graph
 from loaders.data import BUNDLED_PLAN
-from queries.linking.imports import Translator
-from queries.linking.sssom import SSSOMMapping, parse_sssom, read_sssom, write_sssom
+from loaders.outside_graphs import Translator
+from loaders.sssom import SSSOMMapping, parse_sssom, read_sssom, write_sssom
 
 ROOT = Path(__file__).resolve().parents[2]
 MAPPINGS = sorted((ROOT / "ontology" / "mappings").glob("*.sssom.tsv"))

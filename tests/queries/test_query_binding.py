@@ -20,7 +20,7 @@ EX = "http://example.org/"
 
 
 @pytest.mark.parametrize("module", ["kg.sparql_lexer", "queries.guard", "kg.remote_store", "kg.sparql_dialects",
-                                    "kg.remote_terms", "api.sparql_formats", "api.errors", "api.routers.rest"])
+                                    "kg.remote_terms", "api.sparql_formats", "api.errors", "kg.vocab", "kg.iri"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

@@ -4,7 +4,8 @@ A province's or city's graph arrives as an RDF file or a SPARQL endpoint, in its
 SSSOM mapping files say which of its classes, properties and individuals mean which of ours; this
 module rewrites its triples into our vocabulary (so the aligner and the saved queries see its
 plans and bodies like our own) and links what the mapping file did not: places by division code,
-organisations by government function, level and place, else by name.
+organisations by government function, level and place, else by name
+(:mod:`queries.linking.organizations`, since matching reads both graphs).
 
 Which mappings are safe to rewrite with: exactMatch / equivalentClass / equivalentProperty /
 sameAs, and outside-narrower-than-ours (skos:broadMatch, rdfs:subClassOf, rdfs:subPropertyOf read
@@ -17,19 +18,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from kg.graph import PREFIXES
 from kg.iri import BASE, iri_for
 from kg.namespace import PK
-from kg.textsim import label_similarity
-from queries.library import rows_from_result
-from queries.linking.align import Alignment
-from queries.linking.endpoint import CachedEndpoint
-from queries.linking.sssom import MappingSet
+from loaders.sssom import MappingSet
 
 OURS = (str(PK._NS), BASE)
 _REWRITE = frozenset({"skos:exactMatch", "owl:equivalentClass", "owl:equivalentProperty", "owl:sameAs",
@@ -42,6 +38,14 @@ _LINK_PREDICATES = {"skos:closeMatch": SKOS.closeMatch, "skos:relatedMatch": SKO
 # Kept as they are: the vocabularies policykg itself uses for names and identity.
 PASS_THROUGH = frozenset({RDF.type, RDFS.label, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title,
                           DCTERMS.identifier, OWL.sameAs, SKOS.exactMatch})
+
+
+class Endpoint(Protocol):
+    """A SPARQL endpoint to import from (queries.linking.endpoint.CachedEndpoint is one)."""
+
+    def construct(self, query: str) -> Graph: ...
+
+    def select(self, query: str) -> list[dict[str, Any]]: ...
 
 
 def is_ours(iri: str) -> bool:
@@ -59,7 +63,8 @@ class ImportReport:
     dropped_predicates: Counter[str] = field(default_factory=Counter)
     unmapped_classes: Counter[str] = field(default_factory=Counter)
     places_matched: int = 0
-    organizations_matched: list[Alignment] = field(default_factory=list)
+    # Links from our organisations to the imported ones (queries.linking.organizations), set by the caller.
+    organizations_matched: list[Any] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"{self.source}: read {self.triples_read} triples, kept {self.triples_kept} "
@@ -76,7 +81,7 @@ class Translator:
     """Rewrites outside terms into ours, as the mapping sets allow.
 
     Example:
-        >>> from queries.linking.sssom import parse_sssom
+        >>> from loaders.sssom import parse_sssom
         >>> ms = parse_sssom("# curie_map:\\n#   ex: http://example.org/\\n"
         ...     "subject_id\\tpredicate_id\\tobject_id\\tmapping_justification\\n"
         ...     "ex:Task\\tskos:exactMatch\\tpk:Task\\tsemapv:ManualMappingCuration\\n")
@@ -168,51 +173,7 @@ def match_places(g: Graph, report: ImportReport) -> None:
         report.places_matched += 1
 
 
-_ORGS = """
-SELECT ?org ?name ?function ?level ?place WHERE {
-  ?org a org:Organization ; skos:prefLabel ?name .
-  OPTIONAL { ?org pk:governmentFunction ?function } OPTIONAL { ?org pk:level ?level }
-  OPTIONAL { ?org pk:jurisdiction ?place } }"""
-
-
-def match_organizations(imported: Graph, local: Any, *, place_names: Iterable[str] = (),
-                        min_label: float = 0.8) -> list[Alignment]:
-    """Return links from our organisations to imported ones.
-
-    By rule first: the one body of ours with the same function, level and division (the counterpart
-    rule in reverse). Else by name, place names removed, at or above ``min_label`` (same level if
-    both say): skos:exactMatch when the names are equal, skos:closeMatch otherwise.
-    """
-    theirs = rows_from_result(imported.query(_ORGS, initNs=PREFIXES))
-    ours = [r for r in rows_from_result(local.query(_ORGS, initNs=PREFIXES)) if r["org"] not in
-            {t["org"] for t in theirs}]
-    names = sorted(set(place_names), key=len, reverse=True)
-
-    def bare(name: str) -> str:
-        for n in names:
-            name = name.replace(n, "")
-        return name
-
-    found: dict[str, Alignment] = {}
-    for t in theirs:
-        if t["org"] in found:
-            continue
-        same = [o for o in ours if t.get("function") and o.get("function") == t["function"]
-                and o.get("level") == t.get("level") and o.get("place") == t.get("place")]
-        if len({o["org"] for o in same}) == 1:
-            found[t["org"]] = Alignment(same[0]["org"], t["org"], SKOS.exactMatch, 1.0, ("function_rule",),
-                                        (f"same function, level and division: {same[0]['name']} / {t['name']}",))
-            continue
-        scored = [(label_similarity(bare(o["name"]), bare(t["name"])), o["org"], o["name"]) for o in ours
-                  if not (o.get("level") and t.get("level")) or o["level"] == t["level"]]
-        score, org, name = max(scored, default=(0.0, "", ""))
-        if score >= min_label:
-            found[t["org"]] = Alignment(org, t["org"], SKOS.exactMatch if score == 1.0 else SKOS.closeMatch,
-                                        round(score, 4), ("label_similarity",), (f"names {name} / {t['name']}",))
-    return sorted(found.values(), key=lambda a: (a.subject, a.object))
-
-
-def fetch_outside_graph(endpoint: CachedEndpoint, translator: Translator, *, limit: int = 200_000) -> Graph:
+def fetch_outside_graph(endpoint: Endpoint, translator: Translator, *, limit: int = 200_000) -> Graph:
     """Return the triples of every instance of an outside class the mapping covers, from ``endpoint``."""
     classes = translator.outside_classes()
     if not classes:
@@ -230,7 +191,7 @@ def fetch_outside_graph(endpoint: CachedEndpoint, translator: Translator, *, lim
     return g
 
 
-def unmapped_class_census(endpoint: CachedEndpoint, translator: Translator) -> Counter[str]:
+def unmapped_class_census(endpoint: Endpoint, translator: Translator) -> Counter[str]:
     """Return {class: instance count} for the endpoint's classes the mapping leaves out.
 
     An endpoint import fetches only mapped classes, so this census is how the analyst learns what

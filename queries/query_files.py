@@ -1,0 +1,259 @@
+"""Saved questions' files: one SPARQL query per ``.rq`` file, with a small header parsed here.
+
+Header lines at the top of each file (the file name is the query's name and its URL name)::
+
+    # title: 各牵头单位的任务数 / Tasks per lead unit
+    # description: Counts tasks by the organisation that leads them.
+    # param: org: iri, optional: the organisation (an IRI from /organizations)
+    # view: table
+
+Parameter types: ``iri``, ``string``, ``integer``, ``decimal``, ``date``, ``boolean``. Values reach
+SPARQL only as RDF terms bound to the variable of the same name (``initBindings``), never pasted
+into the query text. An optional parameter left out leaves its variable free, so the query must be
+written to range over all values then.
+
+A filter that only a given parameter needs is written on its own line as ``#[org] …pattern…``: a
+comment to every SPARQL parser, made part of the query only when ``org`` is given (``#[!org]``:
+only when it is not). A store then
+never evaluates a filter for a parameter left out (Oxigraph evaluates both sides of
+``COALESCE(?org, "") = "" || EXISTS {…}``, for every row), and a given one can lead the join.
+
+A question whose answer grows with the corpus says ``# page: 50`` and chooses its rows in one
+sub-select ending in ``LIMIT 50`` (see :mod:`queries.paging`); ``# page: 50 by plan`` pages a
+question with one row per task in plan order plan by plan, and ``# page: 50 by plan (rows
+counted)`` one whose rows come in plan order but are not one per task. Running them is :mod:`queries.library`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.errors import QueryNotFound, QueryParameterError, QuerySyntaxError
+from kg.graph import PREFIXES
+from queries.paging import PageClause, find_page_clause
+
+SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PAGE_HOW = {"": "", "by plan": "tasks", "by plan (rows counted)": "counted"}
+_WHEN_GIVEN = re.compile(r"^(\s*)#\[(!?)([a-z_][a-z0-9_]*)\] ?(.*)$", re.M)
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    name: str
+    type: str
+    required: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A saved question: its name, header fields and SPARQL text."""
+
+    name: str
+    title: str
+    description: str
+    sparql: str
+    params: tuple[QueryParam, ...] = ()
+    view: str = "table"
+    path: Path | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    page: PageClause | None = None
+    # "# page: N by plan": one row per task, in plan (文号) and task order ("tasks"); "# page: N by
+    # plan (rows counted)": rows in plan (文号) order first, each plan's counted ("counted").
+    by_plan: str = ""
+
+    def text_for(self, given: Iterable[str]) -> str:
+        """Return the SPARQL text with the ``#[name]`` lines of the ``given`` parameters made active."""
+        return activate_lines(self.sparql, given)
+
+    @property
+    def title_zh(self) -> str:
+        return self.title.split(" / ")[0]
+
+    @property
+    def title_en(self) -> str:
+        parts = self.title.split(" / ")
+        return parts[1] if len(parts) > 1 else parts[0]
+
+    def bind(self, values: Mapping[str, Any]) -> dict[str, URIRef | Literal]:
+        """Return the RDF terms for ``values``, checked against the declared parameters.
+
+        Raises:
+            QueryParameterError: an unknown parameter, a missing required one, or a bad value.
+        """
+        declared = {p.name: p for p in self.params}
+        for key in values:
+            if key not in declared:
+                raise QueryParameterError(self.name, key, "not a parameter of this query")
+        bindings: dict[str, URIRef | Literal] = {}
+        for p in self.params:
+            raw = values.get(p.name)
+            if raw is None or raw == "":
+                if p.required:
+                    raise QueryParameterError(self.name, p.name, "is required")
+                continue
+            bindings[p.name] = to_term(self.name, p, raw)
+        return bindings
+
+
+def activate_lines(sparql: str, given: Iterable[str]) -> str:
+    """Return ``sparql`` with each ``#[name] …`` line uncommented when ``name`` is in ``given``, and
+    each ``#[!name] …`` line when it is not.
+
+    Example:
+        >>> q = "SELECT ?t ?org WHERE { ?t a ?c .\\n#[org] ?t <urn:unit> ?org .\\n}"
+        >>> activate_lines(q, {"org"})
+        'SELECT ?t ?org WHERE { ?t a ?c .\\n?t <urn:unit> ?org .\\n}'
+        >>> activate_lines(q, set()) == q
+        True
+        >>> activate_lines("#[!org] ?t <urn:unit> ?any .", set())
+        '?t <urn:unit> ?any .'
+
+    """
+    names = set(given)
+    return _WHEN_GIVEN.sub(lambda m: m.group(1) + m.group(4) if (m.group(3) in names) != bool(m.group(2))
+                           else m.group(0), sparql)
+
+
+def to_term(query: str, p: QueryParam, raw: Any) -> URIRef | Literal:
+    """Convert one parameter value to an RDF term of the parameter's type."""
+    if isinstance(raw, URIRef | Literal):
+        return raw
+    text = str(raw).strip()
+    try:
+        if p.type == "iri":
+            if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", text):
+                raise ValueError("not an absolute IRI")
+            _check_iri(text)
+            return URIRef(text)
+        if p.type == "integer":
+            return Literal(int(text))
+        if p.type == "decimal":
+            return Literal(Decimal(text), datatype=XSD.decimal)
+        if p.type == "date":
+            return Literal(date.fromisoformat(text), datatype=XSD.date)
+        if p.type == "boolean":
+            if text.lower() not in {"true", "false", "1", "0"}:
+                raise ValueError("expected true or false")
+            return Literal(text.lower() in {"true", "1"})
+        return Literal(text)
+    except (ValueError, InvalidOperation) as e:
+        raise QueryParameterError(query, p.name, f"{text!r} is not a valid {p.type}: {e}") from e
+
+
+def _check_iri(text: str) -> None:
+    """Refuse what Oxigraph would refuse (RFC 3987: bad %-escapes, brackets, non-characters), so a
+    bad value is the caller's 400, not the store's 500."""
+    try:
+        import pyoxigraph
+
+        pyoxigraph.NamedNode(text)
+    except ImportError:  # pragma: no cover - pyoxigraph is a dependency; rdflib alone is laxer
+        return
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    """Read one ``.rq`` file and its header.
+
+    Raises:
+        QuerySyntaxError: the header is malformed or the SPARQL does not parse.
+    """
+    text = path.read_text(encoding="utf-8")
+    name = path.stem
+    if not _NAME.match(name):
+        raise QuerySyntaxError(f"{path.name}: query file names are lower_snake_case")
+    header: dict[str, str] = {}
+    params: list[QueryParam] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = re.match(r"#\s*([a-z_]+)\s*:\s*(.*)$", line)
+        if not m:
+            continue
+        key, value = m.group(1), m.group(2).strip()
+        if key == "param":
+            params.append(_parse_param(path, value))
+        else:
+            header[key] = value
+    if "title" not in header:
+        raise QuerySyntaxError(f"{path.name}: missing '# title:' header line")
+    declared = {p.name for p in params}
+    for m in _WHEN_GIVEN.finditer(text):
+        if m.group(3) not in declared:
+            raise QuerySyntaxError(f"{path.name}: '#[{m.group(2)}{m.group(3)}]' names no declared parameter")
+    _check_syntax(path, activate_lines(text, ()))
+    _check_syntax(path, activate_lines(text, declared))  # every filter line in place
+    page, by_plan = None, ""
+    if "page" in header:
+        page = find_page_clause(activate_lines(text, declared), name=path.name)
+        size, _, how = header.pop("page").strip().partition(" ")
+        by_plan = _PAGE_HOW.get(how.strip(), "?")
+        if size != str(page.size) or by_plan == "?":
+            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted)]]' must repeat the paged "
+                                   f"sub-select's LIMIT ({page.size})")
+        if by_plan and not {"doc", "place"} <= declared:
+            raise QuerySyntaxError(f"{path.name}: a question paged by plan takes doc and place parameters")
+    return NamedQuery(
+        name=name,
+        title=header.pop("title"),
+        description=header.pop("description", ""),
+        sparql=text,
+        params=tuple(params),
+        view=header.pop("view", "table"),
+        path=path,
+        extra=header,
+        page=page,
+        by_plan=by_plan,
+    )
+
+
+def _check_syntax(path: Path, text: str) -> None:
+    """Parse the query with Oxigraph, the engine that runs it (on an empty store: nothing is evaluated
+    but the plan); rdflib's pure-Python parser would slow every server start with all the saved questions."""
+    import pyoxigraph
+
+    try:
+        pyoxigraph.Store().query(text, prefixes=PREFIXES)
+    except SyntaxError as e:
+        raise QuerySyntaxError(f"{path.name}: {e}") from e
+
+
+def _parse_param(path: Path, spec: str) -> QueryParam:
+    # "org: iri, optional: the organisation"
+    m = re.match(r"^([a-z_][a-z0-9_]*)\s*:\s*([a-z]+)\s*(?:,\s*(optional|required))?\s*(?::\s*(.*))?$", spec)
+    if not m or m.group(2) not in PARAM_TYPES:
+        raise QuerySyntaxError(f"{path.name}: bad param line {spec!r} (want 'name: type[, optional]: text')")
+    return QueryParam(m.group(1), m.group(2), m.group(3) != "optional", (m.group(4) or "").strip())
+
+
+def load_queries(directory: Path = SPARQL_DIR) -> dict[str, NamedQuery]:
+    """Return every saved query in ``directory`` by name, sorted by name (parsed once per directory)."""
+    # One cache entry per directory however it is passed: lru_cache keys load_queries() and
+    # load_queries(SPARQL_DIR) apart, which parsed every query again on a server's first request.
+    return _load_queries(Path(directory).resolve())
+
+
+@lru_cache(maxsize=8)
+def _load_queries(directory: Path) -> dict[str, NamedQuery]:
+    return {q.name: q for q in sorted((parse_query_file(p) for p in directory.glob("*.rq")), key=lambda q: q.name)}
+
+
+def get_query(name: str, directory: Path = SPARQL_DIR) -> NamedQuery:
+    try:
+        return load_queries(directory)[name]
+    except KeyError:
+        raise QueryNotFound(name) from None
