@@ -221,6 +221,47 @@ def count_query(text: str, clause: PageClause, *, bindings: Mapping[str, Term] |
     return "SELECT (COUNT(*) AS ?total) WHERE { {" + _bound(inner, bindings) + "} }"
 
 
+def bound_text(sparql: str, bindings: Mapping[str, Term] | None) -> str:
+    """Return ``sparql`` with each parameter as a VALUES block opening its WHERE group and every
+    sub-select that projects it: what a store's own parameter binding does, written in the text.
+
+    Example:
+        >>> q = "SELECT ?o WHERE { { SELECT ?o (COUNT(?t) AS ?n) WHERE { ?t ?p ?o } GROUP BY ?o } }"
+        >>> bound_text(q, {"o": URIRef("urn:o")})
+        'SELECT ?o WHERE { VALUES (?o) { (<urn:o>) } { SELECT ?o (COUNT(?t) AS ?n) WHERE { VALUES ?o { <urn:o> } ?t ?p ?o } GROUP BY ?o } }'
+    """
+    return _bound(sparql, bindings)
+
+
+def plans_only(keys: str, plans: Sequence[URIRef]) -> str:
+    """Return the page sub-select ``keys`` (from :func:`page_keys_query`) restricted to ``plans`` (``?doc``).
+
+    Example:
+        >>> plans_only(" SELECT ?t ?doc WHERE { ?t <urn:in> ?doc } LIMIT 5 OFFSET 0 ", [URIRef("urn:p")])
+        ' SELECT ?t ?doc WHERE { VALUES ?doc { <urn:p> } ?t <urn:in> ?doc } LIMIT 5 OFFSET 0 '
+    """
+    from kg.remote_store import sparql_term
+    from kg.sparql_lexer import where_group_start
+
+    at = where_group_start(keys)
+    if at is None:
+        raise QuerySyntaxError("the page sub-select has no WHERE group")
+    return f"{keys[:at]} VALUES ?doc {{ {' '.join(sparql_term(p) for p in plans)} }}{keys[at:]}"
+
+
+def count_by_plan_query(text: str, clause: PageClause, *, bindings: Mapping[str, Term] | None = None) -> str:
+    """Return a query counting the question's rows per plan (``?doc``, ``?rows``): its sub-select,
+    unsorted, grouped by the plan it projects as ``?doc``.
+
+    Example:
+        >>> q = "SELECT ?t WHERE { { SELECT ?t ?doc WHERE { ?t <urn:in> ?doc } ORDER BY ?t LIMIT 20 } }"
+        >>> count_by_plan_query(q, find_page_clause(q))
+        'SELECT ?doc (COUNT(*) AS ?rows) WHERE { { SELECT ?t ?doc WHERE { ?t <urn:in> ?doc }  } } GROUP BY ?doc'
+    """
+    inner = text[clause.open + 1:clause.order] + text[clause.limit_end:clause.close]
+    return "SELECT ?doc (COUNT(*) AS ?rows) WHERE { {" + _bound(inner, bindings) + "} } GROUP BY ?doc"
+
+
 def _bound(subselect: str, bindings: Mapping[str, Term] | None) -> str:
     """The page sub-select with the parameters opening its WHERE group, and opening every sub-select
     nested in it that projects one (where a filter line on that parameter may sit)."""

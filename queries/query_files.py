@@ -20,7 +20,8 @@ never evaluates a filter for a parameter left out (Oxigraph evaluates both sides
 
 A question whose answer grows with the corpus says ``# page: 50`` and chooses its rows in one
 sub-select ending in ``LIMIT 50`` (see :mod:`queries.paging`); ``# page: 50 by plan`` pages a
-question with one row per task in plan order plan by plan. Running them is :mod:`queries.library`.
+question with one row per task in plan order plan by plan, and ``# page: 50 by plan (rows
+counted)`` one whose rows come in plan order but are not one per task. Running them is :mod:`queries.library`.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from queries.paging import PageClause, find_page_clause
 SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PAGE_HOW = {"": "", "by plan": "tasks", "by plan (rows counted)": "counted"}
 _WHEN_GIVEN = re.compile(r"^(\s*)#\[(!?)([a-z_][a-z0-9_]*)\] ?(.*)$", re.M)
 
 
@@ -68,7 +70,9 @@ class NamedQuery:
     path: Path | None = None
     extra: dict[str, str] = field(default_factory=dict)
     page: PageClause | None = None
-    by_plan: bool = False  # "# page: N by plan": one row per task, in plan (文号) and task order
+    # "# page: N by plan": one row per task, in plan (文号) and task order ("tasks"); "# page: N by
+    # plan (rows counted)": rows in plan (文号) order first, each plan's counted ("counted").
+    by_plan: str = ""
 
     def text_for(self, given: Iterable[str]) -> str:
         """Return the SPARQL text with the ``#[name]`` lines of the ``given`` parameters made active."""
@@ -193,13 +197,14 @@ def parse_query_file(path: Path) -> NamedQuery:
             raise QuerySyntaxError(f"{path.name}: '#[{m.group(2)}{m.group(3)}]' names no declared parameter")
     _check_syntax(path, activate_lines(text, ()))
     _check_syntax(path, activate_lines(text, declared))  # every filter line in place
-    page, by_plan = None, False
+    page, by_plan = None, ""
     if "page" in header:
         page = find_page_clause(activate_lines(text, declared), name=path.name)
         size, _, how = header.pop("page").strip().partition(" ")
-        by_plan = how.strip() == "by plan"
-        if size != str(page.size) or how.strip() not in ("", "by plan"):
-            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan]' must repeat the paged sub-select's LIMIT ({page.size})")
+        by_plan = _PAGE_HOW.get(how.strip(), "?")
+        if size != str(page.size) or by_plan == "?":
+            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted)]]' must repeat the paged "
+                                   f"sub-select's LIMIT ({page.size})")
         if by_plan and not {"doc", "place"} <= declared:
             raise QuerySyntaxError(f"{path.name}: a question paged by plan takes doc and place parameters")
     return NamedQuery(

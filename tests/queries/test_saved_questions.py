@@ -28,7 +28,8 @@ ANALYST_QUESTIONS = [
     "organizations", "organization_partners", "task_detail", "documents", "domains", "tasks",
 ]
 # Values for required parameters, by parameter name, so every question can run.
-SAMPLE_PARAMS = {"org": COMMERCE, "org_a": COMMERCE, "org_b": NDRC, "node": TASK + "1", "task": TASK + "1"}
+SAMPLE_PARAMS = {"org": COMMERCE, "org_a": COMMERCE, "org_b": NDRC, "node": TASK + "1", "task": TASK + "1",
+                 "doc": BASE + f"document/371724/{DOC}", "q": "商务"}
 QUERIES = load_queries()
 NEEDS_A_HIGHER_PLAN = {"link_alignments", "link_implemented_tasks"}
 
