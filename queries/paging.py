@@ -217,8 +217,7 @@ def count_query(text: str, clause: PageClause, *, bindings: Mapping[str, Term] |
         >>> count_query(q, find_page_clause(q))
         'SELECT (COUNT(*) AS ?total) WHERE { { SELECT ?t WHERE { ?t a ?c }  } }'
     """
-    inner = text[clause.open + 1:clause.order] + text[clause.limit_end:clause.close]
-    return "SELECT (COUNT(*) AS ?total) WHERE { {" + _bound(inner, bindings) + "} }"
+    return "SELECT (COUNT(*) AS ?total) WHERE { {" + _bound(_unpaged(text, clause), bindings) + "} }"
 
 
 def bound_text(sparql: str, bindings: Mapping[str, Term] | None) -> str:
@@ -258,8 +257,12 @@ def count_by_plan_query(text: str, clause: PageClause, *, bindings: Mapping[str,
         >>> count_by_plan_query(q, find_page_clause(q))
         'SELECT ?doc (COUNT(*) AS ?rows) WHERE { { SELECT ?t ?doc WHERE { ?t <urn:in> ?doc }  } } GROUP BY ?doc'
     """
-    inner = text[clause.open + 1:clause.order] + text[clause.limit_end:clause.close]
-    return "SELECT ?doc (COUNT(*) AS ?rows) WHERE { {" + _bound(inner, bindings) + "} } GROUP BY ?doc"
+    return "SELECT ?doc (COUNT(*) AS ?rows) WHERE { {" + _bound(_unpaged(text, clause), bindings) + "} } GROUP BY ?doc"
+
+
+def _unpaged(text: str, clause: PageClause) -> str:
+    """The page sub-select without its ORDER BY, LIMIT and OFFSET: every row, in no order (to count)."""
+    return text[clause.open + 1:clause.order] + text[clause.limit_end:clause.close]
 
 
 def _bound(subselect: str, bindings: Mapping[str, Term] | None) -> str:
