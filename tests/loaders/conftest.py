@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from loaders.organizations import Registry
+from loaders.places import Places, load_places
 from loaders.policy_doc import load_policy_document
 from loaders.records import PolicyDocument
 
@@ -33,3 +35,14 @@ def sample_text() -> str:
 @pytest.fixture(scope="session")
 def gold() -> dict:
     return json.loads(GOLD.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def places() -> Places:
+    """The national divisions, loaded once (a test that adds to them must take its own copy)."""
+    return load_places()
+
+
+@pytest.fixture(scope="session")
+def registry(places: Places) -> Registry:
+    return Registry.load(places=places)

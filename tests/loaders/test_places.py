@@ -19,7 +19,7 @@ from kg.namespace import PK
 from loaders.corpus import build_corpus
 from loaders.jurisdiction import find_place
 from loaders.organizations import Registry
-from loaders.places import Places, load_places
+from loaders.places import Places
 from loaders.policy_doc import parse_policy_document
 from loaders.records import PolicyDocument
 from loaders.to_rdf import document_triples
@@ -34,16 +34,6 @@ HEADLESS = """三、重点任务
 1. 推进企业开办标准化。9月底前，完善企业开办系统功能。（牵头单位：市市场监管局；配合单位：市发展改革委、市人力资源社会保障局）
 2. 深化工程建设项目审批改革。年底前，实现审批全流程网上办理。（牵头单位：市住房城乡建设局；配合单位：市自然资源和规划局、市行政审批局）
 """
-
-
-@pytest.fixture(scope="module")
-def places() -> Places:
-    return load_places()
-
-
-@pytest.fixture(scope="module")
-def registry(places: Places) -> Registry:
-    return Registry.load(places=places)
 
 
 def doc(text: str = "一、任务", source: str = "plan.txt", **facts) -> PolicyDocument:

@@ -15,19 +15,8 @@ from loaders.build import build_graph
 from loaders.data import REGISTRY_DIR
 from loaders.functions import load_function_scheme
 from loaders.organizations import Registry
-from loaders.places import Places, load_places
+from loaders.places import Places
 from loaders.registry_files import name_key, read_registry
-
-
-@pytest.fixture(scope="module")
-def places() -> Places:
-    return load_places()
-
-
-@pytest.fixture(scope="module")
-def registry(places: Places) -> Registry:
-    return Registry.load(places=places)
-
 
 # -- Lint -------------------------------------------------------------------------------------------------
 
