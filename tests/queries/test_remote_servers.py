@@ -24,14 +24,10 @@ OPTIONAL_SAMPLES = {"ref": "条例", "q": "财政", "number": "1", "role": "lead
                     "doc": BASE + f"document/371724/{DOC}"}
 
 
-# Where Virtuoso 7.2.5 (Debian's) still answers otherwise, and why. Strict: a case that starts to
-# agree fails here, so the list only ever shrinks. (A reason is keyed by question and the parameters given.)
-_UNORDERED = ("its packed lists (units, deadlines, waits) state no order, so each store joins them in its own "
-              "evaluation order (the analysis reads them as sets and agrees: test_analysis_reads_the_same_plans…)")
-KNOWN_ON_VIRTUOSO = {
-    ("analysis_task_table", ""): _UNORDERED,
-    ("analysis_task_table", "doc"): _UNORDERED,
-}
+# Where Virtuoso 7.2.5 (Debian's) still answers otherwise, and why, keyed by question and the
+# parameters given ("tasks", "org+doc"): none today. A case listed here is a strict xfail, so one that
+# starts to agree fails and the list only ever shrinks. What the port needed is in kg/sparql_dialects.py.
+KNOWN_ON_VIRTUOSO: dict[tuple[str, str], str] = {}
 
 
 def cases() -> list[tuple[str, dict[str, str]]]:
