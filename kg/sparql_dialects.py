@@ -20,9 +20,15 @@ Where it answers otherwise, found by reducing saved questions until the fault we
   units, deadlines, references) are joined to the wrong rows: every task gets one task's lead
   units, or none. Told to join in the written order (``DEFINE sql:select-option "order"``, its
   hint to the SQL optimiser) it joins them right; a query with two or more such grouping
-  sub-selects (not counting those nested in another) gets it.
+  sub-selects (not counting those nested in another) gets it, unless it tests a path (next but one).
 * an ordered list (``GROUP_CONCAT`` over a sorting sub-select) loses its order under ``DISTINCT``:
   such lists are sent packed with their sort keys and ordered here (:mod:`kg.packed_lists`).
+* a path of any length between two variables (``?within pk:withinDivision* ?place``), both bound by
+  the rest of its group (the plan's division, a place given as a parameter), keeps one solution
+  where there are many (the tasks of one plan in a province, not all of them). Such a path only
+  tests that the two are linked, so it is sent as that test: ``FILTER EXISTS { ?within
+  pk:withinDivision* ?place }``, which Virtuoso answers right — unless told to join in the written
+  order (first point: then one row again), so a query with such a test goes without that hint.
 * answers of a grouped query sorted by an aggregate (``ORDER BY ?label`` of ``SAMPLE(?l) AS
   ?label``) come in another order: such an answer is sorted here, by the standard's order of terms
   (:func:`kg.remote_terms.order_key`), when every sort key is a column and no LIMIT cuts it.
@@ -145,10 +151,10 @@ def in_dialect(sparql: str, dialect: str) -> DialectQuery:
     its answer needs afterwards (:meth:`DialectQuery.finish`)."""
     if dialect != "virtuoso":
         return DialectQuery(sparql)
-    sparql = _drop_unbindable(_drop_undefined_columns(sparql))
+    sparql, tests = _paths_as_tests(_drop_unbindable(_drop_undefined_columns(sparql)))
     text, lists = pack_ordered_lists(sparql)
     toks = list(tokens(text))
-    if _grouping_siblings(toks) >= 2:
+    if _grouping_siblings(toks) >= 2 and not tests:
         text = JOIN_AS_WRITTEN + text
     return DialectQuery(_tag_separators(text), lists, _answer_order(toks))
 
@@ -271,3 +277,45 @@ def _answer_order(toks: list[Token]) -> tuple[tuple[str, bool], ...]:
     if not any("?" + name in aggregated for name, _ in keys):
         return ()
     return tuple(keys)
+
+
+def _paths_as_tests(sparql: str) -> tuple[str, int]:
+    """``sparql`` with each ``?a p* ?b`` / ``?a p+ ?b`` triple whose two variables the rest of its
+    group binds (in a triple at the group's level or its VALUES) written as ``FILTER EXISTS``, and
+    how many were."""
+    toks = list(tokens(sparql))
+    edits = []
+    for k in range(1, len(toks) - 4):
+        s_, p_, q_, o_, end = toks[k:k + 5]
+        if not (s_.kind == "var" and p_.kind in {"word", "iri"} and q_.text in {"*", "+"} and o_.kind == "var"
+                and end.text in {".", "}"} and toks[k - 1].text in {".", "{", "}"}):
+            continue
+        group = _group_tokens(toks, k)
+        bound = {t.text for t in group if t.kind == "var" and t.start not in {s_.start, o_.start}}
+        if s_.text in bound and o_.text in bound:
+            stop = end.start + 1 if end.text == "." else end.start
+            edits.append((s_.start, stop, f"FILTER EXISTS {{ {sparql[s_.start:o_.start + len(o_.text)]} }} "))
+    for start, stop, text in reversed(edits):
+        sparql = sparql[:start] + text + sparql[stop:]
+    return sparql, len(edits)
+
+
+def _group_tokens(toks: list[Token], k: int) -> list[Token]:
+    """The variables the group around ``toks[k]`` binds at its own level: those of its triples and
+    those its VALUES blocks name without an ``UNDEF`` (never those of a nested group or an expression)."""
+    depth = toks[k].depth
+    first = next((i for i in range(k, -1, -1) if toks[i].text == "{" and toks[i].depth == depth - 1), 0)
+    last = next((i for i in range(k, len(toks)) if toks[i].text == "}" and toks[i].depth == depth - 1), len(toks))
+    out, i = [], first + 1
+    while i < last:
+        t = toks[i]
+        if t.text.upper() == "VALUES" and t.depth == depth:
+            end = next((m for m in range(i + 1, last) if toks[m].text == "}" and toks[m].depth == depth), last)
+            if not any(u.text.upper() == "UNDEF" for u in toks[i:end]):
+                out += [u for u in toks[i:end] if u.kind == "var"]
+            i = end + 1
+            continue
+        if t.depth == depth and t.kind == "var":
+            out.append(t)
+        i += 1
+    return out
