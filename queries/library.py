@@ -8,7 +8,8 @@ paged after they run. A question paged ``by plan``, asked for a document, a plac
 is paged plan by plan from the plans' sizes (:mod:`queries.document_pages`), which spares the store
 sorting every task of the corpus for one page. A question whose rows come in plan order but are
 not one per task (``by plan (rows counted)``) has each plan's rows counted by one unsorted query
-(which also gives the total), then is paged the same way.
+(which also gives the total), then is paged the same way; ``by plan (rows: pk:…)`` reads them from
+the plans' tallies, kept by the build, and counts only on a store whose tallies lack them.
 """
 
 from __future__ import annotations
@@ -264,13 +265,15 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
         rows = _plain(*select(g, text, bindings))
         return Page(rows[offset:offset + limit], len(rows), limit, offset)
     clause = _clause(text)
-    if q.by_plan and set(bindings) <= {"doc", "place"}:
-        from queries.document_pages import plan_sizes, windows
+    if q.by_plan and set(bindings) <= {q.plan_param, "place"}:
+        from queries.document_pages import plan_sizes, tally_rows, windows
 
-        sizes = plan_sizes(g, place=params.get("place"), doc=params.get("doc"))
-        if sizes and q.by_plan == "counted":  # rows are not tasks: count each plan's, one unsorted query
-            counts = {str(r["doc"]): int(r["rows"]) for r in
-                      _plain(*select(g, count_by_plan_query(text, clause, bindings=bindings)))}
+        sizes = plan_sizes(g, place=params.get("place"), doc=params.get(q.plan_param))
+        if sizes and q.by_plan != "tasks":  # rows are not tasks: each plan's from its tally, or counted
+            counts = tally_rows(g, q.plan_rows, sizes) if q.plan_rows else None
+            if counts is None:  # one unsorted query (a store built before the tally kept the count)
+                counts = {str(r["doc"]): int(r["rows"]) for r in _plain(*select(
+                    g, count_by_plan_query(text, clause, plan=q.plan_param, bindings=bindings)))}
             sizes = [replace(p, rows=counts.get(p.doc, 0)) for p in sizes]
         if sizes:  # the plans' sizes are known: page plan by plan, nothing sorted corpus-wide
             spans = list(windows(sizes, limit=limit, offset=offset))
@@ -278,7 +281,7 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
             if spans:  # one query for the page's plans, from where the page starts in the first
                 keys_text = page_keys_query(text, clause, limit=sum(t for _, _, t in spans), offset=spans[0][1],
                                             bindings=bindings)
-                names, found = select(g, plans_only(keys_text, [URIRef(p.doc) for p, _, _ in spans]))
+                names, found = select(g, plans_only(keys_text, [URIRef(p.doc) for p, _, _ in spans], plan=q.plan_param))
             rows = _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bindings))) if found else []
             return Page(rows, sum(p.rows for p in sizes), limit, offset)
     names, found = select(g, page_keys_query(text, clause, limit=limit, offset=offset, bindings=bindings))

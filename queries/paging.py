@@ -232,8 +232,9 @@ def bound_text(sparql: str, bindings: Mapping[str, Term] | None) -> str:
     return _bound(sparql, bindings)
 
 
-def plans_only(keys: str, plans: Sequence[URIRef]) -> str:
-    """Return the page sub-select ``keys`` (from :func:`page_keys_query`) restricted to ``plans`` (``?doc``).
+def plans_only(keys: str, plans: Sequence[URIRef], *, plan: str = "doc") -> str:
+    """Return the page sub-select ``keys`` (from :func:`page_keys_query`) restricted to ``plans`` (``?doc``,
+    or the variable ``plan``).
 
     Example:
         >>> plans_only(" SELECT ?t ?doc WHERE { ?t <urn:in> ?doc } LIMIT 5 OFFSET 0 ", [URIRef("urn:p")])
@@ -245,19 +246,22 @@ def plans_only(keys: str, plans: Sequence[URIRef]) -> str:
     at = where_group_start(keys)
     if at is None:
         raise QuerySyntaxError("the page sub-select has no WHERE group")
-    return f"{keys[:at]} VALUES ?doc {{ {' '.join(sparql_term(p) for p in plans)} }}{keys[at:]}"
+    return f"{keys[:at]} VALUES ?{plan} {{ {' '.join(sparql_term(p) for p in plans)} }}{keys[at:]}"
 
 
-def count_by_plan_query(text: str, clause: PageClause, *, bindings: Mapping[str, Term] | None = None) -> str:
+def count_by_plan_query(text: str, clause: PageClause, *, plan: str = "doc",
+                        bindings: Mapping[str, Term] | None = None) -> str:
     """Return a query counting the question's rows per plan (``?doc``, ``?rows``): its sub-select,
-    unsorted, grouped by the plan it projects as ``?doc``.
+    unsorted, grouped by the plan it projects as ``?doc`` (or as the variable ``plan``).
 
     Example:
         >>> q = "SELECT ?t WHERE { { SELECT ?t ?doc WHERE { ?t <urn:in> ?doc } ORDER BY ?t LIMIT 20 } }"
         >>> count_by_plan_query(q, find_page_clause(q))
         'SELECT ?doc (COUNT(*) AS ?rows) WHERE { { SELECT ?t ?doc WHERE { ?t <urn:in> ?doc }  } } GROUP BY ?doc'
     """
-    return "SELECT ?doc (COUNT(*) AS ?rows) WHERE { {" + _bound(_unpaged(text, clause), bindings) + "} } GROUP BY ?doc"
+    named = "?doc" if plan == "doc" else f"(?{plan} AS ?doc)"
+    return (f"SELECT {named} (COUNT(*) AS ?rows) WHERE {{ {{" + _bound(_unpaged(text, clause), bindings)
+            + f"}} }} GROUP BY ?{plan}")
 
 
 def _unpaged(text: str, clause: PageClause) -> str:
