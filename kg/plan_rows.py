@@ -25,7 +25,8 @@ _TASK_IN_PLAN = "?task a pk:Task ; pk:taskNumber ?number ; pk:inDocument ?doc . 
 PATTERNS: dict[URIRef, str] = {
     PK.targetCount: "?task pk:hasTarget ?tg . ?tg rdfs:label ?target . " + _TASK_IN_PLAN,
     PK.undatedTaskCount: _TASK_IN_PLAN + " FILTER NOT EXISTS { ?task pk:hasDeadline ?any }",
-    PK.preconditionCount: "?task pk:hasPrecondition ?p . " + _TASK_IN_PLAN,
+    PK.preconditionCount: "?task pk:hasPrecondition ?p ; pk:taskNumber ?number ; pk:inDocument ?doc . "
+                          "?doc dcterms:identifier ?document .",
     PK.citationCount: "?task pk:cites ?r . ?r rdfs:label ?reference . " + _TASK_IN_PLAN,
     PK.deploymentWaitCount: "?task pk:hasDeploymentWait ?wait ; pk:inDocument ?doc . ?doc dcterms:identifier ?document .",
     PK.deploymentLevelCount: "?task pk:hasDeploymentWait ?w . ?w pk:deploymentLevel ?level . " + _TASK_IN_PLAN,
