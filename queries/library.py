@@ -269,6 +269,8 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
         page = _page_by_plan(g, q, text, bindings, params, limit=limit, offset=offset)
         if page is not None:
             return page
+    if q.by_month and "month" not in bindings:
+        return _page_by_month(g, text, bindings, limit=limit, offset=offset)
     names, found = select(g, page_keys_query(text, clause, limit=limit, offset=offset, bindings=bindings))
     rows = _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bindings))) if found else []
     if found and len(found) < limit or not found and offset == 0:
@@ -307,6 +309,25 @@ def _page_by_plan(g: Graph | RemoteStore, q: NamedQuery, text: str, bindings: Ma
                                             filtered=sparse))
     rows = _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bindings))) if found else []
     return Page(rows, sum(p.rows for p in sizes), limit, offset)
+
+
+def _page_by_month(g: Graph | RemoteStore, text: str, bindings: Mapping[str, URIRef | Literal], *,
+                   limit: int, offset: int) -> Page:
+    """Return one page of a question in month order, each month it spans asked alone (as if given
+    the month): a month's rows are sorted, not the whole answer's. Each month's rows are counted
+    first, in one unsorted query that also gives the total."""
+    from queries.document_pages import PlanSize, windows
+
+    clause = _clause(text)
+    counted = _plain(*select(g, count_by_plan_query(text, clause, plan="month", bindings=bindings)))
+    months = sorted((PlanSize(str(r["doc"]), str(r["doc"]), int(r["rows"])) for r in counted if r["doc"] is not None),
+                    key=lambda m: m.doc)
+    rows: list[dict[str, Any]] = []
+    for month, start, take in windows(months, limit=limit, offset=offset):
+        bound = {**bindings, "month": Literal(month.doc)}
+        names, found = select(g, page_keys_query(text, clause, limit=take, offset=start, bindings=bound))
+        rows += _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bound))) if found else []
+    return Page(rows, sum(m.rows for m in months), limit, offset)
 
 
 @lru_cache(maxsize=512)

@@ -24,7 +24,8 @@ question with one row per task in plan order plan by plan, and ``# page: 50 by p
 counted)`` one whose rows come in plan order but are not one per task. ``# page: 50 by plan (rows:
 pk:targetCount)`` reads each plan's rows from that count of its pk:DocumentTally (kept by the build,
 :mod:`kg.plan_rows`) instead of counting them. The plan is the ``doc`` parameter (``document`` in the
-questions that name the lower plan so). Running them is :mod:`queries.library`.
+questions that name the lower plan so). ``# page: 50 by month`` pages a question whose rows come in
+month order (``?month``, also a parameter) one month at a time. Running them is :mod:`queries.library`.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class NamedQuery:
     by_plan: str = ""
     plan_rows: str = ""  # the tally's count (IRI) of a question paged "by plan (rows: pk:…)"
     plan_param: str = "doc"  # the parameter (and variable) naming the plan
+    # "# page: N by month": rows in month order first (?month, its parameter), paged month by month.
+    by_month: bool = False
 
     def text_for(self, given: Iterable[str]) -> str:
         """Return the SPARQL text with the ``#[name]`` lines of the ``given`` parameters made active."""
@@ -206,13 +209,17 @@ def parse_query_file(path: Path) -> NamedQuery:
     _check_syntax(path, activate_lines(text, ()))
     _check_syntax(path, activate_lines(text, declared))  # every filter line in place
     page, by_plan, plan_rows, plan_param = None, "", "", "doc" if "doc" in declared else "document"
+    by_month = False
     if "page" in header:
         page = find_page_clause(activate_lines(text, declared), name=path.name)
         size, _, how = header.pop("page").strip().partition(" ")
-        by_plan, plan_rows = _page_how(how.strip())
+        by_month = how.strip() == "by month"
+        by_plan, plan_rows = ("", "") if by_month else _page_how(how.strip())
         if size != str(page.size) or by_plan == "?":
             raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted|rows: pk:count)]]' must repeat "
                                    f"the paged sub-select's LIMIT ({page.size}) and name a count of the ontology")
+        if by_month and "month" not in declared:
+            raise QuerySyntaxError(f"{path.name}: a question paged by month takes a month parameter")
         if by_plan and not {plan_param, "place"} <= declared:
             raise QuerySyntaxError(f"{path.name}: a question paged by plan takes doc (or document) and place parameters")
     return NamedQuery(
@@ -228,6 +235,7 @@ def parse_query_file(path: Path) -> NamedQuery:
         by_plan=by_plan,
         plan_rows=plan_rows,
         plan_param=plan_param,
+        by_month=by_month,
     )
 
 

@@ -96,3 +96,14 @@ def test_pages_by_plan_are_the_sorted_answer_cut_in_pages(corpus, name):
         one, totals = walk(corpus, name, **{plan: p["doc"]})
         assert totals == {len(mine)} and [r[key] for r in one] == [r[key] for r in mine]
     assert sum(len(run_query(corpus, name, **{plan: p["doc"]})) for p in plans) == len(every)
+
+
+@pytest.mark.parametrize("name", sorted(q.name for q in load_queries().values() if q.by_month))
+def test_pages_by_month_are_the_sorted_answer_cut_in_pages(corpus, name):
+    every = run_query(corpus, name)
+    rows, totals = walk(corpus, name)
+    assert len({r["month"] for r in every}) > 2
+    assert totals == {len(every)} and rows == every
+    org = every[0]["org"]  # one organisation's calendar is asked whole (a parameter beyond the month)
+    mine = run_query(corpus, name, org=org)
+    assert walk(corpus, name, org=org) == (mine, {len(mine)})
