@@ -265,7 +265,10 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
         rows = _plain(*select(g, text, bindings))
         return Page(rows[offset:offset + limit], len(rows), limit, offset)
     clause = _clause(text)
-    if q.by_plan and set(bindings) <= {q.plan_param, "place"}:
+    # A list of tasks is paged by plan when only the plan or place filters it (the plans' sizes are its
+    # sizes); a list with rows of its own, under any filter (its rows per plan counted when a filter
+    # beyond them leaves the tallies' counts behind).
+    if q.by_plan and (set(bindings) <= {q.plan_param, "place"} or q.by_plan != "tasks"):
         page = _page_by_plan(g, q, text, bindings, params, limit=limit, offset=offset)
         if page is not None:
             return page
@@ -290,8 +293,8 @@ def _page_by_plan(g: Graph | RemoteStore, q: NamedQuery, text: str, bindings: Ma
         return None
     tasks, in_store = {p.doc: p.rows for p in sizes}, None
     if q.by_plan != "tasks":  # rows are not tasks: each plan's from its tally, or counted
-        counts = tally_rows(g, q.plan_rows, sizes) if q.plan_rows else None
-        if counts is None:  # one unsorted query (a store built before the tally kept the count)
+        counts = tally_rows(g, q.plan_rows, sizes) if q.plan_rows and set(bindings) <= {q.plan_param, "place"} else None
+        if counts is None:  # one unsorted query (a filter the tally cannot know, or an older store)
             counts = {str(r["doc"]): int(r["rows"]) for r in _plain(*select(
                 g, count_by_plan_query(text, clause, plan=q.plan_param, bindings=bindings)))}
         in_store = sum(counts.values())

@@ -107,3 +107,13 @@ def test_pages_by_month_are_the_sorted_answer_cut_in_pages(corpus, name):
     org = every[0]["org"]  # one organisation's calendar is asked whole (a parameter beyond the month)
     mine = run_query(corpus, name, org=org)
     assert walk(corpus, name, org=org) == (mine, {len(mine)})
+
+
+@pytest.mark.parametrize(("name", "params"), [
+    ("tasks_waiting_on_higher_level", {"level": "https://w3id.org/policykg/ontology#ProvinceLevel"}),
+    ("tasks_citing", {"ref": "省"}),
+])
+def test_a_list_filtered_beyond_plan_and_place_is_counted_then_paged_by_plan(corpus, name, params):
+    every = run_query(corpus, name, **params)
+    assert 7 < len(every) < len(run_query(corpus, name))
+    assert walk(corpus, name, **params) == (every, {len(every)})
