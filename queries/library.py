@@ -9,7 +9,9 @@ is paged plan by plan from the plans' sizes (:mod:`queries.document_pages`), whi
 sorting every task of the corpus for one page. A question whose rows come in plan order but are
 not one per task (``by plan (rows counted)``) has each plan's rows counted by one unsorted query
 (which also gives the total), then is paged the same way; ``by plan (rows: pk:…)`` reads them from
-the plans' tallies, kept by the build, and counts only on a store whose tallies lack them.
+the plans' tallies, kept by the build, and counts them only under a filter the tallies cannot know
+(a level, a cited text) or on a store built before they were kept. A question paged ``by month``
+sorts, for a page, only the months the page shows.
 """
 
 from __future__ import annotations
