@@ -14,6 +14,7 @@ import pytest
 
 from api.cli import main
 from kg.store import open_store
+from kg.errors import QuerySyntaxError
 from kg.graph import new_graph
 from kg.namespace import PK
 from queries.library import load_queries, run_page, run_query, select, term_to_python
@@ -117,3 +118,28 @@ def test_a_list_filtered_beyond_plan_and_place_is_counted_then_paged_by_plan(cor
     every = run_query(corpus, name, **params)
     assert 7 < len(every) < len(run_query(corpus, name))
     assert walk(corpus, name, **params) == (every, {len(every)})
+
+
+LIST = """# title: 测试 / A list
+# param: doc: iri, optional: a plan
+# param: place: iri, optional: a place
+# param: month: string, optional: a month
+# page: 5 {how}
+SELECT ?task ?doc ?place ?month WHERE {{
+  {{ SELECT ?task ?doc ?place ?month WHERE {{ ?task pk:inDocument ?doc }} ORDER BY ?doc LIMIT 5 }} }}
+"""
+
+
+@pytest.mark.parametrize(("how", "rows"), [("by plan (rows: pk:targetCount)", str(PK.targetCount)),
+                                           ("by plan (rows counted)", "")])
+def test_a_header_names_the_count_a_list_is_paged_by(tmp_path, how, rows):
+    (tmp_path / "a_list.rq").write_text(LIST.format(how=how), encoding="utf-8")
+    q = load_queries(tmp_path)["a_list"]
+    assert q.by_plan in ("tally", "counted") and q.plan_rows == rows
+
+
+@pytest.mark.parametrize("how", ["by plan (rows: pk:noSuchCount)", "by plan (rows: targetCount)", "by week"])
+def test_a_header_naming_no_count_of_the_ontology_is_refused(tmp_path, how):
+    (tmp_path / "a_list.rq").write_text(LIST.format(how=how), encoding="utf-8")
+    with pytest.raises(QuerySyntaxError, match="a_list.rq"):
+        load_queries(tmp_path)
