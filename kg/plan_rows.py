@@ -28,7 +28,8 @@ PATTERNS: dict[URIRef, str] = {
     PK.preconditionCount: "?task pk:hasPrecondition ?p ; pk:taskNumber ?number ; pk:inDocument ?doc . "
                           "?doc dcterms:identifier ?document .",
     PK.citationCount: "?task pk:cites ?r . ?r rdfs:label ?reference . " + _TASK_IN_PLAN,
-    PK.deploymentWaitCount: "?task pk:hasDeploymentWait ?wait ; pk:inDocument ?doc . ?doc dcterms:identifier ?document .",
+    PK.deploymentWaitCount: "?task pk:hasDeploymentWait ?wait ; pk:inDocument ?doc . "
+                            "?doc dcterms:identifier ?document .",
     PK.deploymentLevelCount: "?task pk:hasDeploymentWait ?w . ?w pk:deploymentLevel ?level . " + _TASK_IN_PLAN,
 }
 
@@ -43,7 +44,8 @@ def count_query(prop: URIRef) -> str:
     return f"SELECT ?doc (COUNT(*) AS ?rows) WHERE {{ {PATTERNS[prop]} }} GROUP BY ?doc"
 
 
-def plan_row_counts(rows: Callable[[str], Iterable[tuple[Any, ...]]], plans: Iterable[str]) -> dict[str, dict[URIRef, int]]:
+def plan_row_counts(rows: Callable[[str], Iterable[tuple[Any, ...]]],
+                    plans: Iterable[str]) -> dict[str, dict[URIRef, int]]:
     """Return, for each plan of ``plans``, how many rows each list holds (0 when it has none).
 
     ``rows(text)`` runs a SELECT (already restricted to one plan, or not) and yields its rows as

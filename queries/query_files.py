@@ -216,12 +216,14 @@ def parse_query_file(path: Path) -> NamedQuery:
         by_month = how.strip() == "by month"
         by_plan, plan_rows = ("", "") if by_month else _page_how(how.strip())
         if size != str(page.size) or by_plan == "?":
-            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted|rows: pk:count)]]' must repeat "
-                                   f"the paged sub-select's LIMIT ({page.size}) and name a count of the ontology")
+            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted)|(rows: pk:targetCount)]"
+                                   f"| by month]' must repeat the paged sub-select's LIMIT ({page.size}) and "
+                                   "name a count of the ontology")
         if by_month and "month" not in declared:
             raise QuerySyntaxError(f"{path.name}: a question paged by month takes a month parameter")
         if by_plan and not {plan_param, "place"} <= declared:
-            raise QuerySyntaxError(f"{path.name}: a question paged by plan takes doc (or document) and place parameters")
+            raise QuerySyntaxError(f"{path.name}: a question paged by plan takes doc (or document) and place "
+                                   "parameters")
     return NamedQuery(
         name=name,
         title=header.pop("title"),

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from kg.store import open_store
 from kg.errors import QuerySyntaxError
 from kg.graph import new_graph
 from kg.namespace import PK
+from kg.store import open_store
 from queries.library import load_queries, run_page, run_query, select, term_to_python
 
 TESTS = Path(__file__).resolve().parents[1]
