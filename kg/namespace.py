@@ -125,12 +125,15 @@ class PK(DefinedNamespace):
     bottleneckScore: URIRef
     changeKind: URIRef
     changedField: URIRef
+    citationCount: URIRef
     communityNumber: URIRef
     comparator: URIRef
     coreNumber: URIRef
     deadlineKind: URIRef
     deadlineMonth: URIRef
     degree: URIRef
+    deploymentLevelCount: URIRef
+    deploymentWaitCount: URIRef
     divisionCode: URIRef
     domainCount: URIRef
     domainLeadCount: URIRef
@@ -145,6 +148,7 @@ class PK(DefinedNamespace):
     mentionText: URIRef
     pairKind: URIRef
     planYear: URIRef
+    preconditionCount: URIRef
     quote: URIRef
     registered: URIRef
     responsibleTaskCount: URIRef
@@ -158,10 +162,12 @@ class PK(DefinedNamespace):
     sourceText: URIRef
     startOffset: URIRef
     tallyMonth: URIRef
+    targetCount: URIRef
     taskCount: URIRef
     taskNumber: URIRef
     taskNumbers: URIRef
     text: URIRef
+    undatedTaskCount: URIRef
     unit: URIRef
     value: URIRef
     weightedDegree: URIRef
