@@ -29,7 +29,9 @@ class PK(DefinedNamespace):
     DomainTally: URIRef
     FourthQuarterDeadline: URIRef
     FourthQuarterTask: URIRef
+    FunctionPairRollup: URIRef
     FunctionPairTally: URIRef
+    FunctionRollup: URIRef
     FunctionTally: URIRef
     GovernmentAgency: URIRef
     GovernmentFunction: URIRef
@@ -55,6 +57,7 @@ class PK(DefinedNamespace):
     RegulatorBranch: URIRef
     ReviewNote: URIRef
     Role: URIRef
+    Rollup: URIRef
     SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
     StatusLight: URIRef
@@ -108,6 +111,8 @@ class PK(DefinedNamespace):
     responsibleUnit: URIRef
     reviewOf: URIRef
     role: URIRef
+    rollupOf: URIRef
+    rollupPartner: URIRef
     statusLight: URIRef
     statusOf: URIRef
     tallyOf: URIRef
@@ -144,12 +149,20 @@ class PK(DefinedNamespace):
     ledDomainCount: URIRef
     mentionText: URIRef
     pairKind: URIRef
+    placeCount: URIRef
+    planCount: URIRef
     planYear: URIRef
     quote: URIRef
     registered: URIRef
     responsibleTaskCount: URIRef
     reviewField: URIRef
     reviewReason: URIRef
+    rollupBothLead: URIRef
+    rollupFirstLeads: URIRef
+    rollupLeadTasks: URIRef
+    rollupPartnerLeads: URIRef
+    rollupResponsibleTasks: URIRef
+    rollupSharedTasks: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef
     similarity: URIRef

@@ -25,6 +25,7 @@ from typing import Any
 from rdflib.plugins.serializers.nt import _nt_row
 
 from kg.bulk import apply_pair_changes, store_pairs
+from kg.rollups import apply_plan_rollups
 from kg.vocab import SHARED_GRAPH
 
 
@@ -115,6 +116,7 @@ def add_document(store: Any, refs: Any, document: str, quads: PlanQuads) -> Chan
     change.shared_nodes = {t.subject.value for t in parsed}
     pairs, written = apply_pair_changes(store, store_pairs(store, document))
     change.pairs, change.added = change.pairs + pairs, change.added + written
+    change.added += apply_plan_rollups(store, document, 1)[1]
     return change
 
 
@@ -129,7 +131,8 @@ def remove_document(store: Any, refs: Any, document: str) -> Change:
     if not store.contains_named_graph(graph):
         return Change()
     pairs = store_pairs(store, document)
-    change = Change(removed=sum(1 for _ in store.quads_for_pattern(None, None, None, graph)))
+    rollups_grown = apply_plan_rollups(store, document, -1)[1]  # while the plan's tallies are there to subtract
+    change = Change(removed=sum(1 for _ in store.quads_for_pattern(None, None, None, graph)) - rollups_grown)
     store.remove_graph(graph)
     named = [q.triple for q in refs.quads_for_pattern(None, None, None, graph)]
     refs.remove_graph(graph)

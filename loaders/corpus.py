@@ -32,6 +32,7 @@ from rdflib import Dataset, Graph, Literal
 
 from kg.aggregates import drop_plan_tallies, plan_tally_quads
 from kg.bulk import pair_quads, store_pairs
+from kg.rollups import rollup_quads
 from kg.errors import LoadError
 from kg.graph import Store, bind_prefixes, load_ontology, new_graph
 from kg.namespace import PK
@@ -305,6 +306,7 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
         if sum(1 for b in result.builds if b.iri == iri) > 1:  # each file counted its own part
             drop_plan_tallies(store, iri)
             load(plan_tally_quads(store, iri))
+    load(rollup_quads(store))  # the tallies summed for the corpus, from the store as loaded
     result.new_organizations = sorted(new.values(), key=lambda o: (o.place, o.name))
     return result
 
