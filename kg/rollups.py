@@ -125,10 +125,12 @@ def apply_plan_rollups(store: Any, doc: str, sign: int) -> tuple[int, int]:
     ``store`` holding the plan; return how many rollup nodes changed, and by how many triples the
     store grew (negative when it shrank).
 
-    Called after a plan is loaded, and before it is removed: the plan's tallies must be in the store.
+    Called after a plan is loaded, and before it is removed: the plan's tallies must be in the store;
+    a store built before rollups existed gets them first (:func:`sum_missing_rollups`, before the change).
     """
     import pyoxigraph as ox
 
+    grown = 0
     mine = plan_contributions(store, doc)
     wheres = _places(store, doc).get(doc, set())
     # The other plans of the plan's places: a place already counted through one of them stays.
@@ -139,7 +141,6 @@ def apply_plan_rollups(store: Any, doc: str, sign: int) -> tuple[int, int]:
                 neighbours[other] = set(plan_contributions(store, other))
     others_of = {w: [o for o in neighbours if w in _places(store, o).get(o, set())] for w in wheres}
     graph = ox.NamedNode(str(DERIVED_GRAPH))
-    grown = 0
     for key, per_plan in mine.items():
         node = ox.NamedNode(str(rollup_node(key)))
         old = {q.predicate.value: q.object.value for q in store.quads_for_pattern(node, None, None, graph)}
@@ -155,6 +156,21 @@ def apply_plan_rollups(store: Any, doc: str, sign: int) -> tuple[int, int]:
                    format=ox.RdfFormat.N_QUADS)
         grown += len(lines) - len(old)
     return len(mine), grown
+
+
+def sum_missing_rollups(store: Any) -> int:
+    """Sum the rollups of a store built before they existed, once, so a plan's change has totals to
+    change (adding to nothing would leave totals of that plan alone); return how many triples that wrote."""
+    import pyoxigraph as ox
+
+    typed = ox.NamedNode(str(RDF.type))
+    if any(next(store.quads_for_pattern(None, typed, ox.NamedNode(str(c))), None) for c in ROLLUP_CLASSES):
+        return 0
+    if next(store.quads_for_pattern(None, typed, ox.NamedNode(str(PK.FunctionTally))), None) is None:
+        return 0
+    data = rollup_quads(store)
+    store.load(data, format=ox.RdfFormat.N_QUADS)
+    return data.count(b"\n")
 
 
 def materialize_rollups(g: Graph) -> int:

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.rollups import ROLLUP_CLASSES, rollup_ntriples
-from kg.store import open_store
+from kg.store import DATA, open_store
 from kg.vocab import DERIVED_GRAPH
 from loaders.places import load_places
 from loaders.store_build import add_to_store, build_store, remove_from_store
@@ -77,3 +77,19 @@ def test_the_corpus_answer_from_rollups_is_the_sum_of_the_tallies(plans, tmp_pat
         scoped = run_page(g, name, limit=1000, place="https://w3id.org/policykg/id/place/371700").rows
         assert corpus and corpus == scoped
         assert any(r.get("places") == 1 for r in corpus)
+
+
+def test_a_store_built_before_rollups_gets_them_summed_at_its_next_change(plans, tmp_path):
+    root = tmp_path / "store"
+    build_store(plans[:2], root, jobs=1, validate=False)
+    with open_store(root) as s:  # as an older build left it: tallies, no rollups
+        gen = s.path
+    store = ox.Store(str(gen / DATA))
+    for q in [q for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(DERIVED_GRAPH)))
+              if "/id/rollup/" in q.subject.value]:
+        store.remove(q)
+    store.flush()
+    del store
+    add_to_store(plans[2:], root, validate=False)
+    with open_store(root) as s:
+        assert _stored(s.store) == _summed_afresh(s.store) != set()
