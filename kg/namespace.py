@@ -45,6 +45,7 @@ class PK(DefinedNamespace):
     NetworkAnalysis: URIRef
     OrderReference: URIRef
     OrganizationMeasurement: URIRef
+    OrganizationRollup: URIRef
     OrganizationTally: URIRef
     PartyOrgan: URIRef
     PeopleGovernment: URIRef
@@ -158,8 +159,10 @@ class PK(DefinedNamespace):
     reviewField: URIRef
     reviewReason: URIRef
     rollupBothLead: URIRef
+    rollupDomainLeads: URIRef
     rollupFirstLeads: URIRef
     rollupLeadTasks: URIRef
+    rollupLedDomains: URIRef
     rollupPartnerLeads: URIRef
     rollupResponsibleTasks: URIRef
     rollupSharedTasks: URIRef
