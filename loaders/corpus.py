@@ -32,10 +32,10 @@ from rdflib import Dataset, Graph, Literal
 
 from kg.aggregates import drop_plan_tallies, plan_tally_quads
 from kg.bulk import pair_quads, store_pairs
-from kg.rollups import rollup_quads
 from kg.errors import LoadError
 from kg.graph import Store, bind_prefixes, load_ontology, new_graph
 from kg.namespace import PK
+from kg.rollups import rollup_quads
 from kg.store import store_graph
 from kg.store_update import PlanQuads, in_graph, plan_quads
 from kg.validation import ValidationIssue, ValidationReport

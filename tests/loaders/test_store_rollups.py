@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib.namespace import RDF
 
+from kg.aggregates import ensure_aggregates
+from kg.graph import load_graph
 from kg.rollups import ROLLUP_CLASSES, rollup_ntriples
 from kg.store import DATA, open_store
 from kg.vocab import DERIVED_GRAPH
+from loaders.build import build_graph
 from loaders.places import load_places
 from loaders.store_build import add_to_store, build_store, remove_from_store
 from queries.library import run_page
@@ -97,12 +101,6 @@ def test_a_store_built_before_rollups_gets_them_summed_at_its_next_change(plans,
 
 def test_a_graph_file_without_rollups_gets_them_when_opened(plans, tmp_path):
     # `serve --graph FILE` and the CLI read files that older builds wrote: tallies, but no rollups.
-    from kg.aggregates import ensure_aggregates
-    from kg.graph import load_graph
-    from rdflib.namespace import RDF
-
-    from loaders.build import build_graph
-
     g = build_graph(plans[:2]).graph
     expected = run_page(g, "tasks_per_lead_unit", limit=100).rows
     assert expected
