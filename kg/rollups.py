@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.aggregates import _checked_iri, _rows, _tail
@@ -206,8 +206,3 @@ def needs_rollups(source: Any) -> bool:
 
     return has(_SUMMED) and not has(ROLLUP_CLASSES)
 
-
-def rollup_values(key: Key, g: Graph) -> dict[str, int]:
-    """Return the stored counts of the rollup of ``key`` in ``g``, by property local name (for tests)."""
-    node = rollup_node(key)
-    return {str(p).rsplit("#", 1)[-1]: int(o) for p, o in g.predicate_objects(node) if isinstance(o, Literal)}
