@@ -317,9 +317,12 @@ def materialize_aggregates(g: Graph, *, doc: str | None = None) -> int:
     keeps one named graph per plan writes ``aggregate_ntriples(view, doc=plan)`` into that plan's
     graph instead, so removing the plan removes its tallies.
     """
+    from kg.rollups import materialize_rollups  # kg.rollups sums what this module counts
+
     remove_aggregates(g, doc=doc)
     data, nodes = aggregate_ntriples(g, doc=doc)
     g.parse(data=data, format="ox-ntriples" if _oxigraph(g) is not None else "nt")
+    materialize_rollups(g)
     return nodes
 
 
@@ -357,10 +360,15 @@ def ensure_aggregates(source: Any) -> int | None:
     """Add the tallies to an in-process graph built without them; return how many (None: not done).
 
     Graphs written before tallies existed (or by other tools) still answer the corpus questions.
-    A remote store, or a graph that has its tallies, is left as it is.
+    A graph with tallies but without their corpus rollups (kg.rollups) gets the rollups. A remote
+    store, or a graph that has both, is left as it is.
     """
-    if not isinstance(source, Graph) or has_aggregates(source):
+    from kg.rollups import materialize_rollups, needs_rollups
+
+    if not isinstance(source, Graph):
         return None
+    if has_aggregates(source):
+        return materialize_rollups(source) if needs_rollups(source) else None  # tallies written before rollups
     return materialize_aggregates(source)
 
 

@@ -53,6 +53,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PAGE_HOW = {"": "", "by plan": "tasks", "by plan (rows counted)": "counted"}
 _ROWS_FROM_TALLY = re.compile(r"^by plan \(rows: pk:([A-Za-z]+)\)$")
 _WHEN_GIVEN = re.compile(r"^(\s*)#\[(!?)([a-z_][a-z0-9_]*)\] ?(.*)$", re.M)
+_CONDITIONS = re.compile(r"#\[(!?)([a-z_][a-z0-9_]*)\]")
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ class NamedQuery:
 
 def activate_lines(sparql: str, given: Iterable[str]) -> str:
     """Return ``sparql`` with each ``#[name] …`` line uncommented when ``name`` is in ``given``, and
-    each ``#[!name] …`` line when it is not.
+    each ``#[!name] …`` line when it is not. A line may carry several conditions, all of which must
+    hold (``#[!doc] #[!place] …``: neither given).
 
     Example:
         >>> q = "SELECT ?t ?org WHERE { ?t a ?c .\\n#[org] ?t <urn:unit> ?org .\\n}"
@@ -131,11 +133,21 @@ def activate_lines(sparql: str, given: Iterable[str]) -> str:
         True
         >>> activate_lines("#[!org] ?t <urn:unit> ?any .", set())
         '?t <urn:unit> ?any .'
+        >>> activate_lines("#[!doc] #[!place] ?r a <urn:Rollup> .", {"place"})
+        '#[!doc] #[!place] ?r a <urn:Rollup> .'
+        >>> activate_lines("#[!doc] #[!place] ?r a <urn:Rollup> .", set())
+        '?r a <urn:Rollup> .'
 
     """
     names = set(given)
-    return _WHEN_GIVEN.sub(lambda m: m.group(1) + m.group(4) if (m.group(3) in names) != bool(m.group(2))
-                           else m.group(0), sparql)
+
+    def line(m: re.Match[str]) -> str:
+        if (m.group(3) in names) == bool(m.group(2)):
+            return m.group(0)
+        rest = _WHEN_GIVEN.sub(line, m.group(4))
+        return m.group(0) if _WHEN_GIVEN.match(rest) else m.group(1) + rest  # a further condition failed
+
+    return _WHEN_GIVEN.sub(line, sparql)
 
 
 def to_term(query: str, p: QueryParam, raw: Any) -> URIRef | Literal:
@@ -204,8 +216,9 @@ def parse_query_file(path: Path) -> NamedQuery:
         raise QuerySyntaxError(f"{path.name}: missing '# title:' header line")
     declared = {p.name for p in params}
     for m in _WHEN_GIVEN.finditer(text):
-        if m.group(3) not in declared:
-            raise QuerySyntaxError(f"{path.name}: '#[{m.group(2)}{m.group(3)}]' names no declared parameter")
+        for bang, param in _CONDITIONS.findall(m.group(0)):
+            if param not in declared:
+                raise QuerySyntaxError(f"{path.name}: '#[{bang}{param}]' names no declared parameter")
     _check_syntax(path, activate_lines(text, ()))
     _check_syntax(path, activate_lines(text, declared))  # every filter line in place
     page, by_plan, plan_rows, plan_param = None, "", "", "doc" if "doc" in declared else "document"
