@@ -39,6 +39,18 @@ def _summed_afresh(store) -> set[tuple[str, str, str]]:
     return {(t.subject.value, t.predicate.value, str(t.object)) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
 
 
+def _as_built_before_rollups(root: Path) -> None:
+    """Leave the store as an older build left it: tallies, no rollups."""
+    with open_store(root) as s:
+        gen = s.path
+    store = ox.Store(str(gen / DATA))
+    for q in [q for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(DERIVED_GRAPH)))
+              if "/id/rollup/" in q.subject.value]:
+        store.remove(q)
+    store.flush()
+    del store
+
+
 @pytest.fixture
 def plans(tmp_path) -> list[Path]:
     for name in PLANS:
@@ -86,14 +98,7 @@ def test_the_corpus_answer_from_rollups_is_the_sum_of_the_tallies(plans, tmp_pat
 def test_a_store_built_before_rollups_gets_them_summed_at_its_next_change(plans, tmp_path):
     root = tmp_path / "store"
     build_store(plans[:2], root, jobs=1, validate=False)
-    with open_store(root) as s:  # as an older build left it: tallies, no rollups
-        gen = s.path
-    store = ox.Store(str(gen / DATA))
-    for q in [q for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(DERIVED_GRAPH)))
-              if "/id/rollup/" in q.subject.value]:
-        store.remove(q)
-    store.flush()
-    del store
+    _as_built_before_rollups(root)
     add_to_store(plans[2:], root, validate=False)
     with open_store(root) as s:
         assert _stored(s.store) == _summed_afresh(s.store) != set()
@@ -114,3 +119,15 @@ def test_a_graph_file_without_rollups_gets_them_when_opened(plans, tmp_path):
     assert ensure_aggregates(old)
     assert run_page(old, "tasks_per_lead_unit", limit=100).rows == expected
     assert ensure_aggregates(old) is None  # once is enough
+
+
+def test_serving_a_store_built_before_rollups_is_refused_in_one_line(plans, tmp_path, capsys):
+    from api.cli import main
+
+    root = tmp_path / "store"
+    build_store(plans[:2], root, jobs=1, validate=False)
+    _as_built_before_rollups(root)
+    # Served read-only, its corpus-wide answers would be empty: say so and what to run, before serving.
+    assert main(["serve", "--store", str(root), "--port", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(root) in err and "policykg build" in err and "Traceback" not in err
