@@ -30,7 +30,7 @@ PROVINCE = BASE + "place/370000"
 # Where Virtuoso 7.2.5 (Debian's) still answers otherwise, and why, keyed by question and the
 # parameters given ("tasks", "org+doc"). Strict: a case that starts to agree fails here, so the list
 # only ever shrinks. What the port needed is in kg/sparql_dialects.py. Every question agrees without a
-# place; with one, these four still differ:
+# place; with one, these three still differ:
 KNOWN_ON_VIRTUOSO = {
     ("corpus_summary", "place"): "its organisation count is a sub-select whose path ?within pk:withinDivision* ?place "
                                  "the parameter does not bind (it is bound outside): Virtuoso counts 1 of 53",
@@ -38,8 +38,6 @@ KNOWN_ON_VIRTUOSO = {
                                 "place test, an EXISTS in a BIND and a summing OPTIONAL sub-select); not reduced further",
     ("tasks_by_organization", "org+place"): "its two grouping sub-selects need the written join order, which a query "
                                             "testing a path cannot have (one row): some tasks' ?deadlines unbound",
-    ("tasks_waiting_on_higher_level", "place"): "the question's order (?level ?document ?number) leaves a task's two "
-                                                "waits at one level tied; each store breaks the tie its own way",
 }
 
 
