@@ -3,8 +3,9 @@
 Every read goes through :mod:`queries.library` and the ``analysis_*.rq`` files, so the same code
 works on a local graph and on a remote SPARQL store; nothing here walks triples.
 
-The analysis reads flat lists (``analysis_tasks``, ``analysis_units``, ``analysis_deadlines``,
-``analysis_waits``: one row per task, unit, deadline, wait), each unsorted
+The analysis reads flat lists (``analysis_tasks``, ``analysis_domains``, ``analysis_units``,
+``analysis_deadlines``, ``analysis_waits``: one row per task, domain coordinator, unit, deadline,
+wait), each unsorted
 (:func:`queries.library.run_unsorted`), and puts them in plan order here: a store sorts a corpus's
 IRIs, or groups them into packed lists, far more slowly than it lists them (one packed row per
 task, sorted: 176 s at 1,000 plans; these four lists unsorted: 60 s, both on a busy machine). The
@@ -65,6 +66,35 @@ def in_plan_order(tasks: list[dict[str, Any]], units: list[dict[str, Any]], dead
             sorted(waits, key=by("wait", "level", "kind", "label")))
 
 
+def with_domains(tasks: list[dict[str, Any]], units: list[dict[str, Any]],
+                 domains: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the task rows with their domain's ``domain_number`` and ``domain_label``, and the unit
+    rows with a ``domain_lead`` row for each coordinator of each task's domain (``analysis_domains``
+    rows: ``domain``, ``number``, ``label``, ``lead``).
+
+    Example:
+        >>> tasks, units = with_domains([{"task": "t1", "domain": "d1"}], [],
+        ...     [{"domain": "d1", "number": 1, "label": "开办企业", "lead": "o1"}])
+        >>> tasks[0]["domain_label"], units
+        ('开办企业', [{'task': 't1', 'role': 'domain_lead', 'org': 'o1'}])
+    """
+    facts: dict[str, dict[str, Any]] = {}
+    for r in domains:
+        d = facts.setdefault(r["domain"], {"number": None, "label": None, "leads": set()})
+        d["number"] = d["number"] if d["number"] is not None else r.get("number")
+        # Of several names, the first in code-point order: the same whatever order the store lists them in.
+        if r.get("label") is not None and (d["label"] is None or str(r["label"]) < d["label"]):
+            d["label"] = str(r["label"])
+        if r.get("lead"):
+            d["leads"].add(r["lead"])
+    out, extra = [], []
+    for t in tasks:
+        d = facts.get(t.get("domain"))
+        out.append({**t, "domain_number": d["number"] if d else None, "domain_label": d["label"] if d else None})
+        extra += [{"task": t["task"], "role": "domain_lead", "org": o} for o in sorted(d["leads"])] if d else []
+    return out, units + extra
+
+
 def fetch_plan_rows(source: Any, *, doc: str | None = None, place: str | None = None) -> PlanRows:
     """Run the analysis queries on ``source`` (a graph or a remote store), for one document, the
     plans of one place (a division and those below it), or all.
@@ -73,9 +103,12 @@ def fetch_plan_rows(source: Any, *, doc: str | None = None, place: str | None = 
         QueryParameterError: ``doc`` or ``place`` is not an absolute IRI.
     """
     params = {"doc": doc, "place": place}
+    tasks, units = with_domains(run_unsorted(source, "analysis_tasks", **params),
+                                run_unsorted(source, "analysis_units", **params),
+                                run_unsorted(source, "analysis_domains", **params))
     tasks, units, deadlines, waits = in_plan_order(
-        run_unsorted(source, "analysis_tasks", **params), run_unsorted(source, "analysis_units", **params),
-        run_unsorted(source, "analysis_deadlines", **params), run_unsorted(source, "analysis_waits", **params))
+        tasks, units, run_unsorted(source, "analysis_deadlines", **params),
+        run_unsorted(source, "analysis_waits", **params))
     return PlanRows(tasks=tasks, units=units, deadlines=deadlines, waits=waits,
                     organizations=run_query(source, "analysis_organizations", **params),
                     documents=run_query(source, "analysis_documents", doc=doc, within=place))
