@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from benchmarks import report_store
+from benchmarks import report_store, report_web
 
 DASH = "–"
 
@@ -161,7 +161,7 @@ def goal_rows(results: dict[str, Any]) -> list[list[Any]]:
             worst_s = sum(v["s"] for v in q["analysis"].values())
             rows.append([f"N={int(n):,}", f"collaboration analysis ≤ {a_goal} s", f"{worst_s:.1f} s (all steps)",
                          "yes" if worst_s <= a_goal else "no"])
-    return rows + report_store.goal_rows(results)
+    return rows + report_store.goal_rows(results) + report_web.goal_rows(results)
 
 
 def _intro_lines(results: dict[str, Any]) -> list[str]:
@@ -251,13 +251,35 @@ def _query_lines(results: dict[str, Any], cols: list[tuple[str, str, str]]) -> l
                  "requests", "errors", "server+workers peak MB", "status"], api_rows(results, cols)),
         "",
         "`bare store ms` and `/sparql ms` are the same aggregate (tasks per lead unit, top 20) on the",
-        "store in-process and through GET /sparql. Half the load time is that aggregate alone; the other",
-        "half (mixed) adds REST point lookups (/tasks/{number}, /organizations/{id}) and /documents. Peak memory sums the server and its",
+        "store in-process and through GET /sparql. The `/sparql only` load is that aggregate alone (half",
+        "the load's time, at most 30 s); the mixed load adds REST point lookups (/tasks/{number},",
+        "/organizations/{id}) and list pages (/tasks, /organizations, /domains, /documents). Peak memory sums the server and its",
         "SPARQL worker processes (serving the store: each opens it read-only).",
         "",
         "### Saved questions and REST lookups through the API (median ms)",
         "",
         *_table(["request", *api_query_rows(results, cols)[0]], api_query_rows(results, cols)[1]),
+        "",
+        "Measured once the server is idle (its warm-up done). A saved question answers its first page,",
+        "as the query page and the REST routes ask for it; the REST list pages ask for 20 rows.",
+        "",
+        "### Analysis routes through the API (median ms once warm; a place's first call)",
+        "",
+        *_table(["route", *report_web.analysis_route_rows(results)[0]], report_web.analysis_route_rows(results)[1]),
+        "",
+        "## Each analysis alone, in-process on the store (seconds: reading + analysis)",
+        "",
+        *_table(["analysis", *report_web.analyses_rows(results)[0]], report_web.analyses_rows(results)[1]),
+        "",
+        "What a first request costs the server: read the corpus (or one place's plans) from the store, build",
+        "the graphs, make the report; each from a fresh read, so the figures do not share work.",
+        "",
+        "## Pages in headless Chromium (ms: repeat loads' median, first load in brackets)",
+        "",
+        *_table(["page", *report_web.page_rows(results)[0]], report_web.page_rows(results)[1]),
+        "",
+        "From navigation to the later of the page's load event and the end of the last response it asked",
+        "for (its data included), served from the store once the server is idle.",
         "",
         "## Goals of the issue, as measured here",
         "",

@@ -5,7 +5,8 @@ its numbers to OUT as it goes (a step stopped at its time budget keeps what it h
 Steps: store_build, add, serve (benchmarks.store_steps: ``policykg build`` into the store, add and
 remove one plan, serve the store); build (the same build in memory, one process, on rdflib's or
 Oxigraph's store, for comparison); queries (load the graph file, run every saved question,
-co-assignment pairs, analysis); api (``policykg serve`` of the store plus the bounded load client).
+co-assignment pairs, analysis); api, analyses, pages (benchmarks.web_steps: the served store under
+load, each analysis alone on the store, the web pages in Chromium).
 """
 
 from __future__ import annotations
@@ -176,68 +177,11 @@ def step_analysis(g: Graph, rec: Recorder) -> dict[str, Any]:
     return out
 
 
-def step_api(rec: Recorder, store_dir: Path, seconds: float, clients: int, reps: int, cap_s: float) -> None:
-    """Serve the store; time /sparql against the bare store, each saved question and REST route
-    through HTTP, then 16 clients on point lookups and one aggregate."""
-    import httpx
-
-    from benchmarks.loadgen import Call, peak_rss_mb, run_load, serve_graph
-    from kg.graph import PREFIXES
-    from kg.store import open_store
-    from queries.library import load_queries
-
-    sparql = "SELECT ?org (COUNT(?t) AS ?n) WHERE { ?t pk:leadUnit ?org } GROUP BY ?org ORDER BY DESC(?n) LIMIT 20"
-    accept = {"Accept": "application/sparql-results+json"}
-    opened = open_store(store_dir)
-    g = opened.graph()  # the bare store, and where sample parameters come from
-    samples = sample_params(g)
-    bare, _ = median_of(lambda: list(g.query(sparql, initNs=PREFIXES)), reps, cap_s)
-    rec["sparql_bare_ms"] = round(bare * 1000, 2)
-    t0 = time.perf_counter()
-    with serve_graph(store_dir, startup_timeout=3600) as (base, pid):
-        rec["startup_s"] = round(time.perf_counter() - t0, 2)
-        with httpx.Client(base_url=base, timeout=600) as client:
-
-            def get(path: str, **params: str) -> httpx.Response:
-                r = client.get(path, params=params, headers=accept)
-                r.raise_for_status()
-                return r
-
-            api, _ = median_of(lambda: get("/sparql", query=sparql), reps, cap_s)
-            rec["sparql_api_ms"] = round(api * 1000, 2)
-            # Sample IRIs, not the list routes: /organizations lists every organisation (slow at scale).
-            lookups = [Call("/sparql", {"query": sparql}, headers=accept, label="/sparql aggregate"),
-                       Call("/tasks/1", {"document": samples["doc"]}, label="/tasks/{number}"),
-                       Call(f"/organizations/{samples['org']}", label="/organizations/{id}"),
-                       Call("/documents", label="/documents")]
-            rest: dict[str, Any] = {}
-            for c in lookups[1:]:
-                med, n = median_of(lambda c=c: get(c.path, **c.params), reps, cap_s)
-                rest[c.label] = {"ms": round(med * 1000, 2), "runs": n}
-            rec["rest_api"] = rest
-            only = run_load(base, lookups[:1], clients=clients, seconds=seconds / 2)
-            rec["load_sparql"] = only.summary()
-            result = run_load(base, lookups, clients=clients, seconds=seconds / 2)
-            rec["load"] = result.summary()
-            rec["load_error_samples"] = result.error_samples
-            rec["server_peak_rss_mb"] = peak_rss_mb(pid)
-            per_route: dict[str, Any] = {}
-            for q in load_queries().values():
-                params = {p.name: value_for(p, samples) for p in q.params if p.required}
-                try:
-                    med, n = median_of(lambda q=q, params=params: get(f"/queries/{q.name}", **params), reps, cap_s)
-                    per_route[q.name] = {"ms": round(med * 1000, 2), "runs": n}
-                except httpx.HTTPError as e:
-                    per_route[q.name] = {"error": f"{type(e).__name__}: {str(e)[:120]}"}
-                rec["queries_api"] = per_route
-            rec["server_peak_rss_mb"] = peak_rss_mb(pid)
-
-
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks import store_steps
+    from benchmarks import store_steps, web_steps
 
     ap = argparse.ArgumentParser(prog="python -m benchmarks.steps")
-    ap.add_argument("step", choices=["store_build", "add", "serve", "build", "queries", "api"])
+    ap.add_argument("step", choices=["store_build", "add", "serve", "build", "queries", "api", "analyses", "pages"])
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--graph", type=Path)
     ap.add_argument("--store-dir", type=Path, help="the policykg store (store_build writes it; add, serve, api read it)")
@@ -247,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--cap", type=float, default=60.0, help="stop repeating a query after this many seconds")
     ap.add_argument("--workers", type=int, default=None)
-    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--clients", type=int, default=16)
     a = ap.parse_args(argv)
     rec = Recorder(a.json)
@@ -261,8 +205,12 @@ def main(argv: list[str] | None = None) -> int:
         step_build(rec, a.corpus, a.graph, a.store)
     elif a.step == "queries":
         step_queries(rec, a.graph, a.store, a.reps, a.cap)
+    elif a.step == "api":
+        web_steps.step_api(rec, a.store_dir, a.seconds, a.clients, a.reps, a.cap)
+    elif a.step == "analyses":
+        web_steps.step_analyses(rec, a.store_dir)
     else:
-        step_api(rec, a.store_dir, a.seconds, a.clients, a.reps, a.cap)
+        web_steps.step_pages(rec, a.store_dir, a.reps)
     rec["done"] = True
     return 0
 
