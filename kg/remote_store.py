@@ -31,7 +31,7 @@ from rdflib.query import Result
 
 from kg.errors import QuerySyntaxError, QueryTimeout, StoreError
 from kg.graph import PREFIXES
-from kg.sparql_dialects import dialect_of, for_dialect
+from kg.sparql_dialects import dialect_of, in_dialect
 from kg.sparql_lexer import query_form, where_group_start
 from kg.vocab import RDF_FORMATS
 
@@ -156,7 +156,8 @@ class RemoteStore:
         form = query_form(sparql) or "SELECT"
         if self.dialect is None:
             self.raw_query("ASK {}", accept=RESULTS_MEDIA_TYPE)  # its Server header names the dialect
-        text = for_dialect(self.prepare(sparql, initNs=initNs, initBindings=initBindings), self.dialect or "")
+        sent = in_dialect(self.prepare(sparql, initNs=initNs, initBindings=initBindings), self.dialect or "")
+        text = sent.text
         if form in {"CONSTRUCT", "DESCRIBE"}:
             raw, _ = self.raw_query(text, accept=GRAPH_MEDIA_TYPE)
             g = Graph()
@@ -171,7 +172,7 @@ class RemoteStore:
             answer = Result("ASK")
             answer.askAnswer = any(str(v) not in {"0", "false"} for row in result.bindings for v in row.values())
             return answer
-        return canonical_result(result)
+        return sent.finish(canonical_result(result))
 
     def prepare(self, sparql: str, *, initNs: Mapping[str, Any] | None = None,  # noqa: N803
                 initBindings: Mapping[str, URIRef | Literal] | None = None) -> str:

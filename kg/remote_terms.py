@@ -13,11 +13,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
 _BOOLEAN = {"1": "true", "0": "false", "true": "true", "false": "false"}
+_NUMERIC = {XSD[t] for t in ("integer", "decimal", "float", "double", "int", "long", "short", "byte", "nonNegativeInteger",
+                             "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedLong", "unsignedInt",
+                             "unsignedShort", "unsignedByte")}
+
+
+def order_key(term: Any) -> tuple:
+    """Return a key that sorts terms as SPARQL's ``ORDER BY`` does: unbound, blank nodes, IRIs,
+    then literals; numbers by value, before other literals, which sort by their text.
+
+    Example:
+        >>> sorted([Literal(10), None, Literal("b"), URIRef("urn:a"), Literal(9)], key=order_key)
+        [None, rdflib.term.URIRef('urn:a'), rdflib.term.Literal('9', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')), rdflib.term.Literal('10', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer')), rdflib.term.Literal('b')]
+    """
+    if term is None:
+        return (0,)
+    if isinstance(term, BNode):
+        return (1, str(term))
+    if isinstance(term, URIRef):
+        return (2, str(term))
+    if isinstance(term, Literal) and term.datatype in _NUMERIC:
+        try:
+            return (3, 0, float(term), str(term))
+        except ValueError:
+            pass
+    return (3, 1, str(term), getattr(term, "language", None) or "", str(getattr(term, "datatype", None) or ""))
 
 
 def canonical_term(term: Any) -> Any:

@@ -19,7 +19,7 @@ from kg.sparql_lexer import nesting_depth, where_group_start
 EX = "http://example.org/"
 
 
-@pytest.mark.parametrize("module", ["kg.sparql_lexer", "api.web.sparql.guard", "kg.remote_store", "kg.sparql_dialects",
+@pytest.mark.parametrize("module", ["kg.sparql_lexer", "api.web.sparql.guard", "kg.remote_store", "kg.sparql_dialects", "kg.packed_lists",
                                     "kg.remote_terms", "api.web.sparql.formats", "api.web.errors", "kg.vocab", "kg.iri"])
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module))
