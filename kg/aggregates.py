@@ -6,7 +6,8 @@ per question. The build calls :func:`materialize_aggregates` once after loading;
 plan's tasks, units, deadlines and domains and stores the counts as ``pk:Tally`` nodes (see the
 ontology's "Materialised at build time: tallies" section):
 
-* ``pk:DocumentTally`` — tasks and domains of the plan;
+* ``pk:DocumentTally`` — tasks and domains of the plan, and the rows of its task lists
+  (:mod:`kg.plan_rows`: targets, tasks with no deadline, citations…);
 * ``pk:DomainTally`` — tasks of each domain;
 * ``pk:OrganizationTally`` — per organisation: tasks led, tasks as a responsible unit, domains
   coordinated, domains led in;
@@ -35,6 +36,7 @@ from rdflib.namespace import PROV, RDF, XSD
 from kg.graph import PREFIXES
 from kg.iri import child_iri
 from kg.namespace import PK
+from kg.plan_rows import plan_row_counts
 from kg.vocab import org_id
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -156,7 +158,8 @@ def aggregate_ntriples(source: Any, *, doc: str | None = None) -> tuple[bytes, i
             months[task].add(date[:7])
     functions = {org: fn for org, fn in _rows(source, _FUNCTIONS, None)}
     out = _Lines()
-    _document_tallies(out, tasks, domain_doc)
+    plans = {d for d, _, _ in tasks.values()} | set(domain_doc.values())
+    _document_tallies(out, tasks, domain_doc, plan_row_counts(lambda text: _rows(source, text, doc), plans))
     _organization_tallies(out, tasks, units, responsible, domain_doc, domain_leads, domain_names)
     _month_tallies(out, tasks, units, months)
     _function_tallies(out, tasks, units, functions)
@@ -180,7 +183,8 @@ def aggregate_triples(source: Any, *, doc: str | None = None) -> list[Triple]:
     return list(Graph().parse(data=data, format="nt"))
 
 
-def _document_tallies(out: _Lines, tasks: dict[str, tuple[str, int, str | None]], domain_doc: dict[str, str]) -> None:
+def _document_tallies(out: _Lines, tasks: dict[str, tuple[str, int, str | None]], domain_doc: dict[str, str],
+                      list_rows: dict[str, dict[URIRef, int]]) -> None:
     per_doc, per_domain, domains_of = Counter(), Counter(), Counter(domain_doc.values())
     for d, _, domain in tasks.values():
         per_doc[d] += 1
@@ -190,6 +194,8 @@ def _document_tallies(out: _Lines, tasks: dict[str, tuple[str, int, str | None]]
         node = out.tally(d, PK.DocumentTally, d, "document")
         out.count(node, PK.taskCount, per_doc[d])
         out.count(node, PK.domainCount, domains_of[d])
+        for prop, n in list_rows[d].items():
+            out.count(node, prop, n)
     for domain, d in sorted(domain_doc.items()):
         node = out.tally(d, PK.DomainTally, domain, "domain", _tail(domain).rsplit("/", 1)[-1])
         out.count(node, PK.taskCount, per_domain[domain])
@@ -311,9 +317,12 @@ def materialize_aggregates(g: Graph, *, doc: str | None = None) -> int:
     keeps one named graph per plan writes ``aggregate_ntriples(view, doc=plan)`` into that plan's
     graph instead, so removing the plan removes its tallies.
     """
+    from kg.rollups import materialize_rollups  # kg.rollups sums what this module counts
+
     remove_aggregates(g, doc=doc)
     data, nodes = aggregate_ntriples(g, doc=doc)
     g.parse(data=data, format="ox-ntriples" if _oxigraph(g) is not None else "nt")
+    materialize_rollups(g)
     return nodes
 
 
@@ -351,10 +360,15 @@ def ensure_aggregates(source: Any) -> int | None:
     """Add the tallies to an in-process graph built without them; return how many (None: not done).
 
     Graphs written before tallies existed (or by other tools) still answer the corpus questions.
-    A remote store, or a graph that has its tallies, is left as it is.
+    A graph with tallies but without their corpus rollups (kg.rollups) gets the rollups. A remote
+    store, or a graph that has both, is left as it is.
     """
-    if not isinstance(source, Graph) or has_aggregates(source):
+    from kg.rollups import materialize_rollups, needs_rollups
+
+    if not isinstance(source, Graph):
         return None
+    if has_aggregates(source):
+        return materialize_rollups(source) if needs_rollups(source) else None  # tallies written before rollups
     return materialize_aggregates(source)
 
 

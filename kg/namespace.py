@@ -29,7 +29,9 @@ class PK(DefinedNamespace):
     DomainTally: URIRef
     FourthQuarterDeadline: URIRef
     FourthQuarterTask: URIRef
+    FunctionPairRollup: URIRef
     FunctionPairTally: URIRef
+    FunctionRollup: URIRef
     FunctionTally: URIRef
     GovernmentAgency: URIRef
     GovernmentFunction: URIRef
@@ -43,6 +45,7 @@ class PK(DefinedNamespace):
     NetworkAnalysis: URIRef
     OrderReference: URIRef
     OrganizationMeasurement: URIRef
+    OrganizationRollup: URIRef
     OrganizationTally: URIRef
     PartyOrgan: URIRef
     PeopleGovernment: URIRef
@@ -55,6 +58,7 @@ class PK(DefinedNamespace):
     RegulatorBranch: URIRef
     ReviewNote: URIRef
     Role: URIRef
+    Rollup: URIRef
     SingleOrganization: URIRef
     StateOwnedEnterpriseBranch: URIRef
     StatusLight: URIRef
@@ -108,6 +112,8 @@ class PK(DefinedNamespace):
     responsibleUnit: URIRef
     reviewOf: URIRef
     role: URIRef
+    rollupOf: URIRef
+    rollupPartner: URIRef
     statusLight: URIRef
     statusOf: URIRef
     tallyOf: URIRef
@@ -125,12 +131,15 @@ class PK(DefinedNamespace):
     bottleneckScore: URIRef
     changeKind: URIRef
     changedField: URIRef
+    citationCount: URIRef
     communityNumber: URIRef
     comparator: URIRef
     coreNumber: URIRef
     deadlineKind: URIRef
     deadlineMonth: URIRef
     degree: URIRef
+    deploymentLevelCount: URIRef
+    deploymentWaitCount: URIRef
     divisionCode: URIRef
     domainCount: URIRef
     domainLeadCount: URIRef
@@ -144,12 +153,23 @@ class PK(DefinedNamespace):
     ledDomainCount: URIRef
     mentionText: URIRef
     pairKind: URIRef
+    placeCount: URIRef
+    planCount: URIRef
     planYear: URIRef
+    preconditionCount: URIRef
     quote: URIRef
     registered: URIRef
     responsibleTaskCount: URIRef
     reviewField: URIRef
     reviewReason: URIRef
+    rollupBothLead: URIRef
+    rollupDomainLeads: URIRef
+    rollupFirstLeads: URIRef
+    rollupLeadTasks: URIRef
+    rollupLedDomains: URIRef
+    rollupPartnerLeads: URIRef
+    rollupResponsibleTasks: URIRef
+    rollupSharedTasks: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef
     similarity: URIRef
@@ -158,10 +178,12 @@ class PK(DefinedNamespace):
     sourceText: URIRef
     startOffset: URIRef
     tallyMonth: URIRef
+    targetCount: URIRef
     taskCount: URIRef
     taskNumber: URIRef
     taskNumbers: URIRef
     text: URIRef
+    undatedTaskCount: URIRef
     unit: URIRef
     value: URIRef
     weightedDegree: URIRef

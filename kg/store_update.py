@@ -25,6 +25,7 @@ from typing import Any
 from rdflib.plugins.serializers.nt import _nt_row
 
 from kg.bulk import apply_pair_changes, store_pairs
+from kg.rollups import apply_plan_rollups, sum_missing_rollups
 from kg.vocab import SHARED_GRAPH
 
 
@@ -101,7 +102,9 @@ def add_document(store: Any, refs: Any, document: str, quads: PlanQuads) -> Chan
     """Put one plan into ``store`` (replacing a plan of the same IRI) and its references into ``refs``."""
     import pyoxigraph as ox
 
+    summed = sum_missing_rollups(store)  # a store built before rollups: its totals, before this plan is in
     change = remove_document(store, refs, document)
+    change.added += summed
     shared = ox.NamedNode(str(SHARED_GRAPH))
     lines = quads.shared_lines()
     parsed = list(ox.parse(quads.shared, format=ox.RdfFormat.N_TRIPLES))
@@ -115,6 +118,7 @@ def add_document(store: Any, refs: Any, document: str, quads: PlanQuads) -> Chan
     change.shared_nodes = {t.subject.value for t in parsed}
     pairs, written = apply_pair_changes(store, store_pairs(store, document))
     change.pairs, change.added = change.pairs + pairs, change.added + written
+    change.added += apply_plan_rollups(store, document, 1)[1]
     return change
 
 
@@ -129,7 +133,8 @@ def remove_document(store: Any, refs: Any, document: str) -> Change:
     if not store.contains_named_graph(graph):
         return Change()
     pairs = store_pairs(store, document)
-    change = Change(removed=sum(1 for _ in store.quads_for_pattern(None, None, None, graph)))
+    rollups_grown = sum_missing_rollups(store) + apply_plan_rollups(store, document, -1)[1]  # while the plan's tallies are there to subtract
+    change = Change(removed=sum(1 for _ in store.quads_for_pattern(None, None, None, graph)) - rollups_grown)
     store.remove_graph(graph)
     named = [q.triple for q in refs.quads_for_pattern(None, None, None, graph)]
     refs.remove_graph(graph)

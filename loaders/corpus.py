@@ -35,6 +35,7 @@ from kg.bulk import pair_quads, store_pairs
 from kg.errors import LoadError
 from kg.graph import Store, bind_prefixes, load_ontology, new_graph
 from kg.namespace import PK
+from kg.rollups import rollup_quads
 from kg.store import store_graph
 from kg.store_update import PlanQuads, in_graph, plan_quads
 from kg.validation import ValidationIssue, ValidationReport
@@ -301,12 +302,19 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
     # Plans sharing an IRI share their tasks: then only counting the store itself is right.
     merged = len(seen_iris) < len(result.builds)
     load(pair_quads(store_pairs(store) if merged else pairs))
-    for iri in {b.iri for b in result.builds} if merged else ():
-        if sum(1 for b in result.builds if b.iri == iri) > 1:  # each file counted its own part
-            drop_plan_tallies(store, iri)
-            load(plan_tally_quads(store, iri))
+    if merged:
+        _recount_merged_plans(store, result.builds, load)
+    load(rollup_quads(store))  # the tallies summed for the corpus, from the store as loaded
     result.new_organizations = sorted(new.values(), key=lambda o: (o.place, o.name))
     return result
+
+
+def _recount_merged_plans(store: Any, builds: list[DocumentBuild], load: Callable[[bytes], None]) -> None:
+    """Count again the tallies of each plan that several files made (each file counted its own part)."""
+    for iri in {b.iri for b in builds}:
+        if sum(1 for b in builds if b.iri == iri) > 1:
+            drop_plan_tallies(store, iri)
+            load(plan_tally_quads(store, iri))
 
 
 def build_corpus(paths: Iterable[str | Path], *, registry: Registry | None = None,

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from rdflib import URIRef
+
 from queries.library import run_query
 
 
@@ -49,3 +51,17 @@ def windows(sizes: list[PlanSize], *, limit: int, offset: int) -> Iterator[tuple
         at += p.rows
         if at >= end:
             return
+
+
+def tally_rows(source: Any, count: str, sizes: list[PlanSize]) -> dict[str, int] | None:
+    """Return each plan's rows in a list as its tally keeps them (``count``: the IRI of a count of
+    pk:DocumentTally, see kg/plan_rows.py), or None when a plan of ``sizes`` has no such count (a
+    store built before the count was kept): then the caller counts the rows itself."""
+    from kg.remote_store import sparql_term
+    from queries.library import select, term_to_python
+
+    plans = f"VALUES ?doc {{ {sparql_term(URIRef(sizes[0].doc))} }} " if len(sizes) == 1 else ""
+    _, rows = select(source, f"SELECT ?doc ?rows WHERE {{ {plans}?tally pk:tallyOf ?doc ; "
+                             f"{sparql_term(URIRef(count))} ?rows . ?tally a pk:DocumentTally }}")
+    counts = {str(term_to_python(d)): int(term_to_python(n)) for d, n in rows}
+    return counts if all(p.doc in counts for p in sizes) else None

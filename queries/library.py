@@ -8,7 +8,10 @@ paged after they run. A question paged ``by plan``, asked for a document, a plac
 is paged plan by plan from the plans' sizes (:mod:`queries.document_pages`), which spares the store
 sorting every task of the corpus for one page. A question whose rows come in plan order but are
 not one per task (``by plan (rows counted)``) has each plan's rows counted by one unsorted query
-(which also gives the total), then is paged the same way.
+(which also gives the total), then is paged the same way; ``by plan (rows: pk:…)`` reads them from
+the plans' tallies, kept by the build, and counts them only under a filter the tallies cannot know
+(a level, a cited text) or on a store built before they were kept. A question paged ``by month``
+sorts, for a page, only the months the page shows.
 """
 
 from __future__ import annotations
@@ -285,29 +288,72 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
         rows = _plain(*select(g, text, bindings))
         return Page(rows[offset:offset + limit], len(rows), limit, offset)
     clause = _clause(text)
-    if q.by_plan and set(bindings) <= {"doc", "place"}:
-        from queries.document_pages import plan_sizes, windows
-
-        sizes = plan_sizes(g, place=params.get("place"), doc=params.get("doc"))
-        if sizes and q.by_plan == "counted":  # rows are not tasks: count each plan's, one unsorted query
-            counts = {str(r["doc"]): int(r["rows"]) for r in
-                      _plain(*select(g, count_by_plan_query(text, clause, bindings=bindings)))}
-            sizes = [replace(p, rows=counts.get(p.doc, 0)) for p in sizes]
-        if sizes:  # the plans' sizes are known: page plan by plan, nothing sorted corpus-wide
-            spans = list(windows(sizes, limit=limit, offset=offset))
-            names, found = [], []
-            if spans:  # one query for the page's plans, from where the page starts in the first
-                keys_text = page_keys_query(text, clause, limit=sum(t for _, _, t in spans), offset=spans[0][1],
-                                            bindings=bindings)
-                names, found = select(g, plans_only(keys_text, [URIRef(p.doc) for p, _, _ in spans]))
-            rows = _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bindings))) if found else []
-            return Page(rows, sum(p.rows for p in sizes), limit, offset)
+    # A list of tasks is paged by plan when only the plan or place filters it (the plans' sizes are its
+    # sizes); a list with rows of its own, under any filter (its rows per plan counted when a filter
+    # beyond them leaves the tallies' counts behind).
+    if q.by_plan and (set(bindings) <= {q.plan_param, "place"} or q.by_plan != "tasks"):
+        page = _page_by_plan(g, q, text, bindings, params, limit=limit, offset=offset)
+        if page is not None:
+            return page
+    if q.by_month and "month" not in bindings:
+        return _page_by_month(g, text, bindings, limit=limit, offset=offset)
     names, found = select(g, page_keys_query(text, clause, limit=limit, offset=offset, bindings=bindings))
     rows = _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bindings))) if found else []
     if found and len(found) < limit or not found and offset == 0:
         return Page(rows, offset + len(found), limit, offset)
     counted = _plain(*select(g, count_query(text, clause, bindings=bindings)))
     return Page(rows, int(counted[0]["total"]) if counted else 0, limit, offset)
+
+
+def _page_by_plan(g: Graph | RemoteStore, q: NamedQuery, text: str, bindings: Mapping[str, URIRef | Literal],
+                  params: Mapping[str, Any], *, limit: int, offset: int) -> Page | None:
+    """Return one page of a question paged by plan, cut from its plans' sizes (None: no plan in scope)."""
+    from queries.document_pages import plan_sizes, tally_rows, windows
+
+    clause = _clause(text)
+    sizes = plan_sizes(g, place=params.get("place"), doc=params.get(q.plan_param))
+    if not sizes:
+        return None
+    tasks, in_store = {p.doc: p.rows for p in sizes}, None
+    if q.by_plan != "tasks":  # rows are not tasks: each plan's from its tally, or counted
+        counts = tally_rows(g, q.plan_rows, sizes) if q.plan_rows and set(bindings) <= {q.plan_param, "place"} else None
+        if counts is None:  # one unsorted query (a filter the tally cannot know, or an older store)
+            counts = {str(r["doc"]): int(r["rows"]) for r in _plain(*select(
+                g, count_by_plan_query(text, clause, plan=q.plan_param, bindings=bindings)))}
+        in_store = sum(counts.values())
+        sizes = [replace(p, rows=counts.get(p.doc, 0)) for p in sizes]
+    spans = list(windows(sizes, limit=limit, offset=offset))
+    names: list[str] = []
+    found: list[tuple[Any, ...]] = []
+    if spans:  # one query for the page's plans, from where the page starts in the first
+        keys_text = page_keys_query(text, clause, limit=sum(t for _, _, t in spans), offset=spans[0][1],
+                                    bindings=bindings)
+        # A sparse list (fewer rows in the store than tasks in the page's plans) is read from its
+        # rows and filtered to the plans; a dense one from the plans (see plans_only).
+        sparse = in_store is not None and len(spans) > 1 and in_store < sum(tasks[p.doc] for p, _, _ in spans)
+        names, found = select(g, plans_only(keys_text, [URIRef(p.doc) for p, _, _ in spans], plan=q.plan_param,
+                                            filtered=sparse))
+    rows = _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bindings))) if found else []
+    return Page(rows, sum(p.rows for p in sizes), limit, offset)
+
+
+def _page_by_month(g: Graph | RemoteStore, text: str, bindings: Mapping[str, URIRef | Literal], *,
+                   limit: int, offset: int) -> Page:
+    """Return one page of a question in month order, each month it spans asked alone (as if given
+    the month): a month's rows are sorted, not the whole answer's. Each month's rows are counted
+    first, in one unsorted query that also gives the total."""
+    from queries.document_pages import PlanSize, windows
+
+    clause = _clause(text)
+    counted = _plain(*select(g, count_by_plan_query(text, clause, plan="month", bindings=bindings)))
+    months = sorted((PlanSize(str(r["doc"]), str(r["doc"]), int(r["rows"])) for r in counted if r["doc"] is not None),
+                    key=lambda m: m.doc)
+    rows: list[dict[str, Any]] = []
+    for month, start, take in windows(months, limit=limit, offset=offset):
+        bound = {**bindings, "month": Literal(month.doc)}
+        names, found = select(g, page_keys_query(text, clause, limit=take, offset=start, bindings=bound))
+        rows += _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bound))) if found else []
+    return Page(rows, sum(m.rows for m in months), limit, offset)
 
 
 @lru_cache(maxsize=512)

@@ -21,7 +21,11 @@ never evaluates a filter for a parameter left out (Oxigraph evaluates both sides
 A question whose answer grows with the corpus says ``# page: 50`` and chooses its rows in one
 sub-select ending in ``LIMIT 50`` (see :mod:`queries.paging`); ``# page: 50 by plan`` pages a
 question with one row per task in plan order plan by plan, and ``# page: 50 by plan (rows
-counted)`` one whose rows come in plan order but are not one per task. Running them is :mod:`queries.library`.
+counted)`` one whose rows come in plan order but are not one per task. ``# page: 50 by plan (rows:
+pk:targetCount)`` reads each plan's rows from that count of its pk:DocumentTally (kept by the build,
+:mod:`kg.plan_rows`) instead of counting them. The plan is the ``doc`` parameter (``document`` in the
+questions that name the lower plan so). ``# page: 50 by month`` pages a question whose rows come in
+month order (``?month``, also a parameter) one month at a time. Running them is :mod:`queries.library`.
 """
 
 from __future__ import annotations
@@ -40,13 +44,16 @@ from rdflib.namespace import XSD
 
 from kg.errors import QueryNotFound, QueryParameterError, QuerySyntaxError
 from kg.graph import PREFIXES
+from kg.namespace import PK
 from queries.paging import PageClause, find_page_clause
 
 SPARQL_DIR = Path(__file__).resolve().parent / "sparql"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PAGE_HOW = {"": "", "by plan": "tasks", "by plan (rows counted)": "counted"}
+_ROWS_FROM_TALLY = re.compile(r"^by plan \(rows: pk:([A-Za-z]+)\)$")
 _WHEN_GIVEN = re.compile(r"^(\s*)#\[(!?)([a-z_][a-z0-9_]*)\] ?(.*)$", re.M)
+_CONDITIONS = re.compile(r"#\[(!?)([a-z_][a-z0-9_]*)\]")
 
 
 @dataclass(frozen=True)
@@ -71,8 +78,13 @@ class NamedQuery:
     extra: dict[str, str] = field(default_factory=dict)
     page: PageClause | None = None
     # "# page: N by plan": one row per task, in plan (文号) and task order ("tasks"); "# page: N by
-    # plan (rows counted)": rows in plan (文号) order first, each plan's counted ("counted").
+    # plan (rows counted)": rows in plan (文号) order first, each plan's counted ("counted"); "# page:
+    # N by plan (rows: pk:…)": the same, each plan's rows read from that count of its tally ("tally").
     by_plan: str = ""
+    plan_rows: str = ""  # the tally's count (IRI) of a question paged "by plan (rows: pk:…)"
+    plan_param: str = "doc"  # the parameter (and variable) naming the plan
+    # "# page: N by month": rows in month order first (?month, its parameter), paged month by month.
+    by_month: bool = False
 
     def text_for(self, given: Iterable[str]) -> str:
         """Return the SPARQL text with the ``#[name]`` lines of the ``given`` parameters made active."""
@@ -110,7 +122,8 @@ class NamedQuery:
 
 def activate_lines(sparql: str, given: Iterable[str]) -> str:
     """Return ``sparql`` with each ``#[name] …`` line uncommented when ``name`` is in ``given``, and
-    each ``#[!name] …`` line when it is not.
+    each ``#[!name] …`` line when it is not. A line may carry several conditions, all of which must
+    hold (``#[!doc] #[!place] …``: neither given).
 
     Example:
         >>> q = "SELECT ?t ?org WHERE { ?t a ?c .\\n#[org] ?t <urn:unit> ?org .\\n}"
@@ -120,11 +133,21 @@ def activate_lines(sparql: str, given: Iterable[str]) -> str:
         True
         >>> activate_lines("#[!org] ?t <urn:unit> ?any .", set())
         '?t <urn:unit> ?any .'
+        >>> activate_lines("#[!doc] #[!place] ?r a <urn:Rollup> .", {"place"})
+        '#[!doc] #[!place] ?r a <urn:Rollup> .'
+        >>> activate_lines("#[!doc] #[!place] ?r a <urn:Rollup> .", set())
+        '?r a <urn:Rollup> .'
 
     """
     names = set(given)
-    return _WHEN_GIVEN.sub(lambda m: m.group(1) + m.group(4) if (m.group(3) in names) != bool(m.group(2))
-                           else m.group(0), sparql)
+
+    def line(m: re.Match[str]) -> str:
+        if (m.group(3) in names) == bool(m.group(2)):
+            return m.group(0)
+        rest = _WHEN_GIVEN.sub(line, m.group(4))
+        return m.group(0) if _WHEN_GIVEN.match(rest) else m.group(1) + rest  # a further condition failed
+
+    return _WHEN_GIVEN.sub(line, sparql)
 
 
 def to_term(query: str, p: QueryParam, raw: Any) -> URIRef | Literal:
@@ -193,20 +216,27 @@ def parse_query_file(path: Path) -> NamedQuery:
         raise QuerySyntaxError(f"{path.name}: missing '# title:' header line")
     declared = {p.name for p in params}
     for m in _WHEN_GIVEN.finditer(text):
-        if m.group(3) not in declared:
-            raise QuerySyntaxError(f"{path.name}: '#[{m.group(2)}{m.group(3)}]' names no declared parameter")
+        for bang, param in _CONDITIONS.findall(m.group(0)):
+            if param not in declared:
+                raise QuerySyntaxError(f"{path.name}: '#[{bang}{param}]' names no declared parameter")
     _check_syntax(path, activate_lines(text, ()))
     _check_syntax(path, activate_lines(text, declared))  # every filter line in place
-    page, by_plan = None, ""
+    page, by_plan, plan_rows, plan_param = None, "", "", "doc" if "doc" in declared else "document"
+    by_month = False
     if "page" in header:
         page = find_page_clause(activate_lines(text, declared), name=path.name)
         size, _, how = header.pop("page").strip().partition(" ")
-        by_plan = _PAGE_HOW.get(how.strip(), "?")
+        by_month = how.strip() == "by month"
+        by_plan, plan_rows = ("", "") if by_month else _page_how(how.strip())
         if size != str(page.size) or by_plan == "?":
-            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted)]]' must repeat the paged "
-                                   f"sub-select's LIMIT ({page.size})")
-        if by_plan and not {"doc", "place"} <= declared:
-            raise QuerySyntaxError(f"{path.name}: a question paged by plan takes doc and place parameters")
+            raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted)|(rows: pk:targetCount)]"
+                                   f"| by month]' must repeat the paged sub-select's LIMIT ({page.size}) and "
+                                   "name a count of the ontology")
+        if by_month and "month" not in declared:
+            raise QuerySyntaxError(f"{path.name}: a question paged by month takes a month parameter")
+        if by_plan and not {plan_param, "place"} <= declared:
+            raise QuerySyntaxError(f"{path.name}: a question paged by plan takes doc (or document) and place "
+                                   "parameters")
     return NamedQuery(
         name=name,
         title=header.pop("title"),
@@ -218,7 +248,22 @@ def parse_query_file(path: Path) -> NamedQuery:
         extra=header,
         page=page,
         by_plan=by_plan,
+        plan_rows=plan_rows,
+        plan_param=plan_param,
+        by_month=by_month,
     )
+
+
+def _page_how(how: str) -> tuple[str, str]:
+    """Return how a question is paged by plan ("", "tasks", "counted", "tally" or "?": not understood)
+    and, for "tally", the IRI of the count its plans' tallies keep."""
+    m = _ROWS_FROM_TALLY.match(how)
+    if m is None:
+        return _PAGE_HOW.get(how, "?"), ""
+    try:
+        return "tally", str(getattr(PK, m.group(1)))
+    except AttributeError:  # the closed namespace: no such term in the ontology
+        return "?", ""
 
 
 def _check_syntax(path: Path, text: str) -> None:

@@ -68,6 +68,11 @@ def serve(
         if not is_store(settings.store_path):
             raise GraphNotFound(f"{settings.store_path}: no policykg store here "
                                 f"(run `policykg build --store {settings.store_path}` first)")
+        from api.web.app import check_store
+        from kg.store import open_store
+
+        with open_store(settings.store_path) as opened:
+            check_store(opened, settings.store_path)
         where = str(settings.store_path)
     elif graph:
         from kg.errors import GraphNotFound

@@ -29,7 +29,9 @@ from api.web.frontend import missing_assets
 from api.web.routers import analysis, apidocs, editor, linking, ontology_docs, pages, queries, rest, viz
 from api.web.sparql.router import SparqlEndpoint
 from kg.aggregates import ensure_aggregates
+from kg.errors import StoreError
 from kg.graph import load_graph
+from kg.rollups import needs_rollups
 from kg.vocab import rdf_format_for
 from queries.analysis.reports import AnalysisCache, bottlenecks_report
 from queries.library import load_queries
@@ -50,6 +52,17 @@ Every error answers `{"ok": false, "error": "…", "status": N}`.
 """
 
 
+def check_store(opened: Any, where: Any) -> None:
+    """Refuse a store built before corpus rollups: served read-only, its corpus-wide answers would be empty.
+
+    Raises:
+        StoreError: naming the store and what to run.
+    """
+    if needs_rollups(opened.graph()):
+        raise StoreError(f"{where}: built before corpus rollups; run `policykg build` again, "
+                         "or `policykg add`/`remove` one plan, to add them")
+
+
 def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, dict[str, Any], Any]:
     """Return (what routes query, what each SPARQL worker opens, what to close at shutdown).
 
@@ -62,6 +75,7 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
     Raises:
         GraphNotFound: a graph file or the store does not exist.
         LoadError: a graph file is not valid RDF.
+        StoreError: the store was built before corpus rollups (its corpus-wide answers would be empty).
     """
     if settings.endpoint:
         from kg.remote_store import RemoteStore
@@ -76,6 +90,11 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
         from kg.store import open_store
 
         opened = open_store(settings.store_path)  # raises GraphNotFound, naming the directory
+        try:
+            check_store(opened, settings.store_path)
+        except StoreError:
+            opened.close()
+            raise
         # Workers open this very generation, even if a build switches `current` meanwhile.
         store_init = {"path": str(opened.path), "triples": opened.meta.get("triples")}
         return opened.graph(), {"store": store_init}, opened

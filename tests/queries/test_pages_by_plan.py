@@ -13,13 +13,22 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
+from kg.errors import QuerySyntaxError
+from kg.graph import new_graph
+from kg.namespace import PK
 from kg.store import open_store
-from queries.library import load_queries, run_page, run_query
+from queries.library import load_queries, run_page, run_query, select, term_to_python
 
 TESTS = Path(__file__).resolve().parents[1]
 LAYOUTS = TESTS / "data" / "layouts"
 SAMPLE = TESTS.parent / "loaders" / "data" / "samples" / "juye-2023-business-environment.txt"
 BY_PLAN = sorted(q.name for q in load_queries().values() if q.by_plan)
+BY_TALLY = sorted(q.name for q in load_queries().values() if q.by_plan == "tally")
+
+
+def select_rows(g, text: str) -> list[dict]:
+    names, rows = select(g, text)
+    return [{n: term_to_python(v) for n, v in zip(names, row, strict=True)} for row in rows]
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +55,31 @@ def walk(g, name: str, **params) -> tuple[list[dict], set[int]]:
         offset = page.next_offset
 
 
-def test_some_questions_are_paged_by_plan_with_their_rows_counted():
+def test_some_questions_are_paged_by_plan_with_their_rows_counted_or_read_from_the_tally():
     assert {"tasks", "ledger"} <= set(BY_PLAN)
-    assert {"tasks_without_deadline", "domains"} <= {q.name for q in load_queries().values() if q.by_plan == "counted"}
+    assert {"domains"} <= {q.name for q in load_queries().values() if q.by_plan == "counted"}
+    assert set(BY_TALLY) >= {"tasks_without_deadline", "tasks_with_targets", "tasks_citing",
+                             "tasks_waiting_on_higher_level", "link_deployment_resolution"}
+
+
+@pytest.mark.parametrize("name", BY_TALLY)
+def test_each_plans_tally_keeps_the_rows_its_list_shows(corpus, name):
+    q = load_queries()[name]
+    kept = {str(r["doc"]): r["n"] for r in select_rows(corpus, f"SELECT ?doc ?n WHERE {{ ?t a pk:DocumentTally ; "
+                                                                f"pk:tallyOf ?doc ; <{q.plan_rows}> ?n }}")}
+    plans = run_query(corpus, "plan_sizes")
+    shown = {p["doc"]: len(run_query(corpus, name, **{q.plan_param: p["doc"]})) for p in plans}
+    assert {d: kept[d] for d in shown} == shown
+    assert sum(shown.values()) > 0, f"{name}: the corpus should hold rows of this list"
+
+
+def test_a_store_whose_tallies_lack_a_count_still_pages_by_counting(corpus):
+    # A store built before the count was kept: the pager counts each plan's rows itself.
+    older = new_graph()
+    older.addN((s, p, o, older) for s, p, o, _ in corpus.quads() if p != PK.targetCount)
+    every = run_query(corpus, "tasks_with_targets")
+    rows, totals = walk(older, "tasks_with_targets")
+    assert len(every) > 7 and totals == {len(every)} and [r["task"] for r in rows] == [r["task"] for r in every]
 
 
 @pytest.mark.parametrize("name", BY_PLAN)
@@ -60,8 +91,55 @@ def test_pages_by_plan_are_the_sorted_answer_cut_in_pages(corpus, name):
     assert [r[key] for r in rows] == [r[key] for r in every]
     plans = run_query(corpus, "plan_sizes")
     assert len(plans) >= 3  # plans with a 文号 (one excerpt has none)
-    for plan in plans:
-        mine = run_query(corpus, name, doc=plan["doc"])
-        one, totals = walk(corpus, name, doc=plan["doc"])
+    plan = load_queries()[name].plan_param
+    for p in plans:
+        mine = run_query(corpus, name, **{plan: p["doc"]})
+        one, totals = walk(corpus, name, **{plan: p["doc"]})
         assert totals == {len(mine)} and [r[key] for r in one] == [r[key] for r in mine]
-    assert sum(len(run_query(corpus, name, doc=p["doc"])) for p in plans) == len(every)
+    assert sum(len(run_query(corpus, name, **{plan: p["doc"]})) for p in plans) == len(every)
+
+
+@pytest.mark.parametrize("name", sorted(q.name for q in load_queries().values() if q.by_month))
+def test_pages_by_month_are_the_sorted_answer_cut_in_pages(corpus, name):
+    every = run_query(corpus, name)
+    rows, totals = walk(corpus, name)
+    assert len({r["month"] for r in every}) > 2
+    assert totals == {len(every)} and rows == every
+    org = every[0]["org"]  # one organisation's calendar is asked whole (a parameter beyond the month)
+    mine = run_query(corpus, name, org=org)
+    assert walk(corpus, name, org=org) == (mine, {len(mine)})
+
+
+@pytest.mark.parametrize(("name", "params"), [
+    ("tasks_waiting_on_higher_level", {"level": "https://w3id.org/policykg/ontology#ProvinceLevel"}),
+    ("tasks_citing", {"ref": "省"}),
+])
+def test_a_list_filtered_beyond_plan_and_place_is_counted_then_paged_by_plan(corpus, name, params):
+    every = run_query(corpus, name, **params)
+    assert 7 < len(every) < len(run_query(corpus, name))
+    assert walk(corpus, name, **params) == (every, {len(every)})
+
+
+LIST = """# title: 测试 / A list
+# param: doc: iri, optional: a plan
+# param: place: iri, optional: a place
+# param: month: string, optional: a month
+# page: 5 {how}
+SELECT ?task ?doc ?place ?month WHERE {{
+  {{ SELECT ?task ?doc ?place ?month WHERE {{ ?task pk:inDocument ?doc }} ORDER BY ?doc LIMIT 5 }} }}
+"""
+
+
+@pytest.mark.parametrize(("how", "rows"), [("by plan (rows: pk:targetCount)", str(PK.targetCount)),
+                                           ("by plan (rows counted)", "")])
+def test_a_header_names_the_count_a_list_is_paged_by(tmp_path, how, rows):
+    (tmp_path / "a_list.rq").write_text(LIST.format(how=how), encoding="utf-8")
+    q = load_queries(tmp_path)["a_list"]
+    assert q.by_plan in ("tally", "counted") and q.plan_rows == rows
+
+
+@pytest.mark.parametrize("how", ["by plan (rows: pk:noSuchCount)", "by plan (rows: targetCount)", "by week"])
+def test_a_header_naming_no_count_of_the_ontology_is_refused(tmp_path, how):
+    (tmp_path / "a_list.rq").write_text(LIST.format(how=how), encoding="utf-8")
+    with pytest.raises(QuerySyntaxError, match="a_list.rq"):
+        load_queries(tmp_path)

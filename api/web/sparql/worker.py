@@ -215,12 +215,16 @@ def _check_graphs(executor: EmbeddedExecutor | RemoteExecutor, wanted: list[str]
 
 def serve(conn: Connection) -> None:
     """Answer requests on ``conn`` until it closes."""
-    init = conn.recv()["init"]
+    # The server may close the pipe at any moment (shutdown, or a worker killed at its time limit),
+    # even while it sends the store to a worker it has just started: then this process simply ends,
+    # without a traceback on the server's stderr.
+    try:
+        init = conn.recv()["init"]
+    except (EOFError, OSError):
+        return
     limits = Limits(**init.get("limits", {}))
     executor = make_executor(init)
     _limit_memory(init.get("memory_mb"))
-    # The server may close the pipe at any moment (shutdown, or a worker killed at its time limit):
-    # then this process simply ends, without a traceback on the server's stderr.
     try:
         conn.send({"ready": True, **executor.info()})
         while True:

@@ -1,0 +1,133 @@
+"""The corpus rollups (kg.rollups): the plans' function tallies summed in the derived graph at build
+time, kept right by `policykg add` and `remove`, and answering the corpus questions as the tallies do."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib.namespace import RDF
+
+from kg.aggregates import ensure_aggregates
+from kg.graph import load_graph
+from kg.rollups import ROLLUP_CLASSES, rollup_ntriples
+from kg.store import DATA, open_store
+from kg.vocab import DERIVED_GRAPH
+from loaders.build import build_graph
+from loaders.places import load_places
+from loaders.store_build import add_to_store, build_store, remove_from_store
+from queries.library import run_page
+
+LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"
+PLANS = ("prefix-brackets.txt", "suffix-style.txt", "division-line.txt")
+KINDS = {str(c) for c in ROLLUP_CLASSES}
+TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _stored(store) -> set[tuple[str, str, str]]:
+    """The rollup triples of the store (all in the derived graph: asserted here)."""
+    nodes = {q.subject for q in store.quads_for_pattern(None, TYPE, None) if q.object.value in KINDS}
+    quads = [q for node in nodes for q in store.quads_for_pattern(node, None, None)]
+    assert {q.graph_name.value for q in quads} <= {str(DERIVED_GRAPH)}
+    return {(q.subject.value, q.predicate.value, str(q.object)) for q in quads}
+
+
+def _summed_afresh(store) -> set[tuple[str, str, str]]:
+    data, _ = rollup_ntriples(store)
+    return {(t.subject.value, t.predicate.value, str(t.object)) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)}
+
+
+def _as_built_before_rollups(root: Path) -> None:
+    """Leave the store as an older build left it: tallies, no rollups."""
+    with open_store(root) as s:
+        gen = s.path
+    store = ox.Store(str(gen / DATA))
+    for q in [q for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(DERIVED_GRAPH)))
+              if "/id/rollup/" in q.subject.value]:
+        store.remove(q)
+    store.flush()
+    del store
+
+
+@pytest.fixture
+def plans(tmp_path) -> list[Path]:
+    for name in PLANS:
+        shutil.copy(LAYOUTS / name, tmp_path / name)
+    return [tmp_path / name for name in PLANS]
+
+
+@pytest.mark.parametrize("one_place", [False, True], ids=["own places", "one place"])
+def test_add_and_remove_keep_the_rollups_equal_to_the_sums(plans, tmp_path, one_place):
+    # One place for every plan: a place stays counted while another plan of it has the function.
+    place = load_places().given("371700") if one_place else None
+    root = tmp_path / "store"
+    build_store(plans[:1], root, jobs=1, validate=False, place=place)
+    with open_store(root) as s:
+        built = _stored(s.store)
+        assert built and built == _summed_afresh(s.store)
+    add_to_store(plans[1:], root, validate=False, place=place)
+    with open_store(root) as s:
+        assert _stored(s.store) == _summed_afresh(s.store) != built
+        assert s.meta["triples"] == len(s.store)
+    remove_from_store(plans[0].name, root)
+    with open_store(root) as s:
+        assert _stored(s.store) == _summed_afresh(s.store)
+        assert s.meta["triples"] == len(s.store)
+    for p in plans[1:]:
+        remove_from_store(p.name, root)
+    with open_store(root) as s:
+        assert _stored(s.store) == set()  # the last plan takes the last rollup with it
+
+
+@pytest.mark.parametrize("name", ["function_pairs", "function_roles"])
+def test_the_corpus_answer_from_rollups_is_the_sum_of_the_tallies(plans, tmp_path, name):
+    # Every plan in one place: that place's answer sums the tallies, the corpus answer reads rollups.
+    place = load_places().given("371700")
+    root = tmp_path / "store"
+    build_store(plans, root, jobs=1, validate=False, place=place)
+    with open_store(root) as s:
+        g = s.graph()
+        corpus = run_page(g, name, limit=1000).rows
+        scoped = run_page(g, name, limit=1000, place="https://w3id.org/policykg/id/place/371700").rows
+        assert corpus and corpus == scoped
+        assert any(r.get("places") == 1 for r in corpus)
+
+
+def test_a_store_built_before_rollups_gets_them_summed_at_its_next_change(plans, tmp_path):
+    root = tmp_path / "store"
+    build_store(plans[:2], root, jobs=1, validate=False)
+    _as_built_before_rollups(root)
+    add_to_store(plans[2:], root, validate=False)
+    with open_store(root) as s:
+        assert _stored(s.store) == _summed_afresh(s.store) != set()
+
+
+def test_a_graph_file_without_rollups_gets_them_when_opened(plans, tmp_path):
+    # `serve --graph FILE` and the CLI read files that older builds wrote: tallies, but no rollups.
+    g = build_graph(plans[:2]).graph
+    expected = run_page(g, "tasks_per_lead_unit", limit=100).rows
+    assert expected
+    for cls in ROLLUP_CLASSES:
+        for node in list(g.subjects(RDF.type, cls)):
+            g.remove((node, None, None))
+    path = tmp_path / "old.ttl"
+    g.serialize(path, format="turtle")
+    old = load_graph(path)
+    assert run_page(old, "tasks_per_lead_unit", limit=100).rows == []  # what an old file answers unaided
+    assert ensure_aggregates(old)
+    assert run_page(old, "tasks_per_lead_unit", limit=100).rows == expected
+    assert ensure_aggregates(old) is None  # once is enough
+
+
+def test_serving_a_store_built_before_rollups_is_refused_in_one_line(plans, tmp_path, capsys):
+    from api.cli import main
+
+    root = tmp_path / "store"
+    build_store(plans[:2], root, jobs=1, validate=False)
+    _as_built_before_rollups(root)
+    # Served read-only, its corpus-wide answers would be empty: say so and what to run, before serving.
+    assert main(["serve", "--store", str(root), "--port", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(root) in err and "policykg build" in err and "Traceback" not in err
