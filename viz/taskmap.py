@@ -210,7 +210,8 @@ def dependencies_page(source: Any, *, links: Mapping[str, str], doc: str | None 
 
     data = data or load_view_data(source, doc=doc)
     payload = view_payload(data)
-    systems = fetch_task_systems(source, doc=doc)
+    # A corpus too big to draw is read for its first plan only (data.documents lists them): so are its systems.
+    systems = fetch_task_systems(source, doc=doc or (data.documents[0]["id"] if data.documents else None))
     P, extra = dependencies_picture(dependency_graph(data.B, systems=systems), payload)
     banner = None
     if P.number_of_nodes() > max_nodes or data.documents:

@@ -106,8 +106,23 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
     return source, {"sources": sources}, None
 
 
+# The analyses are read and built ahead of the first request only for a store this small (tasks,
+# from the plans' tallies): the bundled plan takes under 0.1 s, 100 plans (11,765 tasks) about 10 s.
+# At 1,000 plans the bottleneck report took over two minutes (measured on a busy 2-core machine)
+# while every other client waited on the interpreter, so there the first /analysis request of a
+# scope reads it, and the cache keeps it.
+WARM_MAX_TASKS = 3000
+
+
 def _warm_analyses(cache: AnalysisCache, source: Any) -> None:
     try:
+        from queries.document_pages import plan_sizes
+
+        tasks = sum(p.rows for p in plan_sizes(source))
+        if tasks > WARM_MAX_TASKS:
+            log.info("analyses not warmed: %d tasks (more than %d); each is read on its first request",
+                     tasks, WARM_MAX_TASKS)
+            return
         pa = cache.get(source)
         bottlenecks_report(pa)  # builds every graph and measure the other reports reuse
     except Exception:  # a warm-up must never take the server down; the real request will report it
@@ -134,12 +149,13 @@ def create_app(settings: Settings | None = None, *, graph: Graph | None = None) 
         app.state.settings = settings
         app.state.source = source
         app.state.sparql = endpoint  # the query page's downloads run through it too
-        # Warm the analysis cache in the background: on a large corpus the first /analysis call would
-        # otherwise read and build everything (seconds); the server answers other requests meanwhile.
-        # A request waits for the interpreter lock between the warm-up's steps: handing it over every
-        # 0.5 ms instead of 5 ms keeps that wait off a /sparql answer's few milliseconds.
+        # Warm the analysis cache of a small store in the background (see WARM_MAX_TASKS); the server
+        # answers other requests meanwhile. A request waits for the interpreter lock between an
+        # analysis's steps: handing it over every 0.5 ms instead of 5 ms keeps that wait off a
+        # /sparql answer's few milliseconds. A served store or file never changes: its answers are
+        # kept; a remote server's are read again after five minutes.
         sys.setswitchinterval(min(sys.getswitchinterval(), 0.0005))
-        app.state.analysis_cache = AnalysisCache()
+        app.state.analysis_cache = AnalysisCache(ttl=300.0 if settings.endpoint else None)
         threading.Thread(target=_warm_analyses, args=(app.state.analysis_cache, source),
                          name="policykg-warm-analyses", daemon=True).start()
         log.info("policykg ready: %s, %s SPARQL worker(s), time limit %g s", endpoint.info.get("mode"),

@@ -85,31 +85,45 @@ class PlanAnalysis:
 
 
 class AnalysisCache:
-    """Keeps the last few :class:`PlanAnalysis` per (source, document) for ``ttl`` seconds.
+    """Keeps the last few :class:`PlanAnalysis` per (source, document, place).
 
     Reading a corpus through SPARQL and building its graphs costs far more than the analyses on the
-    built graphs (benchmarks/ times both). The API keeps one cache on ``app.state`` (the served
-    graph does not change while it runs), so every /analysis call after the first is interactive;
-    the TTL bounds how stale an answer over a remote store that others update can be.
+    built graphs (benchmarks/ times both). The API keeps one cache on ``app.state``: a served store
+    generation or graph file does not change while it is served, so its answers are kept until
+    evicted (``ttl=None``); over a remote store that others update, ``ttl`` seconds bound how stale
+    an answer can be. Requests for a scope being read wait for that one reading instead of each
+    starting their own (at 1,000 plans a reading takes over a minute).
     """
 
-    def __init__(self, *, ttl: float = 300.0, size: int = 8) -> None:
+    def __init__(self, *, ttl: float | None = 300.0, size: int = 8) -> None:
         self.ttl, self.size = ttl, size
         self._entries: dict[tuple[int, str | None, str | None], tuple[Any, float, PlanAnalysis]] = {}
+        self._building: dict[tuple[int, str | None, str | None], threading.Lock] = {}
         self._lock = threading.Lock()
+
+    def _fresh(self, key: tuple[int, str | None, str | None], source: Any) -> PlanAnalysis | None:
+        hit = self._entries.get(key)
+        if hit is not None and hit[0] is source and (self.ttl is None or time.monotonic() - hit[1] < self.ttl):
+            return hit[2]
+        return None
 
     def get(self, source: Any, *, doc: str | None = None, place: str | None = None) -> PlanAnalysis:
         """Return the analysis of ``source`` (and ``doc`` or ``place``), reading it again when missing or stale."""
-        key, now = (id(source), doc, place), time.monotonic()
+        key = (id(source), doc, place)
         with self._lock:
-            hit = self._entries.get(key)
-            if hit is not None and hit[0] is source and now - hit[1] < self.ttl:
-                return hit[2]
-        pa = PlanAnalysis.from_source(source, doc=doc, place=place)  # outside the lock: other scopes need not wait
-        with self._lock:
-            self._entries[key] = (source, now, pa)
-            while len(self._entries) > self.size:
-                self._entries.pop(min(self._entries, key=lambda k: self._entries[k][1]))
+            if (pa := self._fresh(key, source)) is not None:
+                return pa
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # one reading per scope; other scopes need not wait
+            with self._lock:
+                if (pa := self._fresh(key, source)) is not None:
+                    return pa
+            pa = PlanAnalysis.from_source(source, doc=doc, place=place)
+            with self._lock:
+                self._entries[key] = (source, time.monotonic(), pa)
+                self._building.pop(key, None)
+                while len(self._entries) > self.size:
+                    self._entries.pop(min(self._entries, key=lambda k: self._entries[k][1]))
         return pa
 
 

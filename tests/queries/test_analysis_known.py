@@ -193,3 +193,29 @@ def test_analysis_cache_reuses_then_expires():
     assert AnalysisCache(ttl=0).get(g) is not AnalysisCache(ttl=0).get(g)
     stale = AnalysisCache(ttl=0)
     assert stale.get(g) is not stale.get(g)
+
+
+def test_analysis_cache_without_ttl_keeps_and_reads_a_scope_once_for_concurrent_callers(monkeypatch):
+    import threading
+
+    from queries.analysis import reports
+    from queries.analysis.reports import AnalysisCache
+
+    g = load_graph(MINI)
+    reads = []
+    real = reports.PlanAnalysis.from_source.__func__
+
+    def counted(cls, source, **kw):
+        reads.append(kw)
+        return real(cls, source, **kw)
+
+    monkeypatch.setattr(reports.PlanAnalysis, "from_source", classmethod(counted))
+    cache = AnalysisCache(ttl=None)
+    got = []
+    threads = [threading.Thread(target=lambda: got.append(cache.get(g))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(reads) == 1 and len(got) == 4 and all(pa is got[0] for pa in got)
+    assert cache.get(g) is got[0]

@@ -205,3 +205,29 @@ def test_the_memory_store_binds_parameters_inside_sub_selects_too(bundled_graph_
     rows = run_query(memory, "shared_tasks", org_a=COMMERCE, org_b=NDRC)
     assert rows and all(r["org_b"] == NDRC for r in rows)
     assert len(rows) == len(run_query(load_graph(bundled_graph_path), "shared_tasks", org_a=COMMERCE, org_b=NDRC))
+
+
+@pytest.mark.parametrize("name", ["analysis_tasks", "analysis_units", "analysis_deadlines", "analysis_waits",
+                                  "analysis_domains", "analysis_task_systems", "analysis_task_texts"])
+def test_the_analysis_reads_every_row_of_a_question_unsorted(bundled_graph, name):
+    from queries.library import run_unsorted
+
+    every = run_query(bundled_graph, name)
+    loose = run_unsorted(bundled_graph, name)
+    columns = list(every[0])
+
+    def key(r):
+        return tuple(str(r.get(c)) for c in columns)
+
+    assert len(every) > 10
+    assert sorted(map(key, loose)) == sorted(map(key, every))
+    doc = every[0]["doc"]
+    assert sorted(map(key, run_unsorted(bundled_graph, name, doc=doc))) == sorted(
+        key(r) for r in every if r["doc"] == doc)
+
+
+def test_only_a_paged_question_is_read_unsorted(bundled_graph):
+    from queries.library import run_unsorted
+
+    with pytest.raises(QueryParameterError, match="paged"):
+        run_unsorted(bundled_graph, "analysis_documents")
