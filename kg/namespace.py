@@ -125,6 +125,7 @@ class PK(DefinedNamespace):
     alignmentScore: URIRef
     articulationPoint: URIRef
     asOfDate: URIRef
+    assignmentCount: URIRef
     betweenness: URIRef
     bottleneckRank: URIRef
     bottleneckReason: URIRef
@@ -135,12 +136,15 @@ class PK(DefinedNamespace):
     communityNumber: URIRef
     comparator: URIRef
     coreNumber: URIRef
+    deadlineCount: URIRef
     deadlineKind: URIRef
     deadlineMonth: URIRef
+    deadlineSpanCount: URIRef
     degree: URIRef
     deploymentLevelCount: URIRef
     deploymentWaitCount: URIRef
     divisionCode: URIRef
+    domainCoordinatorCount: URIRef
     domainCount: URIRef
     domainLeadCount: URIRef
     domainNames: URIRef
@@ -152,6 +156,7 @@ class PK(DefinedNamespace):
     leadTaskCount: URIRef
     ledDomainCount: URIRef
     mentionText: URIRef
+    numberedDomainCount: URIRef
     pairKind: URIRef
     placeCount: URIRef
     planCount: URIRef
@@ -177,6 +182,7 @@ class PK(DefinedNamespace):
     sourceFile: URIRef
     sourceText: URIRef
     startOffset: URIRef
+    systemMentionCount: URIRef
     tallyMonth: URIRef
     targetCount: URIRef
     taskCount: URIRef
@@ -185,7 +191,9 @@ class PK(DefinedNamespace):
     text: URIRef
     undatedTaskCount: URIRef
     unit: URIRef
+    unitMentionCount: URIRef
     value: URIRef
+    waitAndPreconditionCount: URIRef
     weightedDegree: URIRef
 
     # Individuals

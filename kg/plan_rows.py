@@ -31,6 +31,33 @@ PATTERNS: dict[URIRef, str] = {
     PK.deploymentWaitCount: "?task pk:hasDeploymentWait ?wait ; pk:inDocument ?doc . "
                             "?doc dcterms:identifier ?document .",
     PK.deploymentLevelCount: "?task pk:hasDeploymentWait ?w . ?w pk:deploymentLevel ?level . " + _TASK_IN_PLAN,
+    # The lists the analysis and the pictures read plan by plan; OPTIONALs kept, since they may add rows.
+    PK.unitMentionCount: 'VALUES (?p ?role) { (pk:leadUnit "lead") (pk:responsibleUnit "responsible") } '
+                         "?task ?p ?org . ?task pk:taskNumber ?number ; pk:inDocument ?doc . "
+                         "?doc dcterms:identifier ?document .",
+    PK.assignmentCount: "?task pk:hasAssignment ?a ; pk:taskNumber ?number ; pk:inDocument ?doc . "
+                        "?doc dcterms:identifier ?document . ?a pk:agent ?org ; pk:role ?r . "
+                        'VALUES (?r ?role) { (pk:LeadRole "lead") (pk:ResponsibleRole "responsible") } '
+                        "OPTIONAL { ?a pk:evidence/pk:startOffset ?start }",
+    PK.deadlineCount: "?task pk:hasDeadline ?deadline ; pk:taskNumber ?number ; pk:inDocument ?doc . "
+                      "?doc dcterms:identifier ?document . OPTIONAL { ?deadline time:inXSDDate ?date } "
+                      "OPTIONAL { ?deadline rdfs:label ?label } OPTIONAL { ?deadline pk:deadlineKind ?kind }",
+    PK.deadlineSpanCount: "?task pk:hasDeadline ?deadline ; pk:taskNumber ?number ; pk:inDocument ?doc . "
+                          "?doc dcterms:identifier ?document . OPTIONAL { ?deadline time:inXSDDate ?date } "
+                          "OPTIONAL { ?deadline rdfs:label ?label } OPTIONAL { ?deadline pk:evidence ?e } "
+                          "OPTIONAL { ?deadline pk:deadlineKind ?kind }",
+    PK.systemMentionCount: "?task pk:namesSystem ?system ; pk:taskNumber ?number ; pk:inDocument ?doc . "
+                           "?doc dcterms:identifier ?document . OPTIONAL { ?system skos:prefLabel ?name }",
+    PK.waitAndPreconditionCount: '{ ?task pk:hasDeploymentWait ?wait . BIND ("deployment" AS ?kind) '
+                                 "OPTIONAL { ?wait pk:deploymentLevel ?level } } "
+                                 'UNION { ?task pk:hasPrecondition ?wait . BIND ("precondition" AS ?kind) } '
+                                 "?task pk:taskNumber ?number ; pk:inDocument ?doc . ?doc dcterms:identifier ?document . "
+                                 "OPTIONAL { ?wait rdfs:label ?label }",
+    PK.numberedDomainCount: "?domain a pk:Domain ; pk:domainNumber ?number ; pk:inDocument ?doc . "
+                            "?doc dcterms:identifier ?document .",
+    PK.domainCoordinatorCount: "?domain a pk:Domain ; pk:inDocument ?doc . ?doc dcterms:identifier ?document . "
+                               "OPTIONAL { ?domain pk:domainNumber ?number } OPTIONAL { ?domain skos:prefLabel ?label } "
+                               "OPTIONAL { ?domain pk:domainLead ?lead }",
 }
 
 
