@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from viz.links import href_for
 from viz.pages import SERVER_LINKS, page_html
@@ -22,21 +23,33 @@ LIGHTS = {
 }
 
 
-def ledger_payload(source: Any, *, as_of: date, days: int = 30) -> dict[str, Any]:
-    """Return the page's data: rows (one per task, in document order), organisations, domains, months."""
+def ledger_plans(source: Any, *, place: str | None = None) -> list[dict[str, Any]]:
+    """Return the plans in scope (all, or one place's) in 文号 order: IRI, 文号 and title, for the chooser."""
+    from queries.library import run_query
+
+    rows = run_query(source, "documents", place=place)
+    return [{"doc": r["doc"], "identifier": r["identifier"] or "", "title": r["title"] or ""}
+            for r in sorted(rows, key=lambda r: (r["identifier"] or "", r["doc"]))]
+
+
+def ledger_payload(source: Any, *, as_of: date, days: int = 30, doc: str | None = None) -> dict[str, Any]:
+    """Return the page's data: rows (one per task, in document order), organisations, domains, months.
+
+    ``doc``: only this plan's tasks (the page of a corpus shows one plan at a time).
+    """
     from queries.analysis.deadlines import task_status
     from queries.analysis.fetch import plan_graph
     from queries.analysis.graphs import participants
     from queries.ledger import ledger_rows
     from viz.names import english_names_of
 
-    B = plan_graph(source)
+    B = plan_graph(source, doc=doc)
     lights = {r["id"]: r for r in task_status(B, as_of=as_of, days=days)}
     names_en = english_names_of(source)
     orgs: dict[str, dict[str, str]] = {}
     domains: dict[str, dict[str, Any]] = {}
     rows = []
-    for r in ledger_rows(source):
+    for r in ledger_rows(source, doc=doc):
         t = r["task"]
         roles = participants(B, t) if t in B else {}
         for o in roles:
@@ -64,11 +77,26 @@ def ledger_payload(source: Any, *, as_of: date, days: int = 30) -> dict[str, Any
             "asOf": as_of.isoformat(), "days": days, "lights": {k: {"zh": zh, "en": en} for k, (zh, en) in LIGHTS.items()}}
 
 
-def ledger_page(source: Any, *, as_of: date, links: Mapping[str, str] = SERVER_LINKS) -> str:
-    """Return the ledger page of ``source`` with the lights of ``as_of``."""
-    payload = ledger_payload(source, as_of=as_of)
+def ledger_page(source: Any, *, as_of: date, doc: str | None = None, place: str | None = None,
+                links: Mapping[str, str] = SERVER_LINKS) -> str:
+    """Return the ledger page of ``source`` with the lights of ``as_of``.
+
+    With several plans in scope (all, or ``place``'s) the page shows one plan, ``doc`` or the first
+    in 文号 order, with a chooser of the others: a county's ledger is what an analyst keeps, and a
+    thousand plans' tasks in one page would take minutes to read and a browser long to draw. The
+    downloads hold every plan in scope.
+    """
+    plans = ledger_plans(source, place=place) if doc is None else []
+    if len(plans) > 1:
+        doc = plans[0]["doc"]
+    elif doc is not None:
+        plans = ledger_plans(source, place=place)
+    payload = ledger_payload(source, as_of=as_of, doc=doc)
     base = links.get("ledger", "/ledger")
-    downloads = [(f"{base}?format=xlsx", "Excel (.xlsx)"), (f"{base}?format=csv", "CSV"), (f"{base}?format=json", "JSON")]
+    scope = f"&place={quote(place, safe='')}" if place else ""
+    downloads = [(f"{base}?format={fmt}{scope}", name)
+                 for fmt, name in (("xlsx", "Excel (.xlsx)"), ("csv", "CSV"), ("json", "JSON"))]
     return page_html(title=("任务台账", "Task ledger"), current="ledger", links=links, template="ledger.html",
                      data=payload, scripts=("pk-ledger.js",), downloads=downloads, as_of=payload["asOf"],
-                     count=len(payload["rows"]), lights=LIGHTS)
+                     count=len(payload["rows"]), lights=LIGHTS, plans=plans if len(plans) > 1 else [], doc=doc,
+                     place=place)

@@ -185,3 +185,26 @@ def test_hostile_text_on_the_new_pages_stays_text(page, probe_server):
     open_page(page, probe_server.url + "/ledger?as_of=2023-10-01")
     assert PROBE_TITLE in page.page.inner_text("#pk-ledger-table")
     page.check_clean()
+
+
+def test_a_corpus_ledger_shows_one_plan_at_a_time_and_the_chooser_switches_it(page, corpus_server, synth_corpus):
+    from queries.library import run_query
+
+    plans = sorted(run_query(synth_corpus, "documents"), key=lambda r: (r["identifier"], r["doc"]))
+    first, other = plans[0], plans[-1]
+    open_page(page, corpus_server.url + "/ledger?as_of=2023-10-01")
+
+    def shown_plans():
+        return set(page.page.eval_on_selector_all("#pk-ledger-table tbody tr a[href*='/task/']",
+                                                  "as => as.map(a => a.getAttribute('href').split('/task/')[0])"))
+
+    # The first plan in 文号 order, all its tasks, and nothing of the other four.
+    assert page.page.eval_on_selector_all("#pk-ledger-table tbody tr", "rs => rs.length") == first["tasks"]
+    assert len(shown_plans()) == 1
+    assert page.page.eval_on_selector("#pk-plan", "s => s.options.length") == len(plans) == 5
+    with page.page.expect_navigation():
+        page.page.select_option("#pk-plan", other["doc"])
+    assert "document=" in page.page.url and "as_of=2023-10-01" in page.page.url
+    page.page.wait_for_function("window.pkReady === true")
+    assert page.page.eval_on_selector_all("#pk-ledger-table tbody tr", "rs => rs.length") == other["tasks"]
+    assert page.page.eval_on_selector("#pk-plan", "s => s.value") == other["doc"]

@@ -129,7 +129,8 @@
     status.setAttribute("data-count", rows.length);
     status.textContent = T("显示 " + rows.length + " / " + ROWS.length + " 项任务；亮灯截至 " + D.asOf,
                            rows.length + " of " + ROWS.length + " tasks; lights as of " + D.asOf);
-    pk.saveParams({as_of: pk.params().get("as_of") || "", task: state.task, domain: state.domain, org: state.org, role: state.role,
+    pk.saveParams({document: pk.params().get("document") || "", place: pk.params().get("place") || "",
+                   as_of: pk.params().get("as_of") || "", task: state.task, domain: state.domain, org: state.org, role: state.role,
                    month: state.month, status: state.status, q: state.q,
                    sort: state.sort === "number" ? "" : state.sort, dir: state.dir === "asc" ? "" : state.dir});
   }
@@ -137,6 +138,9 @@
   var p = pk.params();
   Object.keys(state).forEach(function (k) { if (p.get(k)) state[k] = p.get(k); });
   document.addEventListener("pk-lang", function () { renderControls(); render(); });
+  // A corpus's ledger shows one plan: choosing another reloads the page with it (the server reads it).
+  var plan = document.getElementById("pk-plan");
+  if (plan) plan.addEventListener("change", function () { plan.form.submit(); });
   renderControls();
   render();
   window.pkLedger = {state: state, render: render};

@@ -322,7 +322,10 @@ def get_ledger(
         if negotiate(request.headers.get("accept", ""), ("application/json", "text/html")) == "text/html":
             from viz.ledger import ledger_page
 
-            return HTMLResponse(ledger_page(source, as_of=as_of or date.today()), headers={"Vary": "Accept"})
+            page = ledger_page(source, as_of=as_of or date.today(),
+                               doc=_document_iri(source, document) if document else None,
+                               place=_place_iri(place) if place else None)
+            return HTMLResponse(page, headers={"Vary": "Accept"})
         format = LedgerFormat.JSON
     rows = iter_ledger_rows(source, doc=_document_iri(source, document) if document else None,
                             place=_place_iri(place) if place else None)
