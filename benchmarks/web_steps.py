@@ -112,11 +112,12 @@ def step_api(rec: Recorder, store_dir: Path, seconds: float, clients: int, reps:
 
 
 def _analysis_routes(get: Any, place: str | None, reps: int, cap_s: float) -> dict[str, Any]:
-    """The analysis routes: the whole corpus (what the warm-up prepared) and one place's, first call."""
+    """The analysis routes: the whole corpus (first call, then the median once kept) and one place's first call."""
     out: dict[str, Any] = {}
     for route in ("/analysis/collaboration", "/analysis/bottlenecks", "/analysis/workload", "/analysis/network"):
+        _, first = timed(get, route)  # a large store's analyses are read on the first request, then kept
         med, n = median_of(lambda r=route: get(r), reps, cap_s)
-        out[route] = {"ms": round(med * 1000, 2), "runs": n}
+        out[route] = {"ms": round(med * 1000, 2), "first_ms": round(first * 1000, 2), "runs": n}
     if place:
         for route in ("/analysis/collaboration", "/analysis/bottlenecks"):
             _, dt = timed(get, route, place=place)
@@ -132,13 +133,14 @@ def step_analyses(rec: Recorder, store_dir: Path) -> None:
     g = open_store(store_dir).graph()
     place = _place_of(g, sample_params(g)["doc"])
     out: dict[str, Any] = {}
-    for scope, kw in (("corpus", {}), ("one place", {"place": place})):
-        if scope == "one place" and not place:
-            continue
-        for name in ("collaboration", "bottlenecks", "workload", "network", "crunch"):
+    # The goal's two for the whole corpus (minutes each at 1,000 plans); every analysis for one place.
+    scopes = [("corpus", {}, ("collaboration", "bottlenecks"))]
+    if place:
+        scopes.append(("one place", {"place": place}, ("collaboration", "bottlenecks", "workload", "network", "crunch")))
+    for scope, kw, names in scopes:
+        for name in names:
             report = getattr(reports, f"{name}_report")
-            _, read_s = timed(lambda kw=kw: reports.PlanAnalysis.from_source(g, **kw))
-            pa = reports.PlanAnalysis.from_source(g, **kw)
+            pa, read_s = timed(lambda kw=kw: reports.PlanAnalysis.from_source(g, **kw))
             _, dt = timed(report, pa)
             out[f"{name} ({scope})"] = {"s": round(read_s + dt, 3), "read_s": round(read_s, 3),
                                         "analysis_s": round(dt, 3), "nodes": pa.B.number_of_nodes()}
