@@ -263,7 +263,7 @@ def _query_lines(results: dict[str, Any], cols: list[tuple[str, str, str]]) -> l
         "Measured once the server is idle (its warm-up done). A saved question answers its first page,",
         "as the query page and the REST routes ask for it; the REST list pages ask for 20 rows.",
         "",
-        "### Analysis routes through the API (median ms once warm; a place's first call)",
+        "### Analysis routes through the API (ms: median once kept, first call in brackets; a place's first call)",
         "",
         *_table(["route", *report_web.analysis_route_rows(results)[0]], report_web.analysis_route_rows(results)[1]),
         "",
