@@ -15,32 +15,20 @@ def _oxigraph(results: dict[str, Any], n: str, step: str) -> dict[str, Any]:
     return results["sizes"][n].get("oxigraph", {}).get(step, {})
 
 
-def analyses_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """Each analysis alone (seconds: reading + analysis), one column per size."""
-    sizes = [n for n in results["sizes"] if _oxigraph(results, n, "analyses").get("analyses")]
+def _by_size(results: dict[str, Any], step: str, key: str, cell: Any) -> tuple[list[str], list[list[Any]]]:
+    """One row per measured name of ``step``'s ``key``, one column per size that measured it."""
+    sizes = [n for n in results["sizes"] if _oxigraph(results, n, step).get(key)]
     names: list[str] = []
     for n in sizes:
-        names += [k for k in _oxigraph(results, n, "analyses")["analyses"] if k not in names]
-    rows = []
-    for name in names:
-        row: list[Any] = [name]
-        for n in sizes:
-            c = _oxigraph(results, n, "analyses")["analyses"].get(name)
-            row.append(DASH if c is None else f"{c['s']:.2f} ({c['read_s']:.2f} + {c['analysis_s']:.2f}; "
-                                              f"{c['nodes']:,} nodes)")
-        rows.append(row)
+        names += [k for k in _oxigraph(results, n, step)[key] if k not in names]
+    rows = [[name, *[cell(_oxigraph(results, n, step)[key].get(name)) for n in sizes]] for name in names]
     return [f"N={int(n):,}" for n in sizes], rows
 
 
-def analysis_route_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """The analysis routes through HTTP once the server is warm (median ms; a place's first call)."""
-    sizes = [n for n in results["sizes"] if _oxigraph(results, n, "api").get("analyses_api")]
-    names: list[str] = []
-    for n in sizes:
-        names += [k for k in _oxigraph(results, n, "api")["analyses_api"] if k not in names]
-    rows = [[name, *[_route_cell(_oxigraph(results, n, "api")["analyses_api"].get(name)) for n in sizes]]
-            for name in names]
-    return [f"N={int(n):,}" for n in sizes], rows
+def _analysis_cell(c: dict[str, Any] | None) -> str:
+    if not c:
+        return DASH
+    return f"{c['s']:.2f} ({c['read_s']:.2f} + {c['analysis_s']:.2f}; {c['nodes']:,} nodes)"
 
 
 def _route_cell(c: dict[str, Any] | None) -> str:
@@ -49,25 +37,27 @@ def _route_cell(c: dict[str, Any] | None) -> str:
     return f"{c['ms']:,.0f} (first {c['first_ms']:,.0f})" if "first_ms" in c else f"{c['ms']:,.0f}"
 
 
+def _page_cell(c: dict[str, Any] | None) -> str:
+    if not c:
+        return DASH
+    if "error" in c:
+        return "error: " + c["error"][:60]
+    return f"{c['ms']:,.0f} (first {c['first_ms']:,.0f})"
+
+
+def analyses_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """Each analysis alone (seconds: reading + analysis), one column per size."""
+    return _by_size(results, "analyses", "analyses", _analysis_cell)
+
+
+def analysis_route_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The analysis routes through HTTP (median ms once kept, first call; a place's first call)."""
+    return _by_size(results, "api", "analyses_api", _route_cell)
+
+
 def page_rows(results: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """Each page in Chromium: first load and median of the next (ms)."""
-    sizes = [n for n in results["sizes"] if _oxigraph(results, n, "pages").get("pages")]
-    names: list[str] = []
-    for n in sizes:
-        names += [k for k in _oxigraph(results, n, "pages")["pages"] if k not in names]
-    rows = []
-    for name in names:
-        row: list[Any] = [name]
-        for n in sizes:
-            c = _oxigraph(results, n, "pages")["pages"].get(name)
-            if c is None:
-                row.append(DASH)
-            elif "error" in c:
-                row.append("error: " + c["error"][:60])
-            else:
-                row.append(f"{c['ms']:,.0f} (first {c['first_ms']:,.0f})")
-        rows.append(row)
-    return [f"N={int(n):,}" for n in sizes], rows
+    """Each page in Chromium: median of the repeat loads and the first load (ms)."""
+    return _by_size(results, "pages", "pages", _page_cell)
 
 
 def goal_rows(results: dict[str, Any]) -> list[list[Any]]:
