@@ -67,6 +67,7 @@ class PK(DefinedNamespace):
     Task: URIRef
     TaskChange: URIRef
     TaskStatus: URIRef
+    TaskTally: URIRef
     TextSpan: URIRef
     TitleReference: URIRef
     UtilityGroup: URIRef
@@ -157,6 +158,7 @@ class PK(DefinedNamespace):
     ledDomainCount: URIRef
     mentionText: URIRef
     numberedDomainCount: URIRef
+    organizationCount: URIRef
     pairKind: URIRef
     placeCount: URIRef
     planCount: URIRef
