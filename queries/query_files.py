@@ -234,11 +234,11 @@ def parse_query_file(path: Path) -> NamedQuery:
         page = find_page_clause(activate_lines(text, declared), name=path.name)
         size, _, how = header.pop("page").strip().partition(" ")
         by_month = how.strip() == "by month"
-        by_count = _page_by_count(how.strip())
+        by_count = _page_by_count(how.strip(), path.name)
         by_plan, plan_rows = ("", "") if by_month or by_count else _page_how(how.strip())
         if size != str(page.size) or by_plan == "?":
             raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted)|(rows: pk:targetCount)]"
-                                   f"| by month]' must repeat the paged sub-select's LIMIT ({page.size}) and "
+                                   f"| by month| by ?var (rows: pk:…)]' must repeat the paged sub-select's LIMIT ({page.size}) and "
                                    "name a count of the ontology")
         if by_month and "month" not in declared:
             raise QuerySyntaxError(f"{path.name}: a question paged by month takes a month parameter")
@@ -263,7 +263,7 @@ def parse_query_file(path: Path) -> NamedQuery:
     )
 
 
-def _page_by_count(how: str) -> tuple[str, ...]:
+def _page_by_count(how: str, file: str) -> tuple[str, ...]:
     """Return (variable, count IRI) of a question paged "by ?var (rows: pk:…)", or () for another."""
     m = _BY_COUNT.match(how)
     if m is None:
@@ -271,7 +271,8 @@ def _page_by_count(how: str) -> tuple[str, ...]:
     try:
         return m.group(1), str(getattr(PK, m.group(2)))
     except AttributeError:
-        raise QuerySyntaxError(f"'# page: … by ?{m.group(1)} (rows: pk:{m.group(2)})': no such count in the ontology")
+        raise QuerySyntaxError(f"{file}: '# page: … by ?{m.group(1)} (rows: pk:{m.group(2)})' names no count "
+                               "of the ontology") from None
 
 
 def _page_how(how: str) -> tuple[str, str]:
