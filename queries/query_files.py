@@ -238,8 +238,8 @@ def parse_query_file(path: Path) -> NamedQuery:
         by_plan, plan_rows = ("", "") if by_month or by_count else _page_how(how.strip())
         if size != str(page.size) or by_plan == "?":
             raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted)|(rows: pk:targetCount)]"
-                                   f"| by month| by ?var (rows: pk:…)]' must repeat the paged sub-select's LIMIT ({page.size}) and "
-                                   "name a count of the ontology")
+                                   f"| by month| by ?var (rows: pk:…)]' must repeat the paged sub-select's "
+                                   f"LIMIT ({page.size}) and name a count of the ontology")
         if by_month and "month" not in declared:
             raise QuerySyntaxError(f"{path.name}: a question paged by month takes a month parameter")
         if by_plan and not {plan_param, "place"} <= declared:

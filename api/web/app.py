@@ -54,7 +54,8 @@ Every error answers `{"ok": false, "error": "…", "status": N}`.
 
 
 def check_store(opened: Any, where: Any) -> None:
-    """Refuse a store built before corpus rollups or task tallies: served read-only, its corpus-wide answers would be empty.
+    """Refuse a store built before corpus rollups or task tallies: served read-only, its corpus-wide
+    answers would be empty.
 
     Raises:
         StoreError: naming the store and what to run.
