@@ -40,6 +40,7 @@ class PK(DefinedNamespace):
     InformationSystem: URIRef
     JointlyLedTask: URIRef
     MassOrganization: URIRef
+    MonthRollup: URIRef
     MonthTally: URIRef
     MultiDomainLeadOrganization: URIRef
     NetworkAnalysis: URIRef
@@ -174,8 +175,10 @@ class PK(DefinedNamespace):
     rollupFirstLeads: URIRef
     rollupLeadTasks: URIRef
     rollupLedDomains: URIRef
+    rollupMonth: URIRef
     rollupPartnerLeads: URIRef
     rollupResponsibleTasks: URIRef
+    rollupRows: URIRef
     rollupSharedTasks: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef

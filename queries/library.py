@@ -29,6 +29,7 @@ from rdflib.query import Result
 
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
+from kg.namespace import PK
 from queries.paging import (
     PageClause,
     all_rows_query,
@@ -296,7 +297,7 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
         if page is not None:
             return page
     if q.by_month and "month" not in bindings:
-        return _page_by_month(g, text, bindings, limit=limit, offset=offset)
+        return _page_by_month(g, text, bindings, limit=limit, offset=offset, rows=q.month_rows)
     if q.by_count and not bindings:
         return _page_by_count(g, text, *q.by_count, limit=limit, offset=offset)
     names, found = select(g, page_keys_query(text, clause, limit=limit, offset=offset, bindings=bindings))
@@ -340,14 +341,19 @@ def _page_by_plan(g: Graph | RemoteStore, q: NamedQuery, text: str, bindings: Ma
 
 
 def _page_by_month(g: Graph | RemoteStore, text: str, bindings: Mapping[str, URIRef | Literal], *,
-                   limit: int, offset: int) -> Page:
+                   limit: int, offset: int, rows: str = "") -> Page:
     """Return one page of a question in month order, each month it spans asked alone (as if given
     the month): a month's rows are sorted, not the whole answer's. Each month's rows are counted
-    first, in one unsorted query that also gives the total."""
+    first, in one unsorted query that also gives the total — or, with no parameter given, read from
+    the ``rows`` count of the month rollups the build keeps (kg.month_rollups)."""
     from queries.document_pages import PlanSize
 
     clause = _clause(text)
-    counted = _plain(*select(g, count_by_plan_query(text, clause, plan="month", bindings=bindings)))
+    if rows and not bindings:
+        counted = _plain(*select(g, f"SELECT (?m AS ?doc) ?rows WHERE {{ ?r a <{PK.MonthRollup}> ; "
+                                    f"<{PK.rollupMonth}> ?m ; <{rows}> ?rows }}"))
+    else:
+        counted = _plain(*select(g, count_by_plan_query(text, clause, plan="month", bindings=bindings)))
     months = sorted((PlanSize(str(r["doc"]), str(r["doc"]), int(r["rows"])) for r in counted if r["doc"] is not None),
                     key=lambda m: m.doc)
     return _page_by_values(g, text, bindings, "month", [(Literal(m.doc), m.rows) for m in months],
