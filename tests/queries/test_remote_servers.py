@@ -108,7 +108,8 @@ def test_rest_routes_answer_the_same_from_the_server(served_builds, local_app, s
 
     org = "https://w3id.org/policykg/id/org/371724/"
     urls = ["/tasks?limit=500", "/tasks/1", "/tasks/38", "/organizations", "/organizations/371724/县商务局", "/domains",
-            "/documents", "/ledger", "/queries/deadline_calendar", f"/queries/shared_tasks?org_a={org}县商务局&org_b={org}县财政局",
+            "/documents", "/ledger", "/queries/deadline_calendar", "/queries/tasks_with_most_organizations",
+            f"/queries/shared_tasks?org_a={org}县商务局&org_b={org}县财政局",
             "/tasks?month=2023-09&limit=500", "/tasks?cites=条例", "/tasks?q=负面清单"]
     settings = Settings(endpoint=served_builds[server], query_timeout=10.0, query_workers=1)
     with TestClient(create_app(settings)) as remote:
