@@ -12,6 +12,7 @@ other plan names in that month — a look at the other tallies of those organisa
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from rdflib.namespace import RDF, XSD
@@ -54,14 +55,10 @@ def apply_plan_month_rows(store: Any, doc: str, sign: int) -> tuple[int, int]:
     names: dict[tuple[str, str], set[str]] = defaultdict(set)
     for org, month, name in _rows(store, _ROWS, doc):
         names[org, month].add(name)
-    plan, month_p = ox.NamedNode(_checked_iri(doc)), ox.NamedNode(str(PK.tallyMonth))
-    of_p, lead_p = ox.NamedNode(str(PK.tallyOf)), ox.NamedNode(str(PK.leadTaskCount))
+    shared = _named_elsewhere(store, doc, names)
     delta: Counter[str] = Counter()
     for (org, month), named in names.items():
-        others = (q for q in store.quads_for_pattern(None, of_p, ox.NamedNode(org)) if q.graph_name != plan)
-        if not any(ox.Quad(q.subject, month_p, ox.Literal(month), q.graph_name) in store
-                   and next(store.quads_for_pattern(q.subject, lead_p, None, q.graph_name), None) is not None
-                   for q in others):
+        if (org, month) not in shared:
             delta[month] += sign * len(named)
     graph, rows_p = ox.NamedNode(str(DERIVED_GRAPH)), str(PK.rollupRows)
     grown = 0
@@ -76,6 +73,23 @@ def apply_plan_month_rows(store: Any, doc: str, sign: int) -> tuple[int, int]:
                    format=ox.RdfFormat.N_QUADS)
         grown += len(lines) - len(old)
     return len(delta), grown
+
+
+def _named_elsewhere(store: Any, doc: str, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (organisation, month) ``pairs`` that a plan other than ``doc`` has a tally of: one query,
+    each pair looked up by its organisation (a few plans' tallies), not the corpus's months."""
+    from kg.graph import PREFIXES
+
+    rows = " ".join(f'(<{_checked_iri(org)}> "{_escaped(month)}")' for org, month in pairs)
+    if not rows:
+        return set()
+    text = (f"SELECT DISTINCT ?org ?month WHERE {{ VALUES (?org ?month) {{ {rows} }} GRAPH ?g {{ ?t pk:tallyOf ?org ; "
+            f"pk:tallyMonth ?month ; pk:leadTaskCount ?l }} FILTER(?g != <{_checked_iri(doc)}>) }}")
+    return {(r["org"].value, r["month"].value) for r in store.query(text, prefixes=PREFIXES)}
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
 
 
 def needs_month_rows(source: Any) -> bool:
