@@ -14,7 +14,9 @@ ontology's "Materialised at build time: tallies" section):
 * ``pk:MonthTally`` — tasks due per month, for the plan and per organisation taking part (with
   how many of them it leads and their numbers);
 * ``pk:FunctionTally`` / ``pk:FunctionPairTally`` — per government function, and per pair of
-  functions and pairing of roles (lead–lead, lead–responsible, responsible–responsible).
+  functions and pairing of roles (lead–lead, lead–responsible, responsible–responsible);
+* ``pk:TaskTally`` — per task naming an organisation: how many distinct ones (collective units
+  apart), the key a corpus's tasks are ranked by (kg.task_ranks for stores written before it).
 
 Every tally is derived from one plan (``prov:wasDerivedFrom`` the document) and its IRI sits below
 the document's, so a plan's tallies can be written into the plan's own named graph and leave with

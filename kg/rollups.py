@@ -5,7 +5,8 @@
 pk:OrganizationTally, pk:FunctionTally or pk:FunctionPairTally on every call: 37,000 to 133,000 rows
 at 1,000 plans. The build sums them into one pk:OrganizationRollup per organisation, one
 pk:FunctionRollup per function and one pk:FunctionPairRollup per unordered pair of functions, in the
-store's derived graph (kg.vocab.DERIVED_GRAPH, beside the co-assignment pairs of kg.bulk). A question
+store's derived graph (kg.vocab.DERIVED_GRAPH, beside the co-assignment pairs of kg.bulk), with the
+deadline calendar's rows per month (pk:MonthRollup, kg.month_rollups). A question
 with no plan or place chosen reads those; one that names a scope sums the tallies of its plans.
 
 ``policykg add`` and ``remove`` change a rollup by the plan's own tallies (:func:`apply_plan_rollups`),
