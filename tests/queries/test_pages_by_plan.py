@@ -178,3 +178,26 @@ def test_a_list_read_from_its_plans_or_from_its_rows_filtered_to_them_is_the_sam
     # Rows the question's order leaves tied (two waits of one task) may come in either order.
     assert [r[key] for r in plans] == [r[key] for r in rows] and totals == totals_too
     assert sorted(map(repr, plans)) == sorted(map(repr, rows))
+
+
+def test_a_store_generation_reads_the_plans_sizes_once_a_graph_that_may_change_every_time(corpus, monkeypatch):
+    import queries.document_pages as pages
+
+    calls = []
+    real = pages.run_query
+    monkeypatch.setattr(pages, "run_query", lambda *a, **k: calls.append(k) or real(*a, **k))
+    with open_store(corpus.policykg_store.path) as opened:  # opened afresh: nothing kept yet
+        fresh = opened.graph()
+        first = pages.plan_sizes(fresh)
+        first.clear()  # a caller's copy: what the store keeps is not changed
+        again = pages.plan_sizes(fresh)
+        assert len(calls) == 1 and len(again) >= 3
+        assert [p.doc for p in pages.plan_sizes(fresh, doc=again[0].doc)] == [again[0].doc]
+        assert len(calls) == 2  # another scope is another answer
+
+    changing = new_graph()
+    for triple in corpus.triples((None, None, None)):
+        changing.add(triple)
+    assert pages.plan_sizes(changing) == again
+    assert pages.plan_sizes(changing) == again
+    assert len(calls) == 4
