@@ -404,7 +404,7 @@ def _page_by_values(g: Graph | RemoteStore, text: str, bindings: Mapping[str, UR
     for size, start, take in windows(sizes, limit=limit, offset=offset):
         bound = {**bindings, var: values[int(size.doc)][0]}
         names, found = select(g, page_keys_query(text, clause, limit=take, offset=start, bindings=bound))
-        rows += _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bound))) if found else []
+        rows += _page_rows(g, text, clause, names, found, bound)
     return Page(rows, sum(s.rows for s in sizes), limit, offset)
 
 
