@@ -23,7 +23,8 @@ import networkx as nx
 
 from kg.org_pairs import unpack_months
 from queries.analysis.bottlenecks import RESPONSIBLE_SHARE, _reasons
-from queries.analysis.graphs import PAIR_KINDS, _tail
+from queries.analysis.graphs import PAIR_KINDS, _tail, real_organizations
+from queries.analysis.network import SEED, articulation_points, betweenness
 from queries.library import run_query
 
 # Above this many tasks the whole corpus is analysed from the stored sums. At or below it, reading
@@ -146,3 +147,22 @@ def bottlenecks_from_sums(G: nx.Graph, months: dict[str, dict[str, int]],
     for i, e in enumerate(entries, start=1):
         e["rank"] = i
     return entries
+
+
+def bridge_measures(G: nx.Graph, *, seed: int = SEED) -> dict[str, Any]:
+    """Return the two network measures the bottleneck score needs, as
+    :func:`queries.analysis.network.organization_measures` gives them (``organizations``: ``iri``,
+    ``betweenness``, ``articulation``, ``cuts_off``), without the others (eigenvector, communities,
+    cores), which a corpus's bottleneck report does not use.
+
+    Example:
+        >>> G = nx.Graph([("A", "B"), ("B", "C")])
+        >>> [(r["iri"], r["betweenness"], r["cuts_off"]) for r in bridge_measures(G)["organizations"]]
+        [('A', 0.0, []), ('B', 1.0, [['C']]), ('C', 0.0, [])]
+    """
+    bc, method = betweenness(nx.Graph(real_organizations(G)), seed=seed)
+    cuts = articulation_points(G)
+    label = {v: G.nodes[v].get("label", v) for v in G}
+    rows = [{"iri": v, "betweenness": round(bc.get(v, 0.0), 6), "articulation": v in cuts,
+             "cuts_off": [[label[x] for x in piece] for piece in cuts.get(v, [])]} for v in bc]
+    return {"organizations": rows, "betweenness_method": method}

@@ -201,8 +201,10 @@ def impact_report(pa: PlanAnalysis, org: str) -> dict[str, Any]:
 def bottlenecks_report(pa: PlanAnalysis, *, top: int | None = None) -> list[dict[str, Any]]:
     """Organisations ranked by load × crunch × brokerage × dependence, each with its reasons."""
     if pa.sums is not None:
+        # The full measures when the network report made them already; else only the two it needs.
+        bridges = pa._cache.get("measures") or pa._get("bridges", lambda: corpus.bridge_measures(pa.G, seed=pa.seed))
         ranked = pa._get("bottlenecks", lambda: corpus.bottlenecks_from_sums(pa.G, corpus.due_months(pa.sums),
-                                                                             pa.measures))
+                                                                             bridges))
     else:
         ranked = pa._get("bottlenecks", lambda: _bottlenecks.bottleneck_report(pa.B, pa.D, pa.measures))
     return ranked[:top] if top else ranked

@@ -99,7 +99,8 @@ def test_bottlenecks_from_the_sums_score_as_the_tasks_do_without_system_ties(bui
     # No dependency edges: the dependence of a corpus from sums counts partners on led tasks only.
     exact = bottleneck_report(B, nx.DiGraph(), organization_measures(G, B=B))
     S = corpus.collaboration_from_sums(sums)
-    stored = corpus.bottlenecks_from_sums(S, corpus.due_months(sums), organization_measures(S))
+    stored = corpus.bottlenecks_from_sums(S, corpus.due_months(sums), corpus.bridge_measures(S))
+    assert stored == corpus.bottlenecks_from_sums(S, corpus.due_months(sums), organization_measures(S))
     keys = ("iri", "rank", "lead", "responsible", "peak", "peak_month", "plan_peak", "held_up",
             "held_up_organizations", "articulation", "cuts_off")
     floats = ("score", "load", "crunch", "brokerage", "dependence", "betweenness")
