@@ -33,7 +33,7 @@ from kg.errors import StoreError
 from kg.graph import load_graph
 from kg.rollups import needs_rollups
 from kg.vocab import rdf_format_for
-from queries.analysis.reports import AnalysisCache, bottlenecks_report
+from queries.analysis.reports import AnalysisCache, PlanAnalysis, bottlenecks_report
 from queries.library import load_queries
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -122,11 +122,12 @@ def _warm_analyses(cache: AnalysisCache, source: Any) -> None:
         from queries.analysis.corpus import stored_sums
 
         tasks = sum(p.rows for p in plan_sizes(source))
-        if tasks > WARM_MAX_TASKS and stored_sums(source) is None:
+        sums = stored_sums(source) if tasks > WARM_MAX_TASKS else None
+        if tasks > WARM_MAX_TASKS and sums is None:
             log.info("analyses not warmed: %d tasks (more than %d) and no stored sums; each is read on its "
                      "first request", tasks, WARM_MAX_TASKS)
             return
-        pa = cache.get(source)
+        pa = cache.get(source, read=(lambda: PlanAnalysis(None, source=source, sums=sums)) if sums else None)
         bottlenecks_report(pa)  # builds every graph and measure the other reports reuse
     except Exception:  # a warm-up must never take the server down; the real request will report it
         log.warning("analysis warm-up failed", exc_info=True)

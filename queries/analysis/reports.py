@@ -137,8 +137,10 @@ class AnalysisCache:
             return hit[2]
         return None
 
-    def get(self, source: Any, *, doc: str | None = None, place: str | None = None) -> PlanAnalysis:
-        """Return the analysis of ``source`` (and ``doc`` or ``place``), reading it again when missing or stale."""
+    def get(self, source: Any, *, doc: str | None = None, place: str | None = None,
+            read: Any = None) -> PlanAnalysis:
+        """Return the analysis of ``source`` (and ``doc`` or ``place``), reading it again when missing or
+        stale: by ``read()`` when given (the warm-up hands over what it read), else from the source."""
         key = (id(source), doc, place)
         with self._lock:
             if (pa := self._fresh(key, source)) is not None:
@@ -148,7 +150,7 @@ class AnalysisCache:
             with self._lock:
                 if (pa := self._fresh(key, source)) is not None:
                     return pa
-            pa = PlanAnalysis.from_source(source, doc=doc, place=place)
+            pa = read() if read is not None else PlanAnalysis.from_source(source, doc=doc, place=place)
             with self._lock:
                 self._entries[key] = (source, time.monotonic(), pa)
                 self._building.pop(key, None)

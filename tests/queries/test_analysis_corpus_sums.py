@@ -173,3 +173,20 @@ def test_the_routes_say_a_corpus_answer_comes_from_the_sums_and_one_place_keeps_
         one = c.get("/analysis/bottlenecks", params={"doc": iri}).json()
         assert one and all("computed_from" not in e and "lead_tasks" in e for e in one)
         assert "computed_from" not in c.get("/analysis/collaboration", params={"doc": iri}).json()["graph"]
+
+
+def test_a_large_store_with_sums_is_warmed_from_them_without_reading_a_task(built, monkeypatch):
+    import time
+
+    from api.web import app as web_app
+
+    monkeypatch.setattr(corpus, "DETAIL_MAX_TASKS", 0)
+    monkeypatch.setattr(web_app, "WARM_MAX_TASKS", 0)  # as if the layout plans were more than the warm-up reads
+    with TestClient(create_app(Settings(store_path=built, query_timeout=10.0))) as c:
+        cache = c.app.state.analysis_cache
+        deadline = time.monotonic() + 60
+        while not any("bottlenecks" in pa._cache for *_, pa in cache._entries.values()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (pa,) = [pa for *_, pa in cache._entries.values()]
+        assert "bottlenecks" in pa._cache and pa.sums is not None and pa._B is None
+        assert c.get("/analysis/bottlenecks").json() == pa._cache["bottlenecks"]
