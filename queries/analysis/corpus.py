@@ -25,7 +25,7 @@ from kg.org_pairs import unpack_months
 from queries.analysis.bottlenecks import RESPONSIBLE_SHARE, _reasons
 from queries.analysis.graphs import PAIR_KINDS, _tail, real_organizations
 from queries.analysis.network import SEED, articulation_points, betweenness
-from queries.library import run_query
+from queries.library import run_query, run_unsorted
 
 # Above this many tasks the whole corpus is analysed from the stored sums. At or below it, reading
 # every task is quick (the server warms such a store in seconds, api/web/app.py) and keeps the task
@@ -59,7 +59,7 @@ def stored_sums(source: Any, *, min_tasks: int | None = None) -> CorpusSums | No
     if corpus_tasks(source) <= (DETAIL_MAX_TASKS if min_tasks is None else min_tasks):
         return None
     orgs = run_query(source, "analysis_org_loads")
-    pairs = run_query(source, "analysis_org_pairs")
+    pairs = run_unsorted(source, "analysis_org_pairs")  # sorted here: a store sorts 33,000 IRI pairs slowly
     if not pairs and not any(r.get("months") for r in orgs):
         return None  # built before the pair rollups (or nothing to sum): the task rows say it all
     return CorpusSums(organizations=orgs, pairs=pairs)
