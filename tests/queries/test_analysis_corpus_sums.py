@@ -190,3 +190,19 @@ def test_a_large_store_with_sums_is_warmed_from_them_without_reading_a_task(buil
         (pa,) = [pa for *_, pa in cache._entries.values()]
         assert "bottlenecks" in pa._cache and pa.sums is not None and pa._B is None
         assert c.get("/analysis/bottlenecks").json() == pa._cache["bottlenecks"]
+
+
+def test_the_write_back_of_a_corpus_from_its_sums_leaves_out_what_the_sums_do_not_know(built, monkeypatch):
+    from datetime import date
+
+    from kg.namespace import PK
+    from queries.analysis import reports
+
+    monkeypatch.setattr(corpus, "DETAIL_MAX_TASKS", 0)
+    with open_store(built) as s:
+        pa = reports.PlanAnalysis.from_source(s.graph())
+        assert pa.sums is not None
+        reports.network_report(pa)
+        g = reports.writeback_report(pa, as_of=date(2023, 10, 1))
+    assert not list(g.triples((None, PK.domainSpread, None)))
+    assert len(list(g.triples((None, PK.bottleneckScore, None)))) == len(reports.bottlenecks_report(pa))
