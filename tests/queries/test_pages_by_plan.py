@@ -143,3 +143,26 @@ def test_a_header_naming_no_count_of_the_ontology_is_refused(tmp_path, how):
     (tmp_path / "a_list.rq").write_text(LIST.format(how=how), encoding="utf-8")
     with pytest.raises(QuerySyntaxError, match="a_list.rq"):
         load_queries(tmp_path)
+
+
+def test_a_store_generation_reads_the_plans_sizes_once_a_graph_that_may_change_every_time(corpus, monkeypatch):
+    import queries.document_pages as pages
+
+    calls = []
+    real = pages.run_query
+    monkeypatch.setattr(pages, "run_query", lambda *a, **k: calls.append(k) or real(*a, **k))
+    with open_store(corpus.policykg_store.path) as opened:  # opened afresh: nothing kept yet
+        fresh = opened.graph()
+        first = pages.plan_sizes(fresh)
+        first.clear()  # a caller's copy: what the store keeps is not changed
+        again = pages.plan_sizes(fresh)
+        assert len(calls) == 1 and len(again) >= 3
+        assert [p.doc for p in pages.plan_sizes(fresh, doc=again[0].doc)] == [again[0].doc]
+        assert len(calls) == 2  # another scope is another answer
+
+    changing = new_graph()
+    for triple in corpus.triples((None, None, None)):
+        changing.add(triple)
+    assert pages.plan_sizes(changing) == again
+    assert pages.plan_sizes(changing) == again
+    assert len(calls) == 4
