@@ -29,7 +29,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +46,7 @@ DATA = "oxigraph"
 REFS = "refs"
 META = "meta.json"
 _PREFIX = "gen-"
+_KEPT_MAX = 4096  # answers an OpenStore keeps (see OpenStore.kept)
 
 
 
@@ -67,6 +68,25 @@ class OpenStore:
     store: Any
     meta: dict[str, Any] = field(default_factory=dict)
     _lock: IO[str] | None = None
+    _kept: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+
+    def kept(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """Return ``compute()``, computed once per ``key`` for as long as this generation is open.
+
+        A generation opened read-only never changes (add and build write a new one), so an answer
+        read from it stays true: what every request of a server needs first (the plans' sizes in
+        文号 order, at 1,000 plans a sort of a thousand strings) is read once. Two threads asking at
+        once may both compute; they get equal answers. Callers must not change what comes back.
+        """
+        try:
+            return self._kept[key]
+        except KeyError:
+            pass
+        value = compute()
+        if len(self._kept) >= _KEPT_MAX:  # distinct places and plans asked for: bounded by the corpus
+            self._kept.clear()
+        self._kept[key] = value
+        return value
 
     def graph(self) -> Dataset:
         """Return an rdflib view of the store: the union of its graphs (see :func:`store_graph`).
@@ -79,6 +99,7 @@ class OpenStore:
 
     def close(self) -> None:
         self.store = None
+        self._kept.clear()
         if self._lock is not None:
             self._lock.close()  # releases the shared lock
             self._lock = None

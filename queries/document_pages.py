@@ -11,7 +11,7 @@ document and the place.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +31,18 @@ class PlanSize:
 
 def plan_sizes(source: Any, *, place: str | None = None, doc: str | None = None) -> list[PlanSize]:
     """Return the plans in scope, in 文号 order, with their task counts (from their tallies)."""
-    rows = run_query(source, "plan_sizes", place=place, doc=doc)
-    return [PlanSize(r["doc"], r["identifier"] or "", int(r["tasks"] or 0)) for r in rows]
+    def read() -> tuple[PlanSize, ...]:
+        rows = run_query(source, "plan_sizes", place=place, doc=doc)
+        return tuple(PlanSize(r["doc"], r["identifier"] or "", int(r["tasks"] or 0)) for r in rows)
+
+    return list(_kept(source, ("plan_sizes", place, doc), read))
+
+
+def _kept(source: Any, key: tuple[Any, ...], read: Callable[[], Any]) -> Any:
+    """Return ``read()``, kept for as long as ``source`` is a store generation open read-only (it never
+    changes: see kg.store.OpenStore.kept); read again on every call for a graph that may change."""
+    opened = getattr(source, "policykg_store", None)
+    return opened.kept(key, read) if opened is not None else read()
 
 
 def windows(sizes: list[PlanSize], *, limit: int, offset: int) -> Iterator[tuple[PlanSize, int, int]]:
@@ -60,8 +70,13 @@ def tally_rows(source: Any, count: str, sizes: list[PlanSize]) -> dict[str, int]
     from kg.remote_store import sparql_term
     from queries.library import select, term_to_python
 
-    plans = f"VALUES ?doc {{ {sparql_term(URIRef(sizes[0].doc))} }} " if len(sizes) == 1 else ""
-    _, rows = select(source, f"SELECT ?doc ?rows WHERE {{ {plans}?tally pk:tallyOf ?doc ; "
-                             f"{sparql_term(URIRef(count))} ?rows . ?tally a pk:DocumentTally }}")
-    counts = {str(term_to_python(d)): int(term_to_python(n)) for d, n in rows}
+    one = sizes[0].doc if len(sizes) == 1 else None
+
+    def read() -> dict[str, int]:
+        plans = f"VALUES ?doc {{ {sparql_term(URIRef(one))} }} " if one else ""
+        _, rows = select(source, f"SELECT ?doc ?rows WHERE {{ {plans}?tally pk:tallyOf ?doc ; "
+                                 f"{sparql_term(URIRef(count))} ?rows . ?tally a pk:DocumentTally }}")
+        return {str(term_to_python(d)): int(term_to_python(n)) for d, n in rows}
+
+    counts = _kept(source, ("tally_rows", count, one), read)
     return counts if all(p.doc in counts for p in sizes) else None
