@@ -178,6 +178,36 @@ def page_rows_query(text: str, clause: PageClause, names: Sequence[str], rows: S
             + _restrict_subselects(text[clause.close:], blocks))
 
 
+def page_is_answer(text: str, clause: PageClause) -> tuple[str, ...] | None:
+    """Return the question's columns when its answer is its page's rows as they come, else None.
+
+    So it is when the text around the page sub-select only projects some of the page's columns and
+    orders by what the page orders by: then step two (:func:`page_rows_query`) would look nothing up,
+    and only hand the same rows back in the same order.
+
+    Example:
+        >>> q = "SELECT ?t WHERE { { SELECT ?t ?n WHERE { ?t ?p ?n } ORDER BY ?n LIMIT 20 } } ORDER BY ?n"
+        >>> page_is_answer(q, find_page_clause(q))
+        ('t',)
+        >>> q = "SELECT ?t ?x WHERE { { SELECT ?t WHERE { ?t ?p ?n } ORDER BY ?n LIMIT 20 } ?t ?q ?x } ORDER BY ?n"
+        >>> page_is_answer(q, find_page_clause(q)) is None
+        True
+    """
+    before = [t.text for t in tokens(text[:clause.open])]
+    after = [t.text for t in tokens(text[clause.close + 1:])]
+    order = [t.text for t in tokens(text[clause.order:clause.limit])]
+    head = [t for t in tokens(text[clause.open + 1:clause.order]) if t.depth == 0]
+    page_columns = {t.text for t in head[:next((i for i, t in enumerate(head) if t.text == "{"
+                                                  or t.text.upper() == "WHERE"), len(head))] if t.kind == "var"}
+    if not before or before[0].upper() != "SELECT" or before[-1] != "{":
+        return None
+    columns = before[1:-2] if before[-2].upper() == "WHERE" else before[1:-1]
+    if (not columns or not all(c.startswith("?") and c in page_columns for c in columns)
+            or after != ["}", *order] or not order):
+        return None
+    return tuple(c[1:] for c in columns)
+
+
 def _param_blocks(bindings: Mapping[str, Term] | None) -> dict[str, str]:
     from kg.remote_store import sparql_term
 

@@ -18,6 +18,7 @@ from kg.graph import new_graph
 from kg.namespace import PK
 from kg.store import open_store
 from queries.library import load_queries, run_page, run_query, select, term_to_python
+from queries.paging import find_page_clause, page_is_answer
 
 TESTS = Path(__file__).resolve().parents[1]
 LAYOUTS = TESTS / "data" / "layouts"
@@ -143,6 +144,40 @@ def test_a_header_naming_no_count_of_the_ontology_is_refused(tmp_path, how):
     (tmp_path / "a_list.rq").write_text(LIST.format(how=how), encoding="utf-8")
     with pytest.raises(QuerySyntaxError, match="a_list.rq"):
         load_queries(tmp_path)
+
+
+ANSWER_IS_PAGE = sorted(q.name for q in load_queries().values()
+                        if q.page is not None and page_is_answer(q.text_for({}), find_page_clause(q.text_for({}))))
+
+
+def test_the_analysis_lists_are_answered_from_their_pages_rows():
+    # Their text around the page only projects and orders: no second query is sent for a page.
+    assert {"analysis_units", "analysis_deadlines", "analysis_domains", "analysis_waits"} <= set(ANSWER_IS_PAGE)
+    assert "viz_assignment_sentences" not in ANSWER_IS_PAGE  # it looks each row's sentence up
+
+
+@pytest.mark.parametrize("name", ANSWER_IS_PAGE)
+def test_a_question_answered_from_its_pages_rows_gives_every_column_of_the_sorted_answer(corpus, name):
+    every = run_query(corpus, name)
+    assert len(every) > 7
+    rows, totals = walk(corpus, name)
+    assert totals == {len(every)} and rows == every
+    assert list(rows[0]) == list(every[0])  # the columns, in the question's order
+
+
+@pytest.mark.parametrize("name", BY_TALLY)
+def test_a_list_read_from_its_plans_or_from_its_rows_filtered_to_them_is_the_same(corpus, name, monkeypatch):
+    import queries.library as library
+
+    walked = {}
+    for per_task in (0, 10**9):  # never / always read from the list's own rows
+        monkeypatch.setattr(library, "SPARSE_ROWS_PER_TASK", per_task)
+        walked[per_task] = walk(corpus, name)
+    (plans, totals), (rows, totals_too) = walked[0], walked[10**9]
+    key = next(k for k in ("task", "domain") if k in rows[0])
+    # Rows the question's order leaves tied (two waits of one task) may come in either order.
+    assert [r[key] for r in plans] == [r[key] for r in rows] and totals == totals_too
+    assert sorted(map(repr, plans)) == sorted(map(repr, rows))
 
 
 def test_a_store_generation_reads_the_plans_sizes_once_a_graph_that_may_change_every_time(corpus, monkeypatch):
