@@ -44,7 +44,9 @@ class PK(DefinedNamespace):
     MultiDomainLeadOrganization: URIRef
     NetworkAnalysis: URIRef
     OrderReference: URIRef
+    OrganizationDueRollup: URIRef
     OrganizationMeasurement: URIRef
+    OrganizationPairRollup: URIRef
     OrganizationRollup: URIRef
     OrganizationTally: URIRef
     PartyOrgan: URIRef
@@ -109,6 +111,7 @@ class PK(DefinedNamespace):
     measuredOrganization: URIRef
     namesSystem: URIRef
     partnerFunction: URIRef
+    partnerOrganization: URIRef
     responsibleUnit: URIRef
     reviewOf: URIRef
     role: URIRef
@@ -150,6 +153,7 @@ class PK(DefinedNamespace):
     domainNames: URIRef
     domainNumber: URIRef
     domainSpread: URIRef
+    dueMonthCounts: URIRef
     eigenvectorCentrality: URIRef
     endOffset: URIRef
     followsHigherDeployment: URIRef
@@ -157,7 +161,12 @@ class PK(DefinedNamespace):
     ledDomainCount: URIRef
     mentionText: URIRef
     numberedDomainCount: URIRef
+    pairBothLead: URIRef
+    pairBothResponsible: URIRef
+    pairFirstLeads: URIRef
     pairKind: URIRef
+    pairPartnerLeads: URIRef
+    pairSharedTasks: URIRef
     placeCount: URIRef
     planCount: URIRef
     planYear: URIRef
