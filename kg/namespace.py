@@ -45,7 +45,9 @@ class PK(DefinedNamespace):
     MultiDomainLeadOrganization: URIRef
     NetworkAnalysis: URIRef
     OrderReference: URIRef
+    OrganizationDueRollup: URIRef
     OrganizationMeasurement: URIRef
+    OrganizationPairRollup: URIRef
     OrganizationRollup: URIRef
     OrganizationTally: URIRef
     PartyOrgan: URIRef
@@ -111,6 +113,7 @@ class PK(DefinedNamespace):
     measuredOrganization: URIRef
     namesSystem: URIRef
     partnerFunction: URIRef
+    partnerOrganization: URIRef
     responsibleUnit: URIRef
     reviewOf: URIRef
     role: URIRef
@@ -152,6 +155,7 @@ class PK(DefinedNamespace):
     domainNames: URIRef
     domainNumber: URIRef
     domainSpread: URIRef
+    dueMonthCounts: URIRef
     eigenvectorCentrality: URIRef
     endOffset: URIRef
     followsHigherDeployment: URIRef
@@ -160,7 +164,12 @@ class PK(DefinedNamespace):
     mentionText: URIRef
     numberedDomainCount: URIRef
     organizationCount: URIRef
+    pairBothLead: URIRef
+    pairBothResponsible: URIRef
+    pairFirstLeads: URIRef
     pairKind: URIRef
+    pairPartnerLeads: URIRef
+    pairSharedTasks: URIRef
     placeCount: URIRef
     planCount: URIRef
     planYear: URIRef

@@ -200,6 +200,31 @@ def _legend(G: nx.Graph, payload: Mapping[str, Any], communities: Mapping[str, i
     }
 
 
+def scope_note(data: ViewData, G: nx.Graph) -> tuple[str, str] | None:
+    """Say what a picture of several plans draws (every plan, body and tie; where the sentences
+    come from), or None for one plan.
+
+    Example:
+        >>> B = nx.Graph()
+        >>> B.add_nodes_from([("t1", {"kind": "task", "doc": "d1"}), ("t2", {"kind": "task", "doc": "d2"})])
+        >>> G = nx.Graph([("a", "b")])
+        >>> scope_note(ViewData(B, quoted=False), G)[1]
+        'All 2 plans of this scope: 2 tasks, 2 organisations and 1 ties between them. The sentences are read when you open a task or a line.'
+    """
+    docs = {a.get("doc") for _, a in data.B.nodes(data=True) if a.get("kind") == "task"}
+    if len(docs) <= 1:
+        return None
+    tasks = sum(1 for _, k in data.B.nodes(data="kind") if k == "task")
+    zh = (f"本范围的全部 {len(docs)} 份文件：{tasks} 项任务、{G.number_of_nodes()} 个单位、"
+          f"{G.number_of_edges()} 条协作连线。")
+    en = (f"All {len(docs)} plans of this scope: {tasks} tasks, {G.number_of_nodes()} organisations "
+          f"and {G.number_of_edges()} ties between them.")
+    if not data.quoted:
+        zh += "打开任务或连线时读取原文。"
+        en += " The sentences are read when you open a task or a line."
+    return zh, en
+
+
 def collaboration_page(source: Any, *, links: Mapping[str, str], focus: str | None = None, hops: int = 1,
                        doc: str | None = None, place: str | None = None, data: ViewData | None = None,
                        max_nodes: int = 1000) -> str:
@@ -230,6 +255,8 @@ def collaboration_page(source: Any, *, links: Mapping[str, str], focus: str | No
     P, extra = collaboration_picture(G, payload, communities=communities, max_nodes=max_nodes,
                                      focus=focus_iri if G.number_of_nodes() > max_nodes else None, hops=hops)
     payload.update(extra, links=dict(links), defaultHops=hops, initial={"org": focus_iri} if focus_iri else {})
+    if payload.get("quoteDocs") and str(links.get("home", "")).startswith("/"):
+        payload["quoteUrl"] = "/queries/"
     banner = None
     if data.documents:  # the scope holds more tasks than a picture of bodies can show: its first plan
         from viz.data import documents_of
@@ -241,6 +268,8 @@ def collaboration_page(source: Any, *, links: Mapping[str, str], focus: str | No
     elif extra["aggregated"]:
         banner = (f"单位超过 {max_nodes} 个：每个圆点代表一个协作社区。选择一个单位可查看其周边网络。",
                   f"More than {max_nodes} organisations: each dot is a community. Focus on one organisation to see its neighbourhood.")
+    else:
+        banner = scope_note(data, G)
     return render_network_html(
         P, view="collaboration", title=("单位协作网络", "Collaboration network"),
         subtitle=("两个单位共同承担一项任务（同为牵头或责任单位）即相连。", "Two organisations are linked when they share a task as lead or responsible units."),

@@ -10,6 +10,7 @@ browser. Nothing here builds a graph of its own or renders HTML.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -33,6 +34,7 @@ class ViewData:
         functions: organisation → government function key (``market_regulation``).
         documents: every plan of the scope (id, label, tasks) when ``B`` holds only the first of
             them (see :func:`load_view_data`); empty when it holds them all.
+        quoted: whether the sentences were read (False: a page fetches them when shown).
     """
 
     B: nx.Graph
@@ -41,6 +43,7 @@ class ViewData:
     names_en: dict[str, str] = field(default_factory=dict)
     functions: dict[str, str] = field(default_factory=dict)
     documents: tuple[dict[str, Any], ...] = ()
+    quoted: bool = True
 
 
 # Past this many tasks a picture of single tasks and bodies is unreadable and slow to send: the
@@ -49,7 +52,9 @@ MAX_VIEW_TASKS = 3000
 
 
 def load_view_data(source: Any, *, doc: str | None = None, place: str | None = None,
-                   max_tasks: int = MAX_VIEW_TASKS) -> ViewData:
+                   max_tasks: int = MAX_VIEW_TASKS, quotes: bool | None = True,
+                   read_plans: Callable[[str | None, str | None], nx.Graph] | None = None,
+                   names_en: Mapping[str, str] | None = None) -> ViewData:
     """Return the task–organisation graph of ``source`` and the quotes the pictures need.
 
     Args:
@@ -59,6 +64,14 @@ def load_view_data(source: Any, *, doc: str | None = None, place: str | None = N
         max_tasks: when no document is given and the scope holds more tasks than this (known from
             the plans' tallies, before anything is read), read only its first plan and list the
             others in ``documents``.
+        quotes: read the sentences each assignment and deadline comes from: True always, None
+            only when the scope is one plan. Without them a served page fetches one plan's
+            sentences when the analyst opens one of its tasks (reading every sentence of a place's
+            plans at once took most of its page's time; see :func:`quote_documents`).
+        read_plans: ``(doc, place) → task–organisation graph`` when the caller keeps the graphs it
+            has read (the server's analyses); default :func:`queries.analysis.fetch.plan_graph`.
+        names_en: every organisation's English name when the caller keeps them (the server);
+            default :func:`viz.names.english_names_of`.
     """
     from queries.analysis.fetch import plan_graph
     from queries.document_pages import plan_sizes
@@ -69,27 +82,47 @@ def load_view_data(source: Any, *, doc: str | None = None, place: str | None = N
         if len(sizes) > 1 and sum(p.rows for p in sizes) > max_tasks:
             documents = tuple({"id": p.doc, "label": p.identifier or p.doc, "tasks": p.rows} for p in sizes)
             doc = sizes[0].doc
+        if quotes is None:
+            quotes = doc is not None or len(sizes) <= 1
+    quotes = quotes is not False
     params = {"doc": doc, "place": place}
-    B = plan_graph(source, doc=doc, place=place)
-    assignment = {}
-    for r in run_query(source, "viz_assignment_sentences", **params):
-        if r.get("sentence"):
-            assignment.setdefault((r["task"], r["org"]), r["sentence"])
-    deadline = {}
-    for r in run_query(source, "viz_deadline_sentences", **params):
-        if r.get("sentence"):
-            deadline.setdefault((r["task"], r.get("label") or ""), r["sentence"])
-    names_en, functions = {}, {}
-    for r in run_query(source, "viz_organization_names", **params):
-        if r.get("label_en"):
-            names_en[r["org"]] = r["label_en"]
-        if r.get("function"):
-            functions[r["org"]] = r["function"].rstrip("/").rsplit("/", 1)[-1]
+    B = read_plans(doc, place) if read_plans else plan_graph(source, doc=doc, place=place)
+    assignment: dict[tuple[str, str], str] = {}
+    deadline: dict[tuple[str, str], str] = {}
+    if quotes:
+        for r in run_query(source, "viz_assignment_sentences", **params):
+            if r.get("sentence"):
+                assignment.setdefault((r["task"], r["org"]), r["sentence"])
+        for r in run_query(source, "viz_deadline_sentences", **params):
+            if r.get("sentence"):
+                deadline.setdefault((r["task"], r.get("label") or ""), r["sentence"])
     # Where the graph records no English name: the function's English label and the place (viz/names.py).
     from viz.names import english_names_of
 
-    names_en = {**english_names_of(source), **names_en}
-    return ViewData(B, assignment, deadline, names_en, functions, documents)
+    names_en, functions = dict(names_en if names_en is not None else english_names_of(source)), {}
+    if any(o not in names_en for o, k in B.nodes(data="kind") if k == "organization"):
+        # A body the store's list of organisations lacks (a graph from another tool): its recorded
+        # English name and function, from the plans' own mentions.
+        recorded = {}
+        for r in run_query(source, "viz_organization_names", **params):
+            if r.get("label_en"):
+                recorded[r["org"]] = r["label_en"]
+            if r.get("function"):
+                functions[r["org"]] = r["function"].rstrip("/").rsplit("/", 1)[-1]
+        names_en = {**names_en, **recorded}
+    return ViewData(B, assignment, deadline, names_en, functions, documents, quoted=quotes)
+
+
+def quote_documents(data: ViewData) -> list[str]:
+    """Return the documents (IRIs) whose sentences a page must fetch when it needs them: every plan
+    of the data's tasks (in the order first met) when the data was read without quotes, else none."""
+    if data.quoted:
+        return []
+    out: dict[str, None] = {}
+    for _, a in data.B.nodes(data=True):
+        if a.get("kind") == "task" and a.get("doc"):
+            out.setdefault(a["doc"], None)
+    return list(out)
 
 
 def documents_of(data: ViewData) -> list[dict[str, Any]]:
@@ -185,7 +218,9 @@ def view_payload(data: ViewData) -> dict[str, Any]:
     Returns:
         ``tasks`` (id → ref, title, domain, deadlines with their sentence, waits), ``orgs`` (id →
         Chinese and English name, kind and its labels, collective flag, role per task, sentence
-        per task, domains led), ``domains`` (in plan order), ``months`` (YYYY-MM with deadlines).
+        per task, domains led), ``domains`` (in plan order), ``months`` (YYYY-MM with deadlines);
+        ``quoteDocs`` (the plans whose sentences the page fetches, each task's ``d`` its index)
+        when the data was read without them.
     """
     from queries.analysis.graphs import organization_nodes, participants, task_nodes
 
@@ -221,6 +256,12 @@ def view_payload(data: ViewData) -> dict[str, Any]:
                 d = B.nodes[t].get("domain")
                 if d and d not in orgs[o]["domainLead"]:
                     orgs[o]["domainLead"].append(d)
+    fetched = quote_documents(data)
+    if fetched:  # the page fetches a plan's sentences when it shows one of its tasks
+        index = {d: i for i, d in enumerate(fetched)}
+        for t, x in tasks.items():
+            if B.nodes[t].get("doc") in index:
+                x["d"] = index[B.nodes[t]["doc"]]
     months = sorted({d["date"][:7] for t in tasks.values() for d in t["deadlines"] if d["date"]})
     several = len({dm.get("doc") for dm in domains.values()}) > 1
     return {
@@ -230,4 +271,5 @@ def view_payload(data: ViewData) -> dict[str, Any]:
                     for d, v in domains.items()],
         "months": months,
         "hasUndated": any(not any(d["date"] for d in t["deadlines"]) for t in tasks.values()),
+        **({"quoteDocs": fetched} if fetched else {}),
     }

@@ -30,15 +30,13 @@ PROVINCE = BASE + "place/370000"
 # Where Virtuoso 7.2.5 (Debian's) still answers otherwise, and why, keyed by question and the
 # parameters given ("tasks", "org+doc"). Strict: a case that starts to agree fails here, so the list
 # only ever shrinks. What the port needed is in kg/sparql_dialects.py. Every question agrees without a
-# place; with one, these four still differ:
+# place; with one, these three still differ (function_pairs with a place agreed once the
+# organisation-pair sums were stored: Virtuoso's plan for it depends on the store's statistics):
 KNOWN_ON_VIRTUOSO = {
     ("corpus_summary", "place"): "its organisation count is a sub-select whose path ?within pk:withinDivision* ?place "
                                  "the parameter does not bind (it is bound outside): Virtuoso counts 1 of 53",
     ("organizations", "place"): "Virtuoso keeps one organisation of the page sub-select (SELECT DISTINCT with the "
                                 "place test, an EXISTS in a BIND and a summing OPTIONAL sub-select); not reduced further",
-    ("function_pairs", "place"): "Virtuoso keeps one pair of the summing sub-select under the place test (GROUP BY with "
-                                 "COUNT DISTINCT and SUM(IF(…)) over a FILTER EXISTS path); it agreed until seven more "
-                                 "counts were added to each plan's tally, so its plan depends on the store's statistics",
     ("tasks_by_organization", "org+place"): "its two grouping sub-selects need the written join order, which a query "
                                             "testing a path cannot have (one row): some tasks' ?deadlines unbound",
 }

@@ -44,3 +44,42 @@ def test_calendar_by_place_leads_to_one_place(page, corpus_server):
     page.page.wait_for_function("window.pkReady === true && pk.readData().view === 'calendar'")
     assert parse_qs(urlparse(page.page.url).query)["place"] == [first]  # kept in the address
     page.check_clean()
+
+
+def test_a_place_of_several_plans_draws_its_bodies_and_reads_sentences_when_asked(page, corpus_server, synth_corpus):
+    from queries.library import run_query
+
+    city = "https://w3id.org/policykg/id/place/370300"  # three of the five counties' plans lie in it
+    docs = {r["doc"] for r in run_query(synth_corpus, "documents", place=city)}
+    assert len(docs) > 1
+    asked: list[str] = []
+    page.page.on("request", lambda r: asked.append(r.url) if "/queries/" in r.url else None)
+    page.open(corpus_server.url + "/viz/collaboration?place=370300")
+    page.check_clean()
+    data = page.page.evaluate("pk.readData()")
+    assert data["view"] == "collaboration" and not data["aggregated"]
+    assert set(data["quoteDocs"]) == docs and asked == []  # the page came without sentences
+    assert not any(o["sentences"] for o in data["orgs"].values())
+    # The note says what is drawn: every plan, the bodies and the lines the picture shows.
+    drawn = page.page.evaluate("[nodes.get().length, edges.get().length]")
+    note = page.page.inner_text("#pk-banner")
+    assert f"全部 {len(docs)} 份文件" in note and f"{drawn[0]} 个单位" in note and f"{drawn[1]} 条协作连线" in note
+    assert drawn[0] == len(data["orgs"]) and drawn[1] > 0
+    # Opening a line reads its plan's sentences once, then quotes them under each shared task.
+    edge = page.page.evaluate("edges.get().sort((a, b) => b.pk_tasks.length - a.pk_tasks.length)[0]")
+    page.page.evaluate(f"pkViz.showEdge({edge['id']!r})")
+    page.page.wait_for_selector("#pk-shared blockquote.pk-quote")
+    assert page.page.locator("[data-quotes=reading]").count() == 0
+    task = page.page.get_attribute("#pk-shared li", "data-task")
+    doc = next(d for d in docs if task.startswith(d + "/"))
+    expected = {r["sentence"] for r in run_query(synth_corpus, "viz_assignment_sentences", doc=doc)
+                if r["task"] == task and r["org"] in (edge["from"], edge["to"]) and r.get("sentence")}
+    quotes = set(page.page.locator("#pk-shared li").first.locator("blockquote").all_inner_texts())
+    assert expected and expected <= quotes
+    assert {u.split("?")[0].rsplit("/", 1)[-1] for u in asked} == {"viz_assignment_sentences", "viz_deadline_sentences"}
+    page.page.evaluate(f"pkViz.showEdge({edge['id']!r})")  # read once: the same line asks nothing more
+    n = len(asked)
+    page.page.wait_for_selector("#pk-shared blockquote.pk-quote")
+    assert len(asked) == n
+    page.shot("viz-collaboration-place.png")
+    page.check_clean()

@@ -30,7 +30,8 @@
     matches: ["匹配", "matches"], noMatch: ["没有匹配的名称", "No name matches"], collective: ["集合单位", "collective"],
     members: ["成员单位", "Members"], task: ["任务", "Task"], domainNode: ["领域", "Domain"], ctx: ["当前筛选下", "under current filters"],
     linked: ["相关任务", "Tasks linked"], why: ["原因", "Why"], document: ["文件", "Document"], relayout: ["整理布局", "Tidy layout"],
-    relayoutHint: ["只重新排列当前显示的节点", "Re-arrange only what is shown"], groups: ["个社区", "communities"]
+    relayoutHint: ["只重新排列当前显示的节点", "Re-arrange only what is shown"], groups: ["个社区", "communities"],
+    quoting: ["正在读取原文…", "Reading the sentences…"], noQuotes: ["原文未能读取。", "The sentences could not be read."]
   };
   function S(k) { return T(STR[k][0], STR[k][1]); }
   var RELATION = {
@@ -362,6 +363,57 @@
     nodes.update(allNodes.map(function (n) { return {id: n.id, label: pk.lang() === "en" && n.pk_en ? n.pk_en : n.label}; }));
   }
 
+  // -- sentences read on demand ----------------------------------------------------------------------
+  // A page of several plans comes without its sentences (D.quoteDocs lists the plans, each task's d
+  // its plan): opening a task or a line reads that plan's sentences once from the saved questions.
+  var QDOCS = D.quoteDocs || [], quoted = {}, quoting = {};
+  function fetchRows(name, doc) {
+    var rows = [];
+    function page(url) {
+      return fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
+        if (!r.ok) throw new Error(name + ": HTTP " + r.status);
+        return r.json();
+      }).then(function (j) { rows = rows.concat(j.rows || []); return j.next ? page(j.next) : rows; });
+    }
+    return page(D.quoteUrl + name + "?doc=" + encodeURIComponent(doc) + "&limit=5000");
+  }
+  function loadQuotes(i) {
+    if (!quoting[i]) {
+      quoting[i] = Promise.all([fetchRows("viz_assignment_sentences", QDOCS[i]), fetchRows("viz_deadline_sentences", QDOCS[i])])
+        .then(function (got) {
+          got[0].forEach(function (r) {
+            var o = ORGS[r.org];
+            if (o && r.sentence && !o.sentences[r.task]) o.sentences[r.task] = r.sentence;
+          });
+          got[1].forEach(function (r) {
+            var x = TASKS[r.task];
+            if (!x || !r.sentence) return;
+            var d = x.deadlines.filter(function (y) { return (y.label || "") === (r.label || "") && !y.sentence; })[0];
+            if (d) d.sentence = r.sentence;
+          });
+          quoted[i] = "read";
+        }, function () { quoted[i] = "failed"; });
+    }
+    return quoting[i];
+  }
+  /* Inside a details renderer: when the tasks' sentences are not here yet, say so, read them, and
+     draw the panel again if it still shows the same thing. */
+  function quotesFor(ts) {
+    if (!QDOCS.length || !D.quoteUrl) return;
+    var want = [], failed = false;
+    ts.forEach(function (t) {
+      var i = TASKS[t] ? TASKS[t].d : undefined;
+      if (i === undefined) return;
+      if (quoted[i] === "failed") failed = true;
+      else if (!quoted[i] && want.indexOf(i) < 0) want.push(i);
+    });
+    if (failed && !want.length) details.appendChild(el("div", {class: "pk-note", "data-quotes": "failed", text: S("noQuotes")}));
+    if (!want.length) return;
+    var render = lastDetails;
+    details.appendChild(el("div", {class: "pk-note", "data-quotes": "reading", text: S("quoting")}));
+    Promise.all(want.map(loadQuotes)).then(function () { if (lastDetails === render) details_(render); });
+  }
+
   // -- details panel --------------------------------------------------------------------------------
   function details_(render) { lastDetails = render; details.textContent = ""; render(); }
   function showHelp() {
@@ -424,6 +476,7 @@
       ts = (ts || Object.keys(ORGS[a].roles).filter(function (t) { return active(a, t) && active(b, t); })).slice().sort(byOrder);
       details.appendChild(el("h3", {}, [orgLink(a), " ↔ ", orgLink(b)]));
       details.appendChild(el("div", {class: "sub", text: ts.length + " " + S("shared") + (filtering() ? "（" + S("ctx") + "）" : "")}));
+      quotesFor(ts);
       details.appendChild(el("ul", {class: "pk-list", id: "pk-shared"}, ts.map(function (t) {
         var sentences = [ORGS[a].sentences[t], ORGS[b].sentences[t]].filter(function (s, i, arr) { return s && arr.indexOf(s) === i; });
         var dls = TASKS[t].deadlines.map(function (d) { return d.sentence; }).filter(function (s, i, arr) { return s && arr.indexOf(s) === i; });
@@ -438,6 +491,7 @@
       var x = TASKS[t];
       if (!x) return;
       details.appendChild(el("h3", {text: x.ref + ". " + x.title}));
+      quotesFor([t]);
       var dom = (D.domains || []).filter(function (d) { return d.id === x.domain; })[0];
       if (dom) details.appendChild(el("div", {class: "sub", text: S("domain") + "：" + domainLabel(dom)}));
       details.appendChild(el("h2", {text: S("deadline")}));
