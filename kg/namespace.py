@@ -40,6 +40,7 @@ class PK(DefinedNamespace):
     InformationSystem: URIRef
     JointlyLedTask: URIRef
     MassOrganization: URIRef
+    MonthRollup: URIRef
     MonthTally: URIRef
     MultiDomainLeadOrganization: URIRef
     NetworkAnalysis: URIRef
@@ -69,6 +70,7 @@ class PK(DefinedNamespace):
     Task: URIRef
     TaskChange: URIRef
     TaskStatus: URIRef
+    TaskTally: URIRef
     TextSpan: URIRef
     TitleReference: URIRef
     UtilityGroup: URIRef
@@ -161,6 +163,7 @@ class PK(DefinedNamespace):
     ledDomainCount: URIRef
     mentionText: URIRef
     numberedDomainCount: URIRef
+    organizationCount: URIRef
     pairBothLead: URIRef
     pairBothResponsible: URIRef
     pairFirstLeads: URIRef
@@ -181,8 +184,10 @@ class PK(DefinedNamespace):
     rollupFirstLeads: URIRef
     rollupLeadTasks: URIRef
     rollupLedDomains: URIRef
+    rollupMonth: URIRef
     rollupPartnerLeads: URIRef
     rollupResponsibleTasks: URIRef
+    rollupRows: URIRef
     rollupSharedTasks: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef

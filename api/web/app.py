@@ -32,6 +32,7 @@ from kg.aggregates import ensure_aggregates
 from kg.errors import StoreError
 from kg.graph import load_graph
 from kg.rollups import needs_rollups
+from kg.task_ranks import lacks_task_tallies
 from kg.vocab import rdf_format_for
 from queries.analysis.reports import AnalysisCache, PlanAnalysis, bottlenecks_report
 from queries.library import load_queries
@@ -53,13 +54,17 @@ Every error answers `{"ok": false, "error": "…", "status": N}`.
 
 
 def check_store(opened: Any, where: Any) -> None:
-    """Refuse a store built before corpus rollups: served read-only, its corpus-wide answers would be empty.
+    """Refuse a store built before corpus rollups or task tallies: served read-only, its corpus-wide
+    answers would be empty.
 
     Raises:
         StoreError: naming the store and what to run.
     """
     if needs_rollups(opened.graph()):
         raise StoreError(f"{where}: built before corpus rollups; run `policykg build` again, "
+                         "or `policykg add`/`remove` one plan, to add them")
+    if lacks_task_tallies(opened.graph()):
+        raise StoreError(f"{where}: built before task tallies; run `policykg build` again, "
                          "or `policykg add`/`remove` one plan, to add them")
 
 
