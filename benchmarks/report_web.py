@@ -28,7 +28,8 @@ def _by_size(results: dict[str, Any], step: str, key: str, cell: Any) -> tuple[l
 def _analysis_cell(c: dict[str, Any] | None) -> str:
     if not c:
         return DASH
-    return f"{c['s']:.2f} ({c['read_s']:.2f} + {c['analysis_s']:.2f}; {c['nodes']:,} nodes)"
+    what = "organisations, from the stored sums" if c.get("nodes_are") == "organisations" else "nodes"
+    return f"{c['s']:.2f} ({c['read_s']:.2f} + {c['analysis_s']:.2f}; {c['nodes']:,} {what})"
 
 
 def _route_cell(c: dict[str, Any] | None) -> str:

@@ -14,7 +14,9 @@ ontology's "Materialised at build time: tallies" section):
 * ``pk:MonthTally`` — tasks due per month, for the plan and per organisation taking part (with
   how many of them it leads and their numbers);
 * ``pk:FunctionTally`` / ``pk:FunctionPairTally`` — per government function, and per pair of
-  functions and pairing of roles (lead–lead, lead–responsible, responsible–responsible).
+  functions and pairing of roles (lead–lead, lead–responsible, responsible–responsible);
+* ``pk:TaskTally`` — per task naming an organisation: how many distinct ones (collective units
+  apart), the key a corpus's tasks are ranked by (kg.task_ranks for stores written before it).
 
 Every tally is derived from one plan (``prov:wasDerivedFrom`` the document) and its IRI sits below
 the document's, so a plan's tallies can be written into the plan's own named graph and leave with
@@ -41,7 +43,7 @@ from kg.vocab import org_id
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 TALLY_CLASSES = (PK.DocumentTally, PK.DomainTally, PK.OrganizationTally, PK.MonthTally, PK.FunctionTally,
-                 PK.FunctionPairTally)
+                 PK.FunctionPairTally, PK.TaskTally)
 # Pairs in which one function leads: what the corpus picture shows. Two functions that are only
 # both responsible for a task are not counted (a third of the pairs, and no one's decision).
 PAIR_KINDS = ("lead_lead", "lead_responsible")
@@ -63,6 +65,10 @@ _DOMAINS = """SELECT ?doc ?domain ?number ?name ?org WHERE {
 }"""
 _DEADLINES = """SELECT ?task ?date WHERE {
   ?task pk:inDocument ?doc ; pk:hasDeadline ?d . ?d time:inXSDDate ?date .
+}"""
+# Who a task's assignments name, collective units apart (tasks_with_most_organizations ranks by it).
+_AGENTS = """SELECT ?task ?org WHERE {
+  ?task pk:inDocument ?doc ; pk:hasAssignment ?a . ?a pk:agent ?org . MINUS { ?org a pk:CollectiveUnit }
 }"""
 _FUNCTIONS = """SELECT ?org ?function WHERE { ?org pk:governmentFunction ?function }"""
 _XSD_INTEGER = f"<{XSD.integer}>"
@@ -157,12 +163,17 @@ def aggregate_ntriples(source: Any, *, doc: str | None = None) -> tuple[bytes, i
         if task in tasks and date:
             months[task].add(date[:7])
     functions = {org: fn for org, fn in _rows(source, _FUNCTIONS, None)}
+    agents: dict[str, set[str]] = defaultdict(set)
+    for task, org in _rows(source, _AGENTS, doc):
+        if task in tasks:
+            agents[task].add(org)
     out = _Lines()
     plans = {d for d, _, _ in tasks.values()} | set(domain_doc.values())
     _document_tallies(out, tasks, domain_doc, plan_row_counts(lambda text: _rows(source, text, doc), plans))
     _organization_tallies(out, tasks, units, responsible, domain_doc, domain_leads, domain_names)
     _month_tallies(out, tasks, units, months)
     _function_tallies(out, tasks, units, functions)
+    _task_tallies(out, tasks, agents)
     return ("\n".join(out.lines) + "\n").encode("utf-8"), out.nodes
 
 
@@ -251,6 +262,14 @@ def _month_tallies(out: _Lines, tasks: dict[str, tuple[str, int, str | None]], u
         out.count(node, PK.taskCount, len(items))
         out.count(node, PK.leadTaskCount, sum(1 for _, lead in items if lead))
         out.text(node, PK.taskNumbers, "、".join(str(n) for n, _ in sorted(items)))
+
+
+def _task_tallies(out: _Lines, tasks: dict[str, tuple[str, int, str | None]], agents: dict[str, set[str]]) -> None:
+    # One per task naming an organisation: a corpus's tasks ranked by it are read by count
+    # (pk:organizationCount 5), a few hundred at a time, instead of counting every assignment.
+    for task, orgs in sorted(agents.items()):
+        d, number, _ = tasks[task]
+        out.count(out.tally(d, PK.TaskTally, task, "task", number), PK.organizationCount, len(orgs))
 
 
 def _function_tallies(out: _Lines, tasks: dict[str, tuple[str, int, str | None]], units: dict[str, dict[str, str]],
@@ -364,9 +383,12 @@ def ensure_aggregates(source: Any) -> int | None:
     store, or a graph that has both, is left as it is.
     """
     from kg.rollups import materialize_rollups, needs_rollups
+    from kg.task_ranks import lacks_task_tallies
 
     if not isinstance(source, Graph):
         return None
+    if has_aggregates(source) and lacks_task_tallies(source):  # tallies written before task tallies
+        return materialize_aggregates(source)
     if has_aggregates(source):
         return materialize_rollups(source) if needs_rollups(source) else None  # tallies written before rollups
     return materialize_aggregates(source)

@@ -40,11 +40,14 @@ class PK(DefinedNamespace):
     InformationSystem: URIRef
     JointlyLedTask: URIRef
     MassOrganization: URIRef
+    MonthRollup: URIRef
     MonthTally: URIRef
     MultiDomainLeadOrganization: URIRef
     NetworkAnalysis: URIRef
     OrderReference: URIRef
+    OrganizationDueRollup: URIRef
     OrganizationMeasurement: URIRef
+    OrganizationPairRollup: URIRef
     OrganizationRollup: URIRef
     OrganizationTally: URIRef
     PartyOrgan: URIRef
@@ -67,6 +70,7 @@ class PK(DefinedNamespace):
     Task: URIRef
     TaskChange: URIRef
     TaskStatus: URIRef
+    TaskTally: URIRef
     TextSpan: URIRef
     TitleReference: URIRef
     UtilityGroup: URIRef
@@ -109,6 +113,7 @@ class PK(DefinedNamespace):
     measuredOrganization: URIRef
     namesSystem: URIRef
     partnerFunction: URIRef
+    partnerOrganization: URIRef
     responsibleUnit: URIRef
     reviewOf: URIRef
     role: URIRef
@@ -150,6 +155,7 @@ class PK(DefinedNamespace):
     domainNames: URIRef
     domainNumber: URIRef
     domainSpread: URIRef
+    dueMonthCounts: URIRef
     eigenvectorCentrality: URIRef
     endOffset: URIRef
     followsHigherDeployment: URIRef
@@ -157,7 +163,13 @@ class PK(DefinedNamespace):
     ledDomainCount: URIRef
     mentionText: URIRef
     numberedDomainCount: URIRef
+    organizationCount: URIRef
+    pairBothLead: URIRef
+    pairBothResponsible: URIRef
+    pairFirstLeads: URIRef
     pairKind: URIRef
+    pairPartnerLeads: URIRef
+    pairSharedTasks: URIRef
     placeCount: URIRef
     planCount: URIRef
     planYear: URIRef
@@ -172,8 +184,10 @@ class PK(DefinedNamespace):
     rollupFirstLeads: URIRef
     rollupLeadTasks: URIRef
     rollupLedDomains: URIRef
+    rollupMonth: URIRef
     rollupPartnerLeads: URIRef
     rollupResponsibleTasks: URIRef
+    rollupRows: URIRef
     rollupSharedTasks: URIRef
     sentence: URIRef
     sharedTaskCount: URIRef

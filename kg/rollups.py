@@ -5,7 +5,8 @@
 pk:OrganizationTally, pk:FunctionTally or pk:FunctionPairTally on every call: 37,000 to 133,000 rows
 at 1,000 plans. The build sums them into one pk:OrganizationRollup per organisation, one
 pk:FunctionRollup per function and one pk:FunctionPairRollup per unordered pair of functions, in the
-store's derived graph (kg.vocab.DERIVED_GRAPH, beside the co-assignment pairs of kg.bulk). A question
+store's derived graph (kg.vocab.DERIVED_GRAPH, beside the co-assignment pairs of kg.bulk), with the
+deadline calendar's rows per month (pk:MonthRollup, kg.month_rollups). A question
 with no plan or place chosen reads those; one that names a scope sums the tallies of its plans.
 
 ``policykg add`` and ``remove`` change a rollup by the plan's own tallies (:func:`apply_plan_rollups`),
@@ -28,10 +29,12 @@ from rdflib.namespace import RDF, XSD
 
 from kg.aggregates import _checked_iri, _rows, _tail
 from kg.iri import iri_for
+from kg.month_rollups import (add_missing_month_rows, apply_plan_month_rows, month_lines, month_rows,
+                              needs_month_rows)
 from kg.namespace import PK
 from kg.vocab import DERIVED_GRAPH
 
-ROLLUP_CLASSES = (PK.OrganizationRollup, PK.FunctionRollup, PK.FunctionPairRollup)
+ROLLUP_CLASSES = (PK.OrganizationRollup, PK.FunctionRollup, PK.FunctionPairRollup, PK.MonthRollup)
 _SUMMED = (PK.OrganizationTally, PK.FunctionTally, PK.FunctionPairTally)  # the tallies rollups sum
 
 # ?doc is bound (VALUES) for one plan; left free, every plan's tallies are read in one pass.
@@ -122,7 +125,10 @@ def rollup_ntriples(source: Any) -> tuple[bytes, int]:
         sums = [sum(c) for c in zip(*per_plan.values(), strict=True)]
         where = set().union(*(places.get(d, set()) for d in per_plan))
         lines += _lines(key, sums, len(per_plan), len(where))
-    return "".join(line + " .\n" for line in lines).encode("utf-8"), len(contributions)
+    months = month_rows(source)
+    for month, rows in sorted(months.items()):
+        lines += month_lines(month, rows)
+    return "".join(line + " .\n" for line in lines).encode("utf-8"), len(contributions) + len(months)
 
 
 def rollup_quads(source: Any) -> bytes:
@@ -162,7 +168,8 @@ def apply_plan_rollups(store: Any, doc: str, sign: int) -> tuple[int, int]:
         store.load("".join(f"{line} <{DERIVED_GRAPH}> .\n" for line in lines).encode("utf-8"),
                    format=ox.RdfFormat.N_QUADS)
         grown += len(lines) - len(old)
-    return len(mine), grown
+    changed, written = apply_plan_month_rows(store, doc, sign)
+    return len(mine) + changed, grown + written
 
 
 def _keys_in_place(store: Any, where: str, doc: str) -> set[Key]:
@@ -196,7 +203,7 @@ def sum_missing_rollups(store: Any) -> int:
 
     typed = ox.NamedNode(str(RDF.type))
     if any(next(store.quads_for_pattern(None, typed, ox.NamedNode(str(c))), None) for c in ROLLUP_CLASSES):
-        return 0
+        return add_missing_month_rows(store)  # a store built after the other rollups, before the months'
     if not any(next(store.quads_for_pattern(None, typed, ox.NamedNode(str(c))), None) for c in _SUMMED):
         return 0
     data = rollup_quads(store)
@@ -223,5 +230,5 @@ def needs_rollups(source: Any) -> bool:
         ask = "ASK { " + " UNION ".join(f"{{ ?x a <{c}> }}" for c in classes) + " }"
         return bool(source.query(ask, initNs=PREFIXES).askAnswer)
 
-    return has(_SUMMED) and not has(ROLLUP_CLASSES)
+    return has(_SUMMED) and not has(ROLLUP_CLASSES) or needs_month_rows(source)
 

@@ -25,7 +25,9 @@ from typing import Any
 from rdflib.plugins.serializers.nt import _nt_row
 
 from kg.bulk import apply_pair_changes, store_pairs
+from kg.org_pairs import apply_plan_org_pairs
 from kg.rollups import apply_plan_rollups, sum_missing_rollups
+from kg.task_ranks import add_missing_task_tallies
 from kg.vocab import SHARED_GRAPH
 
 
@@ -103,6 +105,7 @@ def add_document(store: Any, refs: Any, document: str, quads: PlanQuads) -> Chan
     import pyoxigraph as ox
 
     summed = sum_missing_rollups(store)  # a store built before rollups: its totals, before this plan is in
+    summed += add_missing_task_tallies(store)  # one built before task tallies: every plan's, once
     change = remove_document(store, refs, document)
     change.added += summed
     shared = ox.NamedNode(str(SHARED_GRAPH))
@@ -119,6 +122,7 @@ def add_document(store: Any, refs: Any, document: str, quads: PlanQuads) -> Chan
     pairs, written = apply_pair_changes(store, store_pairs(store, document))
     change.pairs, change.added = change.pairs + pairs, change.added + written
     change.added += apply_plan_rollups(store, document, 1)[1]
+    change.added += apply_plan_org_pairs(store, document, 1)[1]
     return change
 
 
@@ -133,7 +137,10 @@ def remove_document(store: Any, refs: Any, document: str) -> Change:
     if not store.contains_named_graph(graph):
         return Change()
     pairs = store_pairs(store, document)
-    rollups_grown = sum_missing_rollups(store) + apply_plan_rollups(store, document, -1)[1]  # while the plan's tallies are there to subtract
+    # Older stores get what they lack first; then the plan's tallies are subtracted while they are there.
+    rollups_grown = sum_missing_rollups(store) + add_missing_task_tallies(store)
+    rollups_grown += apply_plan_rollups(store, document, -1)[1]
+    rollups_grown += apply_plan_org_pairs(store, document, -1)[1]  # while its units are there to subtract
     change = Change(removed=sum(1 for _ in store.quads_for_pattern(None, None, None, graph)) - rollups_grown)
     store.remove_graph(graph)
     named = [q.triple for q in refs.quads_for_pattern(None, None, None, graph)]

@@ -35,6 +35,7 @@ from kg.bulk import pair_quads, store_pairs
 from kg.errors import LoadError
 from kg.graph import Store, bind_prefixes, load_ontology, new_graph
 from kg.namespace import PK
+from kg.org_pairs import org_pair_quads
 from kg.rollups import rollup_quads
 from kg.store import store_graph
 from kg.store_update import PlanQuads, in_graph, plan_quads
@@ -305,6 +306,7 @@ def fill_store(store: Any, builds: Iterable[DocumentBuild], *, total: int, refs:
     if merged:
         _recount_merged_plans(store, result.builds, load)
     load(rollup_quads(store))  # the tallies summed for the corpus, from the store as loaded
+    load(org_pair_quads(store))  # organisation pairs and due months for the corpus analysis
     result.new_organizations = sorted(new.values(), key=lambda o: (o.place, o.name))
     return result
 

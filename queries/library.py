@@ -29,6 +29,7 @@ from rdflib.query import Result
 
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
+from kg.namespace import PK
 from queries.paging import (
     PageClause,
     all_rows_query,
@@ -304,7 +305,9 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
         if page is not None:
             return page
     if q.by_month and "month" not in bindings:
-        return _page_by_month(g, text, bindings, limit=limit, offset=offset)
+        return _page_by_month(g, text, bindings, limit=limit, offset=offset, rows=q.month_rows)
+    if q.by_count and not bindings:
+        return _page_by_count(g, text, *q.by_count, limit=limit, offset=offset)
     names, found = select(g, page_keys_query(text, clause, limit=limit, offset=offset, bindings=bindings))
     rows = _page_rows(g, text, clause, names, found, bindings)
     if found and len(found) < limit or not found and offset == 0:
@@ -362,22 +365,47 @@ def _page_rows(g: Graph | RemoteStore, text: str, clause: PageClause, names: lis
 
 
 def _page_by_month(g: Graph | RemoteStore, text: str, bindings: Mapping[str, URIRef | Literal], *,
-                   limit: int, offset: int) -> Page:
+                   limit: int, offset: int, rows: str = "") -> Page:
     """Return one page of a question in month order, each month it spans asked alone (as if given
     the month): a month's rows are sorted, not the whole answer's. Each month's rows are counted
-    first, in one unsorted query that also gives the total."""
+    first, in one unsorted query that also gives the total — or, with no parameter given, read from
+    the ``rows`` count of the month rollups the build keeps (kg.month_rollups)."""
+    from queries.document_pages import PlanSize
+
+    clause = _clause(text)
+    if rows and not bindings:
+        counted = _plain(*select(g, f"SELECT (?m AS ?doc) ?rows WHERE {{ ?r a <{PK.MonthRollup}> ; "
+                                    f"<{PK.rollupMonth}> ?m ; <{rows}> ?rows }}"))
+    else:
+        counted = _plain(*select(g, count_by_plan_query(text, clause, plan="month", bindings=bindings)))
+    months = sorted((PlanSize(str(r["doc"]), str(r["doc"]), int(r["rows"])) for r in counted if r["doc"] is not None),
+                    key=lambda m: m.doc)
+    return _page_by_values(g, text, bindings, "month", [(Literal(m.doc), m.rows) for m in months],
+                           limit=limit, offset=offset)
+
+
+def _page_by_count(g: Graph | RemoteStore, text: str, var: str, count: str, *, limit: int, offset: int) -> Page:
+    """Return one page of a question in descending order of a count the build keeps (``count``, as
+    ``?var``), each count it spans asked alone: the rows per count are read from the count alone."""
+    counted = _plain(*select(g, f"SELECT ?n (COUNT(*) AS ?rows) WHERE {{ ?x <{count}> ?n }} GROUP BY ?n"))
+    values = sorted(((int(r["n"]), int(r["rows"])) for r in counted if r["n"] is not None), reverse=True)
+    return _page_by_values(g, text, {}, var, [(Literal(n), rows) for n, rows in values], limit=limit, offset=offset)
+
+
+def _page_by_values(g: Graph | RemoteStore, text: str, bindings: Mapping[str, URIRef | Literal], var: str,
+                    values: list[tuple[Literal, int]], *, limit: int, offset: int) -> Page:
+    """Return the rows ``offset`` … ``offset + limit`` of a question whose rows come grouped by the
+    value of ``?var``, in the order of ``values`` (each value with its rows), each value asked alone."""
     from queries.document_pages import PlanSize, windows
 
     clause = _clause(text)
-    counted = _plain(*select(g, count_by_plan_query(text, clause, plan="month", bindings=bindings)))
-    months = sorted((PlanSize(str(r["doc"]), str(r["doc"]), int(r["rows"])) for r in counted if r["doc"] is not None),
-                    key=lambda m: m.doc)
+    sizes = [PlanSize(str(i), str(value), rows) for i, (value, rows) in enumerate(values)]
     rows: list[dict[str, Any]] = []
-    for month, start, take in windows(months, limit=limit, offset=offset):
-        bound = {**bindings, "month": Literal(month.doc)}
+    for size, start, take in windows(sizes, limit=limit, offset=offset):
+        bound = {**bindings, var: values[int(size.doc)][0]}
         names, found = select(g, page_keys_query(text, clause, limit=take, offset=start, bindings=bound))
-        rows += _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bound))) if found else []
-    return Page(rows, sum(m.rows for m in months), limit, offset)
+        rows += _page_rows(g, text, clause, names, found, bound)
+    return Page(rows, sum(s.rows for s in sizes), limit, offset)
 
 
 @lru_cache(maxsize=512)

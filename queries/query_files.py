@@ -25,7 +25,13 @@ counted)`` one whose rows come in plan order but are not one per task. ``# page:
 pk:targetCount)`` reads each plan's rows from that count of its pk:DocumentTally (kept by the build,
 :mod:`kg.plan_rows`) instead of counting them. The plan is the ``doc`` parameter (``document`` in the
 questions that name the lower plan so). ``# page: 50 by month`` pages a question whose rows come in
-month order (``?month``, also a parameter) one month at a time. Running them is :mod:`queries.library`.
+month order (``?month``, also a parameter) one month at a time; ``by month (rows: pk:rollupRows)``
+reads the months' rows from that count of the pk:MonthRollup nodes the build keeps when no
+parameter is given. ``# page: 100 by ?organizations (rows:
+pk:organizationCount)`` pages a question whose rows come in descending order of a count the build keeps
+(one row per node holding it, the sub-select's ``?organizations``): with no parameter given, the
+rows per count are read from that property alone and each page asks only the counts it spans.
+Running them is :mod:`queries.library`.
 """
 
 from __future__ import annotations
@@ -52,6 +58,8 @@ PARAM_TYPES = ("iri", "string", "integer", "decimal", "date", "boolean")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PAGE_HOW = {"": "", "by plan": "tasks", "by plan (rows counted)": "counted"}
 _ROWS_FROM_TALLY = re.compile(r"^by plan \(rows: pk:([A-Za-z]+)\)$")
+_BY_MONTH_ROWS = re.compile(r"^by month \(rows: pk:([A-Za-z]+)\)$")
+_BY_COUNT = re.compile(r"^by \?([A-Za-z_][A-Za-z0-9_]*) \(rows: pk:([A-Za-z]+)\)$")
 _WHEN_GIVEN = re.compile(r"^(\s*)#\[(!?)([a-z_][a-z0-9_]*)\] ?(.*)$", re.M)
 _CONDITIONS = re.compile(r"#\[(!?)([a-z_][a-z0-9_]*)\]")
 
@@ -85,6 +93,9 @@ class NamedQuery:
     plan_param: str = "doc"  # the parameter (and variable) naming the plan
     # "# page: N by month": rows in month order first (?month, its parameter), paged month by month.
     by_month: bool = False
+    month_rows: str = ""  # "by month (rows: pk:…)": the months' rows read from that count of pk:MonthRollup
+    # "# page: N by ?var (rows: pk:…)": rows in descending order of a kept count (?var), paged count by count.
+    by_count: tuple[str, ...] = ()  # (variable, the count's IRI)
 
     def text_for(self, given: Iterable[str]) -> str:
         """Return the SPARQL text with the ``#[name]`` lines of the ``given`` parameters made active."""
@@ -222,16 +233,17 @@ def parse_query_file(path: Path) -> NamedQuery:
     _check_syntax(path, activate_lines(text, ()))
     _check_syntax(path, activate_lines(text, declared))  # every filter line in place
     page, by_plan, plan_rows, plan_param = None, "", "", "doc" if "doc" in declared else "document"
-    by_month = False
+    by_month, by_count, month_rows = False, (), ""
     if "page" in header:
         page = find_page_clause(activate_lines(text, declared), name=path.name)
         size, _, how = header.pop("page").strip().partition(" ")
-        by_month = how.strip() == "by month"
-        by_plan, plan_rows = ("", "") if by_month else _page_how(how.strip())
+        by_month, month_rows = _page_by_month(how.strip(), path.name)
+        by_count = _page_by_count(how.strip(), path.name)
+        by_plan, plan_rows = ("", "") if by_month or by_count else _page_how(how.strip())
         if size != str(page.size) or by_plan == "?":
             raise QuerySyntaxError(f"{path.name}: '# page: N[ by plan[ (rows counted)|(rows: pk:targetCount)]"
-                                   f"| by month]' must repeat the paged sub-select's LIMIT ({page.size}) and "
-                                   "name a count of the ontology")
+                                   f"| by month[ (rows: pk:…)]| by ?var (rows: pk:…)]' must repeat the paged sub-select's "
+                                   f"LIMIT ({page.size}) and name a count of the ontology")
         if by_month and "month" not in declared:
             raise QuerySyntaxError(f"{path.name}: a question paged by month takes a month parameter")
         if by_plan and not {plan_param, "place"} <= declared:
@@ -251,7 +263,36 @@ def parse_query_file(path: Path) -> NamedQuery:
         plan_rows=plan_rows,
         plan_param=plan_param,
         by_month=by_month,
+        month_rows=month_rows,
+        by_count=by_count,
     )
+
+
+def _page_by_month(how: str, file: str) -> tuple[bool, str]:
+    """Return whether a question is paged "by month", and the IRI of the count of pk:MonthRollup
+    its months' rows are read from ("by month (rows: pk:rollupRows)"; "": counted)."""
+    if how == "by month":
+        return True, ""
+    m = _BY_MONTH_ROWS.match(how)
+    if m is None:
+        return False, ""
+    try:
+        return True, str(getattr(PK, m.group(1)))
+    except AttributeError:
+        raise QuerySyntaxError(f"{file}: '# page: … by month (rows: pk:{m.group(1)})' names no count "
+                               "of the ontology") from None
+
+
+def _page_by_count(how: str, file: str) -> tuple[str, ...]:
+    """Return (variable, count IRI) of a question paged "by ?var (rows: pk:…)", or () for another."""
+    m = _BY_COUNT.match(how)
+    if m is None:
+        return ()
+    try:
+        return m.group(1), str(getattr(PK, m.group(2)))
+    except AttributeError:
+        raise QuerySyntaxError(f"{file}: '# page: … by ?{m.group(1)} (rows: pk:{m.group(2)})' names no count "
+                               "of the ontology") from None
 
 
 def _page_how(how: str) -> tuple[str, str]:

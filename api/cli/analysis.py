@@ -280,6 +280,6 @@ def collaboration_cmd(graph: GraphOpt = None, endpoint: EndpointOpt = None, doc:
     if out is None:
         typer.echo(dumps_json(collaboration_report(pa)))
     else:
-        write_collaboration(pa.G, out, pa.B)
+        write_collaboration(pa.G, out, pa.B if pa.sums is None else None)  # from a corpus's sums: no task deadlines
         typer.echo(f"wrote {out} ({pa.G.number_of_nodes()} organisations, {pa.G.number_of_edges()} ties)", err=True)
     _write_back(pa, write_back)

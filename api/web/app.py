@@ -32,8 +32,9 @@ from kg.aggregates import ensure_aggregates
 from kg.errors import StoreError
 from kg.graph import load_graph
 from kg.rollups import needs_rollups
+from kg.task_ranks import lacks_task_tallies
 from kg.vocab import rdf_format_for
-from queries.analysis.reports import AnalysisCache, bottlenecks_report
+from queries.analysis.reports import AnalysisCache, PlanAnalysis, bottlenecks_report
 from queries.library import load_queries
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -53,13 +54,17 @@ Every error answers `{"ok": false, "error": "…", "status": N}`.
 
 
 def check_store(opened: Any, where: Any) -> None:
-    """Refuse a store built before corpus rollups: served read-only, its corpus-wide answers would be empty.
+    """Refuse a store built before corpus rollups or task tallies: served read-only, its corpus-wide
+    answers would be empty.
 
     Raises:
         StoreError: naming the store and what to run.
     """
     if needs_rollups(opened.graph()):
         raise StoreError(f"{where}: built before corpus rollups; run `policykg build` again, "
+                         "or `policykg add`/`remove` one plan, to add them")
+    if lacks_task_tallies(opened.graph()):
+        raise StoreError(f"{where}: built before task tallies; run `policykg build` again, "
                          "or `policykg add`/`remove` one plan, to add them")
 
 
@@ -110,7 +115,8 @@ def open_source(settings: Settings, graph: Graph | None = None) -> tuple[Any, di
 # from the plans' tallies): the bundled plan takes under 0.1 s, 100 plans (11,765 tasks) about 10 s.
 # At 1,000 plans the bottleneck report took over two minutes (measured on a busy 2-core machine)
 # while every other client waited on the interpreter, so there the first /analysis request of a
-# scope reads it, and the cache keeps it.
+# scope reads it, and the cache keeps it. A larger store whose build stored the corpus sums
+# (kg.org_pairs) is warmed from them: its whole-corpus analysis reads no task (queries.analysis.corpus).
 WARM_MAX_TASKS = 3000
 
 
@@ -118,12 +124,15 @@ def _warm_analyses(cache: AnalysisCache, source: Any) -> None:
     try:
         from queries.document_pages import plan_sizes
 
+        from queries.analysis.corpus import stored_sums
+
         tasks = sum(p.rows for p in plan_sizes(source))
-        if tasks > WARM_MAX_TASKS:
-            log.info("analyses not warmed: %d tasks (more than %d); each is read on its first request",
-                     tasks, WARM_MAX_TASKS)
+        sums = stored_sums(source) if tasks > WARM_MAX_TASKS else None
+        if tasks > WARM_MAX_TASKS and sums is None:
+            log.info("analyses not warmed: %d tasks (more than %d) and no stored sums; each is read on its "
+                     "first request", tasks, WARM_MAX_TASKS)
             return
-        pa = cache.get(source)
+        pa = cache.get(source, read=(lambda: PlanAnalysis(None, source=source, sums=sums)) if sums else None)
         bottlenecks_report(pa)  # builds every graph and measure the other reports reuse
     except Exception:  # a warm-up must never take the server down; the real request will report it
         log.warning("analysis warm-up failed", exc_info=True)

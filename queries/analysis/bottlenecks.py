@@ -112,12 +112,17 @@ def _held_up(B: nx.Graph, org: str, partners: set[str], tied: list[str]) -> set[
     return {o for o in nodes if o != org and not B.nodes[o].get("collective")}
 
 
+def _listed(e: dict[str, Any], key: str) -> str:
+    # A corpus answer from stored sums has no task lists (queries.analysis.corpus): then none is shown.
+    return f" ({_refs(e[key])})" if key in e else ""
+
+
 def _reasons(e: dict[str, Any]) -> list[str]:
-    out = [f"load {e['load']:g}: leads {e['lead']} tasks ({_refs(e['lead_tasks'])})"
-           + (f" and supports {e['responsible']} ({_refs(e['responsible_tasks'])})" if e["responsible"] else "")]
+    out = [f"load {e['load']:g}: leads {e['lead']} tasks{_listed(e, 'lead_tasks')}"
+           + (f" and supports {e['responsible']}{_listed(e, 'responsible_tasks')}" if e["responsible"] else "")]
     if e["peak"]:
-        out.append(f"crunch {e['crunch']:g}: {e['peak']} of its tasks fall due in {e['peak_month']} "
-                   f"({_refs(e['peak_tasks'])}); the plan's busiest organisation-month has {e['plan_peak']}")
+        out.append(f"crunch {e['crunch']:g}: {e['peak']} of its tasks fall due in {e['peak_month']}"
+                   f"{_listed(e, 'peak_tasks')}; the plan's busiest organisation-month has {e['plan_peak']}")
     else:
         out.append("crunch 1: none of its tasks has a dated deadline")
     if e["betweenness"] > 0:
@@ -130,7 +135,7 @@ def _reasons(e: dict[str, Any]) -> list[str]:
     if e["held_up"]:
         out.append(f"dependence {e['dependence']:g}: {e['held_up']} organisations wait on tasks it leads "
                    f"(most for any unit: {e['max_held_up']})"
-                   + (f"; tasks tied to them by a shared system: {_refs(e['tied_tasks'])}" if e["tied_tasks"] else ""))
+                   + (f"; tasks tied to them by a shared system: {_refs(e['tied_tasks'])}" if e.get("tied_tasks") else ""))
     else:
         out.append("dependence 1: no other unit waits on a task it leads")
     return out

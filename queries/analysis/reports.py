@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,7 +16,7 @@ import networkx as nx
 from rdflib import Graph
 
 from kg.errors import QueryParameterError
-from queries.analysis import BUSY_TASKS, EARLY_DAYS, YELLOW_DAYS, deadlines, network, workload
+from queries.analysis import BUSY_TASKS, EARLY_DAYS, YELLOW_DAYS, corpus, deadlines, network, workload
 from queries.analysis import bottlenecks as _bottlenecks
 from queries.analysis.dependencies import dependency_graph
 from queries.analysis.export import node_link
@@ -29,22 +28,42 @@ from queries.analysis.writeback import results_graph
 ANALYSES = ("workload", "crunch", "status", "network", "impact", "bottlenecks", "collaboration")
 
 
-@dataclass
 class PlanAnalysis:
-    """The graphs of one analysis scope, built lazily from the task–organisation graph ``B``."""
+    """The graphs of one analysis scope, built lazily from the task–organisation graph ``B``.
 
-    B: nx.Graph
-    seed: int = network.SEED
-    source: Any = None  # where task texts are read from, when the dependency graph needs them
-    doc: str | None = None
-    place: str | None = None
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    A whole corpus above :data:`queries.analysis.corpus.DETAIL_MAX_TASKS` tasks whose build stored
+    its sums has ``sums``: its collaboration graph, network measures and bottleneck report come from
+    them, and ``B`` (every task) is read only when another analysis asks for it.
+    """
+
+    def __init__(self, B: nx.Graph | None = None, seed: int = network.SEED, source: Any = None,
+                 doc: str | None = None, place: str | None = None, sums: corpus.CorpusSums | None = None) -> None:
+        self._B, self.seed, self.source, self.doc, self.place, self.sums = B, seed, source, doc, place, sums
+        self._cache: dict[str, Any] = {}
+        self._read_lock = threading.Lock()
 
     @classmethod
     def from_source(cls, source: Any, *, doc: str | None = None, place: str | None = None,
                     seed: int = network.SEED) -> PlanAnalysis:
         """Read the plans in ``source`` (a graph or a remote store): all, one document, or one place's."""
+        sums = corpus.stored_sums(source) if doc is None and place is None else None
+        if sums is not None:
+            return cls(None, seed=seed, source=source, sums=sums)
         return cls(plan_graph(source, doc=doc, place=place), seed=seed, source=source, doc=doc, place=place)
+
+    @property
+    def B(self) -> nx.Graph:
+        """The task–organisation graph (read from the source on first use when the analysis began from sums)."""
+        if self._B is None:
+            with self._read_lock:
+                if self._B is None:
+                    self._B = plan_graph(self.source, doc=self.doc, place=self.place)
+        return self._B
+
+    @property
+    def computed_from(self) -> str | None:
+        """What a corpus answer from stored sums is computed from (None: from the tasks)."""
+        return corpus.COMPUTED_FROM if self.sums is not None else None
 
     def _get(self, key: str, make: Any) -> Any:
         """Return the cached answer ``key``, making it once (answers are shared: do not modify them)."""
@@ -55,6 +74,8 @@ class PlanAnalysis:
     @property
     def G(self) -> nx.Graph:
         """The organisation collaboration graph."""
+        if self.sums is not None:
+            return self._get("G", lambda: corpus.collaboration_from_sums(self.sums))
         return self._get("G", lambda: collaboration_graph(self.B))
 
     @property
@@ -70,7 +91,16 @@ class PlanAnalysis:
 
     @property
     def measures(self) -> dict[str, Any]:
-        return self._get("measures", lambda: network.organization_measures(self.G, B=self.B, seed=self.seed))
+        if self.sums is None:
+            return self._get("measures", lambda: network.organization_measures(self.G, B=self.B, seed=self.seed))
+
+        def from_sums() -> dict[str, Any]:
+            m = network.organization_measures(self.G, seed=self.seed)
+            for r in m["organizations"]:
+                r["domains"] = None  # the domains an organisation works in need its tasks
+            return m | {"computed_from": self.computed_from}
+
+        return self._get("measures", from_sums)
 
     def organization(self, name: str, *, analysis: str) -> str:
         """Return the organisation node for a name, alias or IRI.
@@ -107,8 +137,10 @@ class AnalysisCache:
             return hit[2]
         return None
 
-    def get(self, source: Any, *, doc: str | None = None, place: str | None = None) -> PlanAnalysis:
-        """Return the analysis of ``source`` (and ``doc`` or ``place``), reading it again when missing or stale."""
+    def get(self, source: Any, *, doc: str | None = None, place: str | None = None,
+            read: Any = None) -> PlanAnalysis:
+        """Return the analysis of ``source`` (and ``doc`` or ``place``), reading it again when missing or
+        stale: by ``read()`` when given (the warm-up hands over what it read), else from the source."""
         key = (id(source), doc, place)
         with self._lock:
             if (pa := self._fresh(key, source)) is not None:
@@ -118,7 +150,7 @@ class AnalysisCache:
             with self._lock:
                 if (pa := self._fresh(key, source)) is not None:
                     return pa
-            pa = PlanAnalysis.from_source(source, doc=doc, place=place)
+            pa = read() if read is not None else PlanAnalysis.from_source(source, doc=doc, place=place)
             with self._lock:
                 self._entries[key] = (source, time.monotonic(), pa)
                 self._building.pop(key, None)
@@ -170,13 +202,25 @@ def impact_report(pa: PlanAnalysis, org: str) -> dict[str, Any]:
 
 def bottlenecks_report(pa: PlanAnalysis, *, top: int | None = None) -> list[dict[str, Any]]:
     """Organisations ranked by load × crunch × brokerage × dependence, each with its reasons."""
-    ranked = pa._get("bottlenecks", lambda: _bottlenecks.bottleneck_report(pa.B, pa.D, pa.measures))
+    if pa.sums is not None:
+        # The full measures when the network report made them already; else only the two it needs.
+        bridges = pa._cache.get("measures") or pa._get("bridges", lambda: corpus.bridge_measures(pa.G, seed=pa.seed))
+        ranked = pa._get("bottlenecks", lambda: corpus.bottlenecks_from_sums(pa.G, corpus.due_months(pa.sums),
+                                                                             bridges))
+    else:
+        ranked = pa._get("bottlenecks", lambda: _bottlenecks.bottleneck_report(pa.B, pa.D, pa.measures))
     return ranked[:top] if top else ranked
 
 
 def collaboration_report(pa: PlanAnalysis) -> dict[str, Any]:
     """The collaboration graph as node-link JSON (label = canonical name, weight = shared tasks)."""
-    return node_link(pa.G, pa.B)
+    if pa.sums is None:
+        return node_link(pa.G, pa.B)
+    # From the stored sums: no task lists on the edges, no deadline span on the nodes; it says so.
+    out = node_link(pa.G)
+    for link in out["links"]:
+        link.pop("tasks", None)
+    return out | {"graph": {"computed_from": pa.computed_from}}
 
 
 def writeback_report(pa: PlanAnalysis, *, as_of: date | None = None, days: int = YELLOW_DAYS) -> Graph:

@@ -112,7 +112,8 @@ def results_graph(B: nx.Graph, *, as_of: date, workload: list[dict[str, Any]], m
         if r.get("community") is not None:
             g.add((m, PK.communityNumber, Literal(int(r["community"]))))
         g.add((m, PK.articulationPoint, Literal(bool(r["articulation"]))))
-        g.add((m, PK.domainSpread, Literal(int(r.get("domains", 0)))))
+        if r.get("domains", 0) is not None:  # None: a corpus analysed from its sums does not know it
+            g.add((m, PK.domainSpread, Literal(int(r.get("domains", 0)))))
     for e in bottlenecks:
         m = measurement(e["iri"])
         g.add((m, PK.bottleneckScore, _decimal(e["score"])))

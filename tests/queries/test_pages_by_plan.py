@@ -139,7 +139,14 @@ def test_a_header_names_the_count_a_list_is_paged_by(tmp_path, how, rows):
     assert q.by_plan in ("tally", "counted") and q.plan_rows == rows
 
 
-@pytest.mark.parametrize("how", ["by plan (rows: pk:noSuchCount)", "by plan (rows: targetCount)", "by week"])
+def test_a_header_names_the_kept_count_a_ranking_is_paged_by(tmp_path):
+    (tmp_path / "a_list.rq").write_text(LIST.format(how="by ?task (rows: pk:organizationCount)"), encoding="utf-8")
+    q = load_queries(tmp_path)["a_list"]
+    assert q.by_count == ("task", str(PK.organizationCount)) and not q.by_plan and not q.by_month
+
+
+@pytest.mark.parametrize("how", ["by plan (rows: pk:noSuchCount)", "by plan (rows: targetCount)", "by week",
+                                 "by ?task (rows: pk:noSuchCount)"])
 def test_a_header_naming_no_count_of_the_ontology_is_refused(tmp_path, how):
     (tmp_path / "a_list.rq").write_text(LIST.format(how=how), encoding="utf-8")
     with pytest.raises(QuerySyntaxError, match="a_list.rq"):
