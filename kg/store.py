@@ -111,6 +111,14 @@ class OpenStore:
         self.close()
 
 
+def kept(source: Any, key: Hashable, read: Callable[[], Any]) -> Any:
+    """Return ``read()``, kept for as long as ``source`` is a view of a generation open read-only
+    (:meth:`OpenStore.graph`: it never changes); read again on every call for anything that may change
+    (a graph in memory, a remote store)."""
+    opened = getattr(source, "policykg_store", None)
+    return opened.kept(key, read) if isinstance(opened, OpenStore) else read()
+
+
 def store_graph(store: Any) -> Dataset:
     """Return an rdflib view of a pyoxigraph ``store`` whose default graph is the union of its graphs.
 

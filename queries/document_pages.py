@@ -11,12 +11,13 @@ document and the place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from rdflib import URIRef
 
+from kg.store import kept
 from queries.library import run_query
 
 
@@ -35,14 +36,7 @@ def plan_sizes(source: Any, *, place: str | None = None, doc: str | None = None)
         rows = run_query(source, "plan_sizes", place=place, doc=doc)
         return tuple(PlanSize(r["doc"], r["identifier"] or "", int(r["tasks"] or 0)) for r in rows)
 
-    return list(_kept(source, ("plan_sizes", place, doc), read))
-
-
-def _kept(source: Any, key: tuple[Any, ...], read: Callable[[], Any]) -> Any:
-    """Return ``read()``, kept for as long as ``source`` is a store generation open read-only (it never
-    changes: see kg.store.OpenStore.kept); read again on every call for a graph that may change."""
-    opened = getattr(source, "policykg_store", None)
-    return opened.kept(key, read) if opened is not None else read()
+    return list(kept(source, ("plan_sizes", place, doc), read))
 
 
 def windows(sizes: list[PlanSize], *, limit: int, offset: int) -> Iterator[tuple[PlanSize, int, int]]:
@@ -78,5 +72,5 @@ def tally_rows(source: Any, count: str, sizes: list[PlanSize]) -> dict[str, int]
                                  f"{sparql_term(URIRef(count))} ?rows . ?tally a pk:DocumentTally }}")
         return {str(term_to_python(d)): int(term_to_python(n)) for d, n in rows}
 
-    counts = _kept(source, ("tally_rows", count, one), read)
+    counts = kept(source, ("tally_rows", count, one), read)
     return counts if all(p.doc in counts for p in sizes) else None

@@ -30,6 +30,7 @@ from rdflib.query import Result
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
 from kg.namespace import PK
+from kg.store import kept
 from queries.paging import (
     PageClause,
     all_rows_query,
@@ -312,7 +313,9 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
     rows = _page_rows(g, text, clause, names, found, bindings)
     if found and len(found) < limit or not found and offset == 0:
         return Page(rows, offset + len(found), limit, offset)
-    counted = _plain(*select(g, count_query(text, clause, bindings=bindings)))
+    total = count_query(text, clause, bindings=bindings)
+    # A store generation never changes, so neither does a total: counted once (see kg.store.kept).
+    counted = kept(g, ("total", total), lambda: _plain(*select(g, total)))
     return Page(rows, int(counted[0]["total"]) if counted else 0, limit, offset)
 
 

@@ -208,3 +208,24 @@ def test_a_store_generation_reads_the_plans_sizes_once_a_graph_that_may_change_e
     assert pages.plan_sizes(changing) == again
     assert pages.plan_sizes(changing) == again
     assert len(calls) == 4
+
+
+def test_a_store_generation_counts_a_questions_total_once(corpus, monkeypatch):
+    import queries.library as library
+
+    totals = []
+    real = library.select
+    monkeypatch.setattr(library, "select", lambda g, text, *a, **k: (
+        totals.append(text) if text.startswith("SELECT (COUNT(*) AS ?total)") else None) or real(g, text, *a, **k))
+    with open_store(corpus.policykg_store.path) as opened:
+        fresh = opened.graph()
+        pages = [run_page(fresh, "organizations", limit=2, offset=o) for o in (0, 0, 2)]
+        assert len(totals) == 1 and pages[0] == pages[1]
+        assert {p.total for p in pages} == {len(run_query(fresh, "organizations"))}
+        run_page(fresh, "organizations", limit=2, collective=False)
+        assert len(totals) == 2  # another filter, another total
+    changing = new_graph()
+    for triple in corpus.triples((None, None, None)):
+        changing.add(triple)
+    assert [run_page(changing, "organizations", limit=2).total for _ in range(2)] == [pages[0].total] * 2
+    assert len(totals) == 4
