@@ -170,7 +170,8 @@ def step_pages(rec: Recorder, store_dir: Path, reps: int) -> None:
     place = _place_of(g, samples["doc"])
     pages = {"landing": "/", "query editor": "/query", "ledger": "/ledger",
              "collaboration": "/viz/collaboration", "collaboration of one place": f"/viz/collaboration?place={quote(place or '')}",
-             "calendar": "/viz/calendar", "dependencies": "/viz/dependencies", "tasks": "/viz/tasks",
+             "calendar": "/viz/calendar", "calendar of one place": f"/viz/calendar?place={quote(place or '')}",
+             "dependencies": "/viz/dependencies", "tasks": "/viz/tasks",
              "a plan": "/id/" + samples["doc"].removeprefix(BASE),
              "a task": "/id/" + samples["task"].removeprefix(BASE),
              "an organisation": "/id/" + samples["org"].removeprefix(BASE)}

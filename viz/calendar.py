@@ -38,6 +38,8 @@ def calendar_page(source: Any, *, links: Mapping[str, str], doc: str | None = No
     payload = view_payload(data)
     payload["links"] = dict(links)
     payload["crunch"] = [{"month": m["month"], "crunch": m["crunch"]} for m in crunch_months(data.B)]
+    if payload.get("quoteDocs") and str(links.get("home", "")).startswith("/"):
+        payload["quoteUrl"] = "/queries/"  # served: a cell's tasks read their plans' sentences when listed
     body = (
         title_html(("截止日历", "Deadline calendar"),
                    ("每个单位每月有多少项任务到期：点击月份按该月排序，点击格子列出任务。",

@@ -83,3 +83,39 @@ def test_a_place_of_several_plans_draws_its_bodies_and_reads_sentences_when_aske
     assert len(asked) == n
     page.shot("viz-collaboration-place.png")
     page.check_clean()
+
+
+def test_a_place_calendar_comes_without_sentences_and_reads_a_plans_when_its_task_is_listed(page, corpus_server, synth_corpus):
+    from urllib.parse import unquote
+
+    from queries.library import run_query
+
+    city = "https://w3id.org/policykg/id/place/370300"  # three of the five counties' plans lie in it
+    docs = {r["doc"] for r in run_query(synth_corpus, "documents", place=city)}
+    assert len(docs) > 1
+    asked: list[str] = []
+    page.page.on("request", lambda r: asked.append(unquote(r.url)) if "/queries/" in r.url else None)
+    page.open(corpus_server.url + "/viz/calendar?place=370300")
+    page.check_clean()
+    data = page.page.evaluate("pk.readData()")
+    assert data["view"] == "calendar" and set(data["quoteDocs"]) == docs and asked == []
+    assert not any(d.get("sentence") for t in data["tasks"].values() for d in t["deadlines"])
+    # A dated task of the place's second plan: clicking its dot lists it, reading that plan's sentences.
+    doc = data["quoteDocs"][1]
+    said = {}
+    for r in run_query(synth_corpus, "viz_deadline_sentences", doc=doc):
+        if r.get("sentence") and r["task"] in data["tasks"]:
+            said.setdefault(r["task"], set()).add(r["sentence"])
+    task = next(t for t in said if any(d["date"] for d in data["tasks"][t]["deadlines"]))
+    dot = f'#pk-timeline circle[data-task="{task}"]'
+    page.page.dispatch_event(dot, "click")
+    page.page.wait_for_selector(f'#pk-cell-tasks li[data-task="{task}"] blockquote.pk-quote')
+    assert page.page.locator("[data-quotes=reading]").count() == 0
+    quotes = set(page.page.locator(f'#pk-cell-tasks li[data-task="{task}"] blockquote').all_inner_texts())
+    assert said[task] <= quotes
+    assert asked and all("/queries/viz_deadline_sentences?doc=" + doc in u for u in asked)
+    n = len(asked)
+    page.page.dispatch_event(dot, "click")  # read once: the same plan asks nothing more
+    page.page.wait_for_selector(f'#pk-cell-tasks li[data-task="{task}"] blockquote.pk-quote')
+    assert len(asked) == n
+    page.check_clean()

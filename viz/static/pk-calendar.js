@@ -19,7 +19,8 @@
     crunch: ["▲ = 到期任务多于月平均", "▲ = more tasks due than the average month"],
     clickCell: ["点击格子列出该单位该月到期的任务。", "Click a cell to list the organisation's tasks due that month."],
     network: ["在协作网络中查看", "See in the collaboration network"], legendLow: ["少", "few"], legendHigh: ["多", "many"],
-    undatedNote: ["“无日期”列为长期坚持等未写明日期的任务，不计入合计。", "“No date” counts ongoing tasks without a date; not in the total."]
+    undatedNote: ["“无日期”列为长期坚持等未写明日期的任务，不计入合计。", "“No date” counts ongoing tasks without a date; not in the total."],
+    quoting: ["正在读取原文…", "Reading the sentences…"], noQuotes: ["原文未能读取。", "The sentences could not be read."]
   };
   function S(k) { return T(STR[k][0], STR[k][1]); }
   var state = {domain: "", role: "", q: "", month: "", sort: "total"};
@@ -215,6 +216,17 @@
         .concat([el("div", {class: "pk-note", text: S("lead") + "：" + leads})])
         .concat(x.deadlines.filter(function (d) { return d.sentence; }).map(function (d) { return el("blockquote", {class: "pk-quote", text: d.sentence}); })));
     })));
+    quotesFor(selected.tasks);
+  }
+  /* A place's page comes without its sentences: read the listed tasks' plans, then list them again
+     if the same tasks are still shown. */
+  var QUOTES = pk.quotes(D, true);
+  function quotesFor(ts) {
+    var box = document.getElementById("pk-cell"), n = QUOTES.need(ts), shown = selected;
+    if (n.failed && !n.want.length) box.appendChild(el("p", {class: "pk-note", "data-quotes": "failed", text: S("noQuotes")}));
+    if (!n.want.length) return;
+    box.appendChild(el("p", {class: "pk-note", "data-quotes": "reading", text: S("quoting")}));
+    Promise.all(n.want.map(QUOTES.load)).then(function () { if (selected === shown) renderCell(); });
   }
 
   function render() {

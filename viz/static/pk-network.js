@@ -366,52 +366,16 @@
   // -- sentences read on demand ----------------------------------------------------------------------
   // A page of several plans comes without its sentences (D.quoteDocs lists the plans, each task's d
   // its plan): opening a task or a line reads that plan's sentences once from the saved questions.
-  var QDOCS = D.quoteDocs || [], quoted = {}, quoting = {};
-  function fetchRows(name, doc) {
-    var rows = [];
-    function page(url) {
-      return fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
-        if (!r.ok) throw new Error(name + ": HTTP " + r.status);
-        return r.json();
-      }).then(function (j) { rows = rows.concat(j.rows || []); return j.next ? page(j.next) : rows; });
-    }
-    return page(D.quoteUrl + name + "?doc=" + encodeURIComponent(doc) + "&limit=5000");
-  }
-  function loadQuotes(i) {
-    if (!quoting[i]) {
-      quoting[i] = Promise.all([fetchRows("viz_assignment_sentences", QDOCS[i]), fetchRows("viz_deadline_sentences", QDOCS[i])])
-        .then(function (got) {
-          got[0].forEach(function (r) {
-            var o = ORGS[r.org];
-            if (o && r.sentence && !o.sentences[r.task]) o.sentences[r.task] = r.sentence;
-          });
-          got[1].forEach(function (r) {
-            var x = TASKS[r.task];
-            if (!x || !r.sentence) return;
-            var d = x.deadlines.filter(function (y) { return (y.label || "") === (r.label || "") && !y.sentence; })[0];
-            if (d) d.sentence = r.sentence;
-          });
-          quoted[i] = "read";
-        }, function () { quoted[i] = "failed"; });
-    }
-    return quoting[i];
-  }
+  var QUOTES = pk.quotes(D);
   /* Inside a details renderer: when the tasks' sentences are not here yet, say so, read them, and
      draw the panel again if it still shows the same thing. */
   function quotesFor(ts) {
-    if (!QDOCS.length || !D.quoteUrl) return;
-    var want = [], failed = false;
-    ts.forEach(function (t) {
-      var i = TASKS[t] ? TASKS[t].d : undefined;
-      if (i === undefined) return;
-      if (quoted[i] === "failed") failed = true;
-      else if (!quoted[i] && want.indexOf(i) < 0) want.push(i);
-    });
-    if (failed && !want.length) details.appendChild(el("div", {class: "pk-note", "data-quotes": "failed", text: S("noQuotes")}));
+    var n = QUOTES.need(ts), want = n.want;
+    if (n.failed && !want.length) details.appendChild(el("div", {class: "pk-note", "data-quotes": "failed", text: S("noQuotes")}));
     if (!want.length) return;
     var render = lastDetails;
     details.appendChild(el("div", {class: "pk-note", "data-quotes": "reading", text: S("quoting")}));
-    Promise.all(want.map(loadQuotes)).then(function () { if (lastDetails === render) details_(render); });
+    Promise.all(want.map(QUOTES.load)).then(function () { if (lastDetails === render) details_(render); });
   }
 
   // -- details panel --------------------------------------------------------------------------------

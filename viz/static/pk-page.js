@@ -56,7 +56,58 @@
     try { history.replaceState(null, "", q ? "?" + q : window.location.pathname); } catch (e) { /* file:// */ }
   }
 
-  window.pk = {el: el, select: select, T: T, lang: lang, setLang: setLang, readData: readData, params: params, saveParams: saveParams};
+  /* Sentences read on demand. A served page of several plans comes without its sentences:
+     D.quoteDocs lists the plans, each task's d its plan, D.quoteUrl the saved questions. quotes(D)
+     returns need(tasks) → {want: plans still to read, failed: a plan could not be read}, and
+     load(i), which reads plan i's sentences once into D.orgs[o].sentences and D.tasks[t].deadlines
+     (only the deadlines' with deadlinesOnly, for a page that quotes nothing else). */
+  function quotes(D, deadlinesOnly) {
+    var docs = D.quoteDocs || [], TASKS = D.tasks || {}, ORGS = D.orgs || {}, state = {}, reading = {};
+    function rows(name, doc) {
+      var out = [];
+      function page(url) {
+        return fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
+          if (!r.ok) throw new Error(name + ": HTTP " + r.status);
+          return r.json();
+        }).then(function (j) { out = out.concat(j.rows || []); return j.next ? page(j.next) : out; });
+      }
+      return page(D.quoteUrl + name + "?doc=" + encodeURIComponent(doc) + "&limit=5000");
+    }
+    function load(i) {
+      if (!reading[i]) {
+        reading[i] = Promise.all([deadlinesOnly ? [] : rows("viz_assignment_sentences", docs[i]), rows("viz_deadline_sentences", docs[i])])
+          .then(function (got) {
+            got[0].forEach(function (r) {
+              var o = ORGS[r.org];
+              if (o && r.sentence && !o.sentences[r.task]) o.sentences[r.task] = r.sentence;
+            });
+            got[1].forEach(function (r) {
+              var x = TASKS[r.task];
+              if (!x || !r.sentence) return;
+              var d = x.deadlines.filter(function (y) { return (y.label || "") === (r.label || "") && !y.sentence; })[0];
+              if (d) d.sentence = r.sentence;
+            });
+            state[i] = "read";
+          }, function () { state[i] = "failed"; });
+      }
+      return reading[i];
+    }
+    function need(ts) {
+      var want = [], failed = false;
+      if (!docs.length || !D.quoteUrl) return {want: want, failed: failed};
+      ts.forEach(function (t) {
+        var i = TASKS[t] ? TASKS[t].d : undefined;
+        if (i === undefined) return;
+        if (state[i] === "failed") failed = true;
+        else if (!state[i] && want.indexOf(i) < 0) want.push(i);
+      });
+      return {want: want, failed: failed};
+    }
+    return {need: need, load: load};
+  }
+
+  window.pk = {el: el, select: select, T: T, lang: lang, setLang: setLang, readData: readData, params: params, saveParams: saveParams,
+               quotes: quotes};
 
   var wanted = params().get("lang"), saved = null;
   try { saved = localStorage.getItem(KEY); } catch (e) { saved = null; }

@@ -117,15 +117,21 @@ def dependencies(source: SourceDep, doc: DocParam = None) -> HTMLResponse:
 
 
 @router.get("/viz/calendar", response_class=HTMLResponse, responses={200: HTML})
-def calendar(source: SourceDep, doc: DocParam = None, place: PlaceParam = None) -> HTMLResponse:
+def calendar(request: Request, source: SourceDep, doc: DocParam = None, place: PlaceParam = None) -> HTMLResponse:
     """The organisation × month deadline heat map, a timeline of tasks by deadline, and each cell's tasks;
     with plans of several places (and no doc or place), tasks due per place and month."""
+    from api.web.routers.analysis import _analysis
     from viz.calendar import calendar_page, corpus_calendar_page
+    from viz.data import load_view_data
     from viz.pages import SERVER_LINKS
 
     if not (doc or place) and _many_places(source):
         return HTMLResponse(corpus_calendar_page(source, links=SERVER_LINKS))
-    return HTMLResponse(calendar_page(source, links=SERVER_LINKS, doc=doc, place=_place(place)))
+    where = _place(place)
+    # As the collaboration page: plans read once (kept by the server), sentences read per plan when listed.
+    data = load_view_data(source, doc=doc, place=where, quotes=None, names_en=_names_en(request, source),
+                          read_plans=lambda d, p: _analysis(request, source, d, p).B)
+    return HTMLResponse(calendar_page(source, links=SERVER_LINKS, doc=doc, place=where, data=data))
 
 
 @router.get("/viz/calendar.{fmt}", responses={200: {"content": {"image/png": {}, "image/svg+xml": {}},
