@@ -29,8 +29,13 @@ from rdflib.namespace import RDF, XSD
 
 from kg.aggregates import _checked_iri, _rows, _tail
 from kg.iri import iri_for
-from kg.month_rollups import (add_missing_month_rows, apply_plan_month_rows, month_lines, month_rows,
-                              needs_month_rows)
+from kg.month_rollups import (
+    add_missing_month_rows,
+    apply_plan_month_rows,
+    month_lines,
+    month_rows,
+    needs_month_rows,
+)
 from kg.namespace import PK
 from kg.vocab import DERIVED_GRAPH
 

@@ -122,9 +122,8 @@ WARM_MAX_TASKS = 3000
 
 def _warm_analyses(cache: AnalysisCache, source: Any) -> None:
     try:
-        from queries.document_pages import plan_sizes
-
         from queries.analysis.corpus import stored_sums
+        from queries.document_pages import plan_sizes
 
         tasks = sum(p.rows for p in plan_sizes(source))
         sums = stored_sums(source) if tasks > WARM_MAX_TASKS else None
