@@ -17,7 +17,7 @@ sorts, for a page, only the months the page shows.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -29,19 +29,16 @@ from rdflib.query import Result
 
 from kg.errors import QueryParameterError
 from kg.graph import PREFIXES
-from kg.namespace import PK
 from kg.store import kept
 from queries.paging import (
     PageClause,
     all_rows_query,
     bound_text,
-    count_by_plan_query,
     count_query,
     find_page_clause,
     page_is_answer,
     page_keys_query,
     page_rows_query,
-    plans_only,
     unsorted_rows_query,
 )
 from queries.query_files import SPARQL_DIR, NamedQuery, QueryParam, get_query, load_queries
@@ -52,13 +49,6 @@ if TYPE_CHECKING:
 # A paged question asked for every row with a filter answers in two steps (rows, then what they
 # show) when it has at most this many rows; past it, in one query.
 ALL_ROWS_BY_KEYS = 2000
-# A list paged by plan is read from its own rows, filtered to the page's plans, when the store holds
-# fewer than this many of its rows per task of those plans; else from the plans, whose every node
-# (about 7.5 per task) is read. Measured on Oxigraph 0.5: analysis_domains' first page at 1,000
-# plans (13,500 rows, 8,600 tasks in the page's 74 plans) took 1.0 s from the plans and 0.23 s from
-# its rows; tasks_with_targets' at 100 (2,380 rows, 700 tasks in 6 plans) 60 ms from the plans and
-# 135 ms from its rows (a target row joins four patterns).
-SPARSE_ROWS_PER_TASK = 2
 # The saved questions' public face: NamedQuery and load_queries are defined with the .rq files.
 __all__ = ["SPARQL_DIR", "NamedQuery", "Page", "QueryParam", "get_query", "load_queries", "query_result",
            "rows_from_result", "run_page", "run_query", "run_unsorted", "select", "term_to_python"]
@@ -301,14 +291,16 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
     # A list of tasks is paged by plan when only the plan or place filters it (the plans' sizes are its
     # sizes); a list with rows of its own, under any filter (its rows per plan counted when a filter
     # beyond them leaves the tallies' counts behind).
+    from queries.page_cuts import page_by_count, page_by_month, page_by_plan
+
     if q.by_plan and (set(bindings) <= {q.plan_param, "place"} or q.by_plan != "tasks"):
-        page = _page_by_plan(g, q, text, bindings, params, limit=limit, offset=offset)
+        page = page_by_plan(g, q, text, bindings, params, limit=limit, offset=offset)
         if page is not None:
             return page
     if q.by_month and "month" not in bindings:
-        return _page_by_month(g, text, bindings, limit=limit, offset=offset, rows=q.month_rows)
+        return page_by_month(g, text, bindings, limit=limit, offset=offset, rows=q.month_rows)
     if q.by_count and not bindings:
-        return _page_by_count(g, text, *q.by_count, limit=limit, offset=offset)
+        return page_by_count(g, text, *q.by_count, limit=limit, offset=offset)
     names, found = select(g, page_keys_query(text, clause, limit=limit, offset=offset, bindings=bindings))
     rows = _page_rows(g, text, clause, names, found, bindings)
     if found and len(found) < limit or not found and offset == 0:
@@ -317,38 +309,6 @@ def run_page(g: Graph | RemoteStore, name: str, *, limit: int, offset: int = 0, 
     # A store generation never changes, so neither does a total: counted once (see kg.store.kept).
     counted = kept(g, ("total", total), lambda: _plain(*select(g, total)))
     return Page(rows, int(counted[0]["total"]) if counted else 0, limit, offset)
-
-
-def _page_by_plan(g: Graph | RemoteStore, q: NamedQuery, text: str, bindings: Mapping[str, URIRef | Literal],
-                  params: Mapping[str, Any], *, limit: int, offset: int) -> Page | None:
-    """Return one page of a question paged by plan, cut from its plans' sizes (None: no plan in scope)."""
-    from queries.document_pages import plan_sizes, tally_rows, windows
-
-    clause = _clause(text)
-    sizes = plan_sizes(g, place=params.get("place"), doc=params.get(q.plan_param))
-    if not sizes:
-        return None
-    tasks, in_store = {p.doc: p.rows for p in sizes}, None
-    if q.by_plan != "tasks":  # rows are not tasks: each plan's from its tally, or counted
-        counts = tally_rows(g, q.plan_rows, sizes) if q.plan_rows and set(bindings) <= {q.plan_param, "place"} else None
-        if counts is None:  # one unsorted query (a filter the tally cannot know, or an older store)
-            counts = {str(r["doc"]): int(r["rows"]) for r in _plain(*select(
-                g, count_by_plan_query(text, clause, plan=q.plan_param, bindings=bindings)))}
-        in_store = sum(counts.values())
-        sizes = [replace(p, rows=counts.get(p.doc, 0)) for p in sizes]
-    spans = list(windows(sizes, limit=limit, offset=offset))
-    names: list[str] = []
-    found: list[tuple[Any, ...]] = []
-    if spans:  # one query for the page's plans, from where the page starts in the first
-        keys_text = page_keys_query(text, clause, limit=sum(t for _, _, t in spans), offset=spans[0][1],
-                                    bindings=bindings)
-        # A sparse list (fewer rows in the store than the nodes of the page's plans) is read from its
-        # rows and filtered to the plans; a dense one from the plans (see plans_only).
-        sparse = (in_store is not None and len(spans) > 1
-                  and in_store < SPARSE_ROWS_PER_TASK * sum(tasks[p.doc] for p, _, _ in spans))
-        names, found = select(g, plans_only(keys_text, [URIRef(p.doc) for p, _, _ in spans], plan=q.plan_param,
-                                            filtered=sparse))
-    return Page(_page_rows(g, text, clause, names, found, bindings), sum(p.rows for p in sizes), limit, offset)
 
 
 def _page_rows(g: Graph | RemoteStore, text: str, clause: PageClause, names: list[str], found: list[tuple[Any, ...]],
@@ -365,50 +325,6 @@ def _page_rows(g: Graph | RemoteStore, text: str, clause: PageClause, names: lis
     if columns is not None:
         return [{c: row[c] for c in columns} for row in _plain(names, found)]
     return _plain(*select(g, page_rows_query(text, clause, names, found, bindings=bindings)))
-
-
-def _page_by_month(g: Graph | RemoteStore, text: str, bindings: Mapping[str, URIRef | Literal], *,
-                   limit: int, offset: int, rows: str = "") -> Page:
-    """Return one page of a question in month order, each month it spans asked alone (as if given
-    the month): a month's rows are sorted, not the whole answer's. Each month's rows are counted
-    first, in one unsorted query that also gives the total — or, with no parameter given, read from
-    the ``rows`` count of the month rollups the build keeps (kg.month_rollups)."""
-    from queries.document_pages import PlanSize
-
-    clause = _clause(text)
-    if rows and not bindings:
-        counted = _plain(*select(g, f"SELECT (?m AS ?doc) ?rows WHERE {{ ?r a <{PK.MonthRollup}> ; "
-                                    f"<{PK.rollupMonth}> ?m ; <{rows}> ?rows }}"))
-    else:
-        counted = _plain(*select(g, count_by_plan_query(text, clause, plan="month", bindings=bindings)))
-    months = sorted((PlanSize(str(r["doc"]), str(r["doc"]), int(r["rows"])) for r in counted if r["doc"] is not None),
-                    key=lambda m: m.doc)
-    return _page_by_values(g, text, bindings, "month", [(Literal(m.doc), m.rows) for m in months],
-                           limit=limit, offset=offset)
-
-
-def _page_by_count(g: Graph | RemoteStore, text: str, var: str, count: str, *, limit: int, offset: int) -> Page:
-    """Return one page of a question in descending order of a count the build keeps (``count``, as
-    ``?var``), each count it spans asked alone: the rows per count are read from the count alone."""
-    counted = _plain(*select(g, f"SELECT ?n (COUNT(*) AS ?rows) WHERE {{ ?x <{count}> ?n }} GROUP BY ?n"))
-    values = sorted(((int(r["n"]), int(r["rows"])) for r in counted if r["n"] is not None), reverse=True)
-    return _page_by_values(g, text, {}, var, [(Literal(n), rows) for n, rows in values], limit=limit, offset=offset)
-
-
-def _page_by_values(g: Graph | RemoteStore, text: str, bindings: Mapping[str, URIRef | Literal], var: str,
-                    values: list[tuple[Literal, int]], *, limit: int, offset: int) -> Page:
-    """Return the rows ``offset`` … ``offset + limit`` of a question whose rows come grouped by the
-    value of ``?var``, in the order of ``values`` (each value with its rows), each value asked alone."""
-    from queries.document_pages import PlanSize, windows
-
-    clause = _clause(text)
-    sizes = [PlanSize(str(i), str(value), rows) for i, (value, rows) in enumerate(values)]
-    rows: list[dict[str, Any]] = []
-    for size, start, take in windows(sizes, limit=limit, offset=offset):
-        bound = {**bindings, var: values[int(size.doc)][0]}
-        names, found = select(g, page_keys_query(text, clause, limit=take, offset=start, bindings=bound))
-        rows += _page_rows(g, text, clause, names, found, bound)
-    return Page(rows, sum(s.rows for s in sizes), limit, offset)
 
 
 @lru_cache(maxsize=512)

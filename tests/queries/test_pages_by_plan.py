@@ -174,11 +174,11 @@ def test_a_question_answered_from_its_pages_rows_gives_every_column_of_the_sorte
 
 @pytest.mark.parametrize("name", BY_TALLY)
 def test_a_list_read_from_its_plans_or_from_its_rows_filtered_to_them_is_the_same(corpus, name, monkeypatch):
-    import queries.library as library
+    import queries.page_cuts as page_cuts
 
     walked = {}
     for per_task in (0, 10**9):  # never / always read from the list's own rows
-        monkeypatch.setattr(library, "SPARSE_ROWS_PER_TASK", per_task)
+        monkeypatch.setattr(page_cuts, "SPARSE_ROWS_PER_TASK", per_task)
         walked[per_task] = walk(corpus, name)
     (plans, totals), (rows, totals_too) = walked[0], walked[10**9]
     key = next(k for k in ("task", "domain") if k in rows[0])
