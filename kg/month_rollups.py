@@ -96,8 +96,12 @@ def needs_month_rows(source: Any) -> bool:
     """True when ``source`` has organisation-month tallies but no month rollup (built before them)."""
     from kg.graph import PREFIXES
 
-    ask = "ASK { ?t pk:tallyMonth ?m ; pk:leadTaskCount ?l FILTER NOT EXISTS { ?r a pk:MonthRollup } }"
-    return bool(source.query(ask, initNs=PREFIXES).askAnswer)
+    # Two questions, not one with FILTER NOT EXISTS, which tests every organisation-month tally of a
+    # store that has month rollups (76,000 at 1,000 plans) before `serve` answers.
+    def has(pattern: str) -> bool:
+        return bool(source.query(f"ASK {{ {pattern} }}", initNs=PREFIXES).askAnswer)
+
+    return has("?t pk:tallyMonth ?m ; pk:leadTaskCount ?l") and not has("?r a pk:MonthRollup")
 
 
 def add_missing_month_rows(store: Any) -> int:

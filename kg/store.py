@@ -47,6 +47,7 @@ REFS = "refs"
 META = "meta.json"
 _PREFIX = "gen-"
 _KEPT_MAX = 4096  # answers an OpenStore keeps (see OpenStore.kept)
+_KEPT_LARGE_MAX = 32  # of which lists of up to thousands of rows (a few MB each)
 
 
 
@@ -69,23 +70,26 @@ class OpenStore:
     meta: dict[str, Any] = field(default_factory=dict)
     _lock: IO[str] | None = None
     _kept: dict[Hashable, Any] = field(default_factory=dict, repr=False)
+    _kept_large: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
-    def kept(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def kept(self, key: Hashable, compute: Callable[[], Any], *, large: bool = False) -> Any:
         """Return ``compute()``, computed once per ``key`` for as long as this generation is open.
 
         A generation opened read-only never changes (add and build write a new one), so an answer
         read from it stays true: what every request of a server needs first (the plans' sizes in
         文号 order, at 1,000 plans a sort of a thousand strings) is read once. Two threads asking at
         once may both compute; they get equal answers. Callers must not change what comes back.
+        ``large`` answers (a short list's order, thousands of rows) are kept fewer at a time.
         """
+        kept, most = (self._kept_large, _KEPT_LARGE_MAX) if large else (self._kept, _KEPT_MAX)
         try:
-            return self._kept[key]
+            return kept[key]
         except KeyError:
             pass
         value = compute()
-        if len(self._kept) >= _KEPT_MAX:  # distinct places and plans asked for: bounded by the corpus
-            self._kept.clear()
-        self._kept[key] = value
+        if len(kept) >= most:  # distinct places and plans asked for: bounded by the corpus
+            kept.clear()
+        kept[key] = value
         return value
 
     def graph(self) -> Dataset:
@@ -100,6 +104,7 @@ class OpenStore:
     def close(self) -> None:
         self.store = None
         self._kept.clear()
+        self._kept_large.clear()
         if self._lock is not None:
             self._lock.close()  # releases the shared lock
             self._lock = None
@@ -111,12 +116,17 @@ class OpenStore:
         self.close()
 
 
-def kept(source: Any, key: Hashable, read: Callable[[], Any]) -> Any:
+def kept(source: Any, key: Hashable, read: Callable[[], Any], *, large: bool = False) -> Any:
     """Return ``read()``, kept for as long as ``source`` is a view of a generation open read-only
     (:meth:`OpenStore.graph`: it never changes); read again on every call for anything that may change
     (a graph in memory, a remote store)."""
     opened = getattr(source, "policykg_store", None)
-    return opened.kept(key, read) if isinstance(opened, OpenStore) else read()
+    return opened.kept(key, read, large=large) if isinstance(opened, OpenStore) else read()
+
+
+def keeps(source: Any) -> bool:
+    """True when ``source`` keeps what is read from it (:func:`kept`): a store generation open read-only."""
+    return isinstance(getattr(source, "policykg_store", None), OpenStore)
 
 
 def store_graph(store: Any) -> Dataset:

@@ -229,3 +229,23 @@ def test_a_store_generation_counts_a_questions_total_once(corpus, monkeypatch):
         changing.add(triple)
     assert [run_page(changing, "organizations", limit=2).total for _ in range(2)] == [pages[0].total] * 2
     assert len(totals) == 4
+
+
+def test_a_store_generation_reads_a_short_lists_order_once_and_pages_are_slices_of_it(corpus, monkeypatch):
+    import queries.library as library
+
+    every = run_query(corpus, "organizations")
+    seen = []
+    real = library.select
+    monkeypatch.setattr(library, "select", lambda g, text, *a, **k: seen.append(text) or real(g, text, *a, **k))
+    with open_store(corpus.policykg_store.path) as opened:
+        fresh = opened.graph()
+        rows, totals = walk(fresh, "organizations")
+        assert rows == every and totals == {len(every)}
+        orders = [t for t in seen if f"LIMIT {library.KEPT_ORDER_ROWS} OFFSET 0" in t]
+        assert len(orders) == 1  # one read of the order, however many pages
+        walk(fresh, "organizations", collective=False)
+        assert len([t for t in seen if f"LIMIT {library.KEPT_ORDER_ROWS} OFFSET 0" in t]) == 2
+    monkeypatch.setattr(library, "KEPT_ORDER_ROWS", len(every) - 1)  # longer than kept: sorted per page
+    with open_store(corpus.policykg_store.path) as opened:
+        assert walk(opened.graph(), "organizations") == (every, {len(every)})
