@@ -199,3 +199,31 @@ def axe_violations(page, *, impacts: tuple[str, ...] = ("serious", "critical")) 
         v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
                targets: v.nodes.slice(0, 5).map(n => n.target.join(" "))}))""")
     return [v for v in found if v["impact"] in impacts]
+
+
+def walk_add_and_remove(plans: list[Path], root: Path, *, place, kept, afresh, at_build=None) -> None:
+    """Build a store of the first plan, add the others, remove the first, then every other one; after
+    each change, what the store keeps (``kept(opened)``) must equal a fresh count (``afresh(opened)``)
+    and its meta's triples the store's size. What is kept must change when plans come, and go with
+    the last plan. ``at_build(opened)`` checks more once the first plan is built."""
+    from kg.store import open_store
+    from loaders.store_build import add_to_store, build_store, remove_from_store
+
+    build_store(plans[:1], root, jobs=1, validate=False, place=place)
+    with open_store(root) as s:
+        built = kept(s)
+        assert built and built == afresh(s)
+        if at_build is not None:
+            at_build(s)
+    add_to_store(plans[1:], root, validate=False, place=place)
+    with open_store(root) as s:
+        assert kept(s) == afresh(s) != built
+        assert s.meta["triples"] == len(s.store)
+    remove_from_store(plans[0].name, root)
+    with open_store(root) as s:
+        assert kept(s) == afresh(s)
+        assert s.meta["triples"] == len(s.store)
+    for p in plans[1:]:
+        remove_from_store(p.name, root)
+    with open_store(root) as s:
+        assert not kept(s)  # the last plan takes the last of them with it

@@ -17,6 +17,7 @@ from kg.vocab import DERIVED_GRAPH
 from loaders.places import load_places
 from loaders.store_build import add_to_store, build_store, remove_from_store
 from queries.library import run_page, run_query
+from tests.support import walk_add_and_remove
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"
 PLANS = ("prefix-brackets.txt", "suffix-style.txt", "division-line.txt")
@@ -76,21 +77,12 @@ def test_a_month_counts_a_body_once_however_many_plans_name_it_then(twins, tmp_p
 def test_add_and_remove_keep_the_month_rows_equal_to_counting_the_calendar(plans, tmp_path, one_place):
     # One place for every plan: its bodies are the same nodes, named in several plans' months.
     place = load_places().given("371700") if one_place else None
-    root = tmp_path / "store"
-    build_store(plans[:1], root, jobs=1, validate=False, place=place)
-    with open_store(root) as s:
-        built = _kept(s.store)
-        assert built and built == _counted(s.graph()) == dict(month_rows(s.store))
-    add_to_store(plans[1:], root, validate=False, place=place)
-    with open_store(root) as s:
-        assert _kept(s.store) == _counted(s.graph()) != built
-    remove_from_store(plans[0].name, root)
-    with open_store(root) as s:
-        assert _kept(s.store) == _counted(s.graph())
-    for p in plans[1:]:
-        remove_from_store(p.name, root)
-    with open_store(root) as s:
-        assert _kept(s.store) == {}
+
+    def counted_twice(s) -> None:  # by the calendar's question and by the build's own count
+        assert _counted(s.graph()) == dict(month_rows(s.store))
+
+    walk_add_and_remove(plans, tmp_path / "store", place=place, kept=lambda s: _kept(s.store),
+                        afresh=lambda s: _counted(s.graph()), at_build=counted_twice)
 
 
 @pytest.mark.parametrize("size", [7, 200])

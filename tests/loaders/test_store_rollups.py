@@ -17,8 +17,9 @@ from kg.store import DATA, open_store
 from kg.vocab import DERIVED_GRAPH
 from loaders.build import build_graph
 from loaders.places import load_places
-from loaders.store_build import add_to_store, build_store, remove_from_store
+from loaders.store_build import add_to_store, build_store
 from queries.library import run_page
+from tests.support import walk_add_and_remove
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"
 PLANS = ("prefix-brackets.txt", "suffix-style.txt", "division-line.txt")
@@ -62,23 +63,8 @@ def plans(tmp_path) -> list[Path]:
 def test_add_and_remove_keep_the_rollups_equal_to_the_sums(plans, tmp_path, one_place):
     # One place for every plan: a place stays counted while another plan of it has the function.
     place = load_places().given("371700") if one_place else None
-    root = tmp_path / "store"
-    build_store(plans[:1], root, jobs=1, validate=False, place=place)
-    with open_store(root) as s:
-        built = _stored(s.store)
-        assert built and built == _summed_afresh(s.store)
-    add_to_store(plans[1:], root, validate=False, place=place)
-    with open_store(root) as s:
-        assert _stored(s.store) == _summed_afresh(s.store) != built
-        assert s.meta["triples"] == len(s.store)
-    remove_from_store(plans[0].name, root)
-    with open_store(root) as s:
-        assert _stored(s.store) == _summed_afresh(s.store)
-        assert s.meta["triples"] == len(s.store)
-    for p in plans[1:]:
-        remove_from_store(p.name, root)
-    with open_store(root) as s:
-        assert _stored(s.store) == set()  # the last plan takes the last rollup with it
+    walk_add_and_remove(plans, tmp_path / "store", place=place, kept=lambda s: _stored(s.store),
+                        afresh=lambda s: _summed_afresh(s.store))
 
 
 @pytest.mark.parametrize("name", ["function_pairs", "function_roles"])

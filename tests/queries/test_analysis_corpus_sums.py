@@ -18,7 +18,7 @@ from kg.org_pairs import PAIR_CLASSES, org_pair_quads
 from kg.store import DATA, open_store
 from kg.vocab import DERIVED_GRAPH
 from loaders.places import load_places
-from loaders.store_build import add_to_store, build_store, remove_from_store
+from loaders.store_build import add_to_store, build_store
 from queries.analysis import corpus
 from queries.analysis.bottlenecks import bottleneck_report
 from queries.analysis.deadlines import crunch_matrix
@@ -26,6 +26,7 @@ from queries.analysis.fetch import plan_graph
 from queries.analysis.graphs import PAIR_KINDS, collaboration_graph
 from queries.analysis.network import organization_measures
 from queries.library import run_query
+from tests.support import walk_add_and_remove
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"
 PLANS = ("prefix-brackets.txt", "suffix-style.txt", "division-line.txt", "city-mixed-labels.txt")
@@ -120,23 +121,8 @@ def test_a_small_corpus_is_still_read_task_by_task(built):
 @pytest.mark.parametrize("one_place", [False, True], ids=["own places", "one place"])
 def test_add_and_remove_keep_the_sums_equal_to_a_fresh_count(plans, tmp_path, one_place):
     place = load_places().given("371700") if one_place else None
-    root = tmp_path / "store"
-    build_store(plans[:1], root, jobs=1, validate=False, place=place)
-    with open_store(root) as s:
-        built = _stored(s.store)
-        assert built and built == _afresh(s.store)
-    add_to_store(plans[1:], root, validate=False, place=place)
-    with open_store(root) as s:
-        assert _stored(s.store) == _afresh(s.store) != built
-        assert s.meta["triples"] == len(s.store)
-    remove_from_store(plans[0].name, root)
-    with open_store(root) as s:
-        assert _stored(s.store) == _afresh(s.store)
-        assert s.meta["triples"] == len(s.store)
-    for p in plans[1:]:
-        remove_from_store(p.name, root)
-    with open_store(root) as s:
-        assert _stored(s.store) == set()
+    walk_add_and_remove(plans, tmp_path / "store", place=place, kept=lambda s: _stored(s.store),
+                        afresh=lambda s: _afresh(s.store))
 
 
 def test_a_store_built_before_the_sums_gets_them_whole_on_its_next_add(plans, tmp_path):
