@@ -80,14 +80,8 @@ def bottleneck_report(B: nx.Graph, D: nx.DiGraph, measures: dict[str, Any], *,
         peak = cr["peak"] if cr else 0
         m = by_iri.get(org, {})
         bc = float(m.get("betweenness", 0.0))
-        crunch = 1 + (peak / plan_peak if plan_peak else 0)
-        brokerage = 1 + (bc / max_bc if max_bc else 0)
-        dependence = 1 + (len(held[org]) / max_held if max_held else 0)
         e = {
-            "organization": B.nodes[org].get("label"), "iri": org,
-            "score": round(load * crunch * brokerage * dependence, 3),
-            "load": round(load, 3), "crunch": round(crunch, 3), "brokerage": round(brokerage, 3),
-            "dependence": round(dependence, 3),
+            **scored(B.nodes[org].get("label"), org, load, (peak, plan_peak), (bc, max_bc), (len(held[org]), max_held)),
             "lead": len(lead), "responsible": len(resp),
             "lead_tasks": [B.nodes[t]["ref"] for t in lead], "responsible_tasks": [B.nodes[t]["ref"] for t in resp],
             "peak_month": cr["peak_month"] if cr else None, "peak": peak,
@@ -100,10 +94,35 @@ def bottleneck_report(B: nx.Graph, D: nx.DiGraph, measures: dict[str, Any], *,
         }
         e["reasons"] = _reasons(e)
         entries.append(e)
+    ranked(entries)
+    return entries[:top] if top else entries
+
+
+def scored(label: str | None, iri: str, load: float, peak: tuple[int, int], betweenness: tuple[float, float],
+           held: tuple[int, int]) -> dict[str, Any]:
+    """Return a bottleneck entry's score and its factors: ``load`` times crunch, brokerage and
+    dependence, each 1 plus the organisation's share of the largest in scope (``peak``: its busiest
+    month's tasks and the plan's; ``betweenness``: its own and the largest; ``held``: how many wait
+    on it and the most any one holds up). One formula for a plan's tasks and a corpus's sums.
+
+    Example:
+        >>> scored("B", "b", 1.5, (2, 2), (0.5, 0.5), (1, 1))["score"]
+        12.0
+    """
+    (mine, most), (bc, max_bc), (waiting, max_held) = peak, betweenness, held
+    crunch = 1 + (mine / most if most else 0)
+    brokerage = 1 + (bc / max_bc if max_bc else 0)
+    dependence = 1 + (waiting / max_held if max_held else 0)
+    return {"organization": label, "iri": iri, "score": round(load * crunch * brokerage * dependence, 3),
+            "load": round(load, 3), "crunch": round(crunch, 3), "brokerage": round(brokerage, 3),
+            "dependence": round(dependence, 3)}
+
+
+def ranked(entries: list[dict[str, Any]]) -> None:
+    """Sort bottleneck entries, highest score first (ties: load, then name and IRI), and number them."""
     entries.sort(key=lambda e: (-e["score"], -e["load"], e["organization"] or "", e["iri"]))
     for i, e in enumerate(entries, start=1):
         e["rank"] = i
-    return entries[:top] if top else entries
 
 
 def _held_up(B: nx.Graph, org: str, partners: set[str], tied: list[str]) -> set[str]:

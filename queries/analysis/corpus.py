@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from kg.org_pairs import unpack_months
-from queries.analysis.bottlenecks import RESPONSIBLE_SHARE, _reasons
+from queries.analysis.bottlenecks import RESPONSIBLE_SHARE, _reasons, ranked, scored
 from queries.analysis.graphs import PAIR_KINDS, _tail, real_organizations
 from queries.analysis.network import SEED, articulation_points, betweenness
 from queries.library import run_query, run_unsorted
@@ -126,14 +126,9 @@ def bottlenecks_from_sums(G: nx.Graph, months: dict[str, dict[str, int]],
         peak_month, peak = peaks.get(v, (None, 0))
         m = by_iri.get(v, {})
         bc = float(m.get("betweenness", 0.0))
-        crunch = 1 + (peak / plan_peak if plan_peak else 0)
-        brokerage = 1 + (bc / max_bc if max_bc else 0)
-        dependence = 1 + (len(held[v]) / max_held if max_held else 0)
         e = {
-            "organization": a.get("label"), "iri": v,
-            "score": round(load * crunch * brokerage * dependence, 3),
-            "load": round(load, 3), "crunch": round(crunch, 3), "brokerage": round(brokerage, 3),
-            "dependence": round(dependence, 3), "lead": a["lead"], "responsible": a["responsible"],
+            **scored(a.get("label"), v, load, (peak, plan_peak), (bc, max_bc), (len(held[v]), max_held)),
+            "lead": a["lead"], "responsible": a["responsible"],
             "peak_month": peak_month, "peak": peak, "plan_peak": plan_peak,
             "betweenness": bc, "max_betweenness": max_bc,
             "articulation": bool(m.get("articulation")), "cuts_off": m.get("cuts_off", []),
@@ -143,9 +138,7 @@ def bottlenecks_from_sums(G: nx.Graph, months: dict[str, dict[str, int]],
         }
         e["reasons"] = _reasons(e)
         entries.append(e)
-    entries.sort(key=lambda e: (-e["score"], -e["load"], e["organization"] or "", e["iri"]))
-    for i, e in enumerate(entries, start=1):
-        e["rank"] = i
+    ranked(entries)
     return entries
 
 
