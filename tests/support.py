@@ -227,3 +227,28 @@ def walk_add_and_remove(plans: list[Path], root: Path, *, place, kept, afresh, a
         remove_from_store(p.name, root)
     with open_store(root) as s:
         assert not kept(s)  # the last plan takes the last of them with it
+
+
+def derived_triples(store, classes) -> set[tuple[str, str, str]]:
+    """The triples of every node of ``classes`` in a pyoxigraph ``store``, as strings; asserts they
+    are all in the derived graph (where the build keeps its sums)."""
+    import pyoxigraph as ox
+
+    from kg.vocab import DERIVED_GRAPH
+
+    kinds = {str(c) for c in classes}
+    typed = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    nodes = {q.subject for q in store.quads_for_pattern(None, typed, None) if q.object.value in kinds}
+    quads = [q for node in nodes for q in store.quads_for_pattern(node, None, None)]
+    assert {q.graph_name.value for q in quads} <= {str(DERIVED_GRAPH)}
+    return {(q.subject.value, q.predicate.value, str(q.object)) for q in quads}
+
+
+def assert_serve_refuses(root: Path, capsys, *words: str) -> None:
+    """``policykg serve --store root`` exits 1 before serving, with one line naming ``words``, no traceback."""
+    from api.cli import main
+
+    assert main(["serve", "--store", str(root), "--port", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert all(w in err for w in words), err

@@ -19,6 +19,7 @@ from kg.task_ranks import task_tally_quads
 from loaders.build import build_graph
 from loaders.store_build import add_to_store, build_store, remove_from_store
 from queries.library import run_page
+from tests.support import assert_serve_refuses
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"
 PLANS = ("prefix-brackets.txt", "suffix-style.txt", "division-line.txt")
@@ -111,14 +112,10 @@ def test_pages_by_count_are_the_ranking_of_counting_every_assignment(plans, tmp_
 
 
 def test_a_store_built_before_task_tallies_is_refused_then_counted_at_its_next_change(plans, tmp_path, capsys):
-    from api.cli import main
-
     root = tmp_path / "store"
     build_store(plans[:2], root, jobs=1, validate=False)
     _without_task_tallies(root)
-    assert main(["serve", "--store", str(root), "--port", "1"]) == 1
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "task tallies" in err and "Traceback" not in err
+    assert_serve_refuses(root, capsys, "task tallies")
     add_to_store(plans[2:], root, validate=False)
     with open_store(root) as s:
         stored = _stored(s.store)

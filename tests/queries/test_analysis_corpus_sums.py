@@ -26,12 +26,10 @@ from queries.analysis.fetch import plan_graph
 from queries.analysis.graphs import PAIR_KINDS, collaboration_graph
 from queries.analysis.network import organization_measures
 from queries.library import run_query
-from tests.support import walk_add_and_remove
+from tests.support import derived_triples, walk_add_and_remove
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "data" / "layouts"
 PLANS = ("prefix-brackets.txt", "suffix-style.txt", "division-line.txt", "city-mixed-labels.txt")
-KINDS = {str(c) for c in PAIR_CLASSES}
-TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 @pytest.fixture
@@ -54,10 +52,7 @@ def built(request, tmp_path_factory) -> Path:
 
 
 def _stored(store) -> set[tuple[str, str, str]]:
-    nodes = {q.subject for q in store.quads_for_pattern(None, TYPE, None) if q.object.value in KINDS}
-    quads = [q for node in nodes for q in store.quads_for_pattern(node, None, None)]
-    assert {q.graph_name.value for q in quads} <= {str(DERIVED_GRAPH)}
-    return {(q.subject.value, q.predicate.value, str(q.object)) for q in quads}
+    return derived_triples(store, PAIR_CLASSES)
 
 
 def _afresh(store) -> set[tuple[str, str, str]]:
